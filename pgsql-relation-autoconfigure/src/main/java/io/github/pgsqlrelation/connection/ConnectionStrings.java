@@ -1,0 +1,20 @@
+package io.github.pgsqlrelation.connection;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Helpers shared by this package. */
+final class ConnectionStrings {
+
+	static final String MASK = "******";
+
+	private ConnectionStrings() {
+	}
+
+	static Map<String, String> masked(Map<String, String> keywords) {
+		Map<String, String> result = new LinkedHashMap<>(keywords);
+		result.replaceAll((key, value) -> key.equals("password") ? MASK : value);
+		return result;
+	}
+
+}

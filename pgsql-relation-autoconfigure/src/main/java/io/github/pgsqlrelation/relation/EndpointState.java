@@ -1,0 +1,24 @@
+package io.github.pgsqlrelation.relation;
+
+import java.util.List;
+
+/**
+ * The state of one endpoint: each of its relations as the protocol sees it, and the effective
+ * snapshot the application routes by (empty unless exactly one relation is ready).
+ *
+ * @param endpoint the local endpoint name
+ * @param relations one snapshot per relation on the endpoint, by relation id
+ * @param effective what the application uses
+ */
+public record EndpointState(String endpoint, List<RelationSnapshot> relations, RelationSnapshot effective) {
+
+	public EndpointState {
+		relations = List.copyOf(relations);
+	}
+
+	/** Returns the state of an endpoint that has no relation, for the given reason. */
+	public static EndpointState none(String endpoint, String reason) {
+		return new EndpointState(endpoint, List.of(), RelationSnapshot.empty(endpoint, Readiness.noRelation(reason)));
+	}
+
+}

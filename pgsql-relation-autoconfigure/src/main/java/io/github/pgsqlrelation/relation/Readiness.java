@@ -1,0 +1,49 @@
+package io.github.pgsqlrelation.relation;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Whether the data of an endpoint may be used, and why not.
+ *
+ * @param status the status
+ * @param reason why the endpoint is not ready, {@code null} when ready
+ */
+public record Readiness(Status status, @Nullable String reason) {
+
+	/** The endpoint is ready. */
+	public static final Readiness READY = new Readiness(Status.READY, null);
+
+	public static Readiness notReady(String reason) {
+		return new Readiness(Status.NOT_READY, reason);
+	}
+
+	public static Readiness ambiguous(String reason) {
+		return new Readiness(Status.AMBIGUOUS, reason);
+	}
+
+	public static Readiness noRelation(String reason) {
+		return new Readiness(Status.NO_RELATION, reason);
+	}
+
+	public boolean isReady() {
+		return this.status == Status.READY;
+	}
+
+	/** Readiness status. */
+	public enum Status {
+
+		/** Exactly one relation, and its data passed the protocol's readiness rules. */
+		READY,
+
+		/** The relation exists, but the server has not (yet) granted what was requested. */
+		NOT_READY,
+
+		/** More than one relation on the endpoint: nothing is handed out. */
+		AMBIGUOUS,
+
+		/** No relation on the endpoint (or no usable state file). */
+		NO_RELATION
+
+	}
+
+}
