@@ -1,0 +1,124 @@
+package io.github.pgsqlrelation.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import com.zaxxer.hikari.HikariConfig;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+
+/**
+ * Configuration properties for the pgsql relation.
+ */
+@ConfigurationProperties("pgsql.relation")
+public class PgsqlRelationProperties {
+
+	/**
+	 * Location of the relation state file written by the charm. Setting it turns the starter
+	 * on.
+	 */
+	private @Nullable Path stateFile;
+
+	/**
+	 * Name of the relation endpoint in the charm's metadata.
+	 */
+	private String endpoint = "db";
+
+	/**
+	 * Database the application expects. A relation that hands out another database is not
+	 * ready.
+	 */
+	private @Nullable String database;
+
+	/**
+	 * Interval of the periodic re-check of the state file, a safety net for missed file
+	 * system notifications.
+	 */
+	private Duration recheckInterval = Duration.ofSeconds(5);
+
+	private final Routing routing = new Routing();
+
+	/**
+	 * Settings applied to every connection pool (the master and each standby). Connection
+	 * details come from the relation.
+	 */
+	@NestedConfigurationProperty
+	private final HikariConfig pool = new HikariConfig();
+
+	public @Nullable Path getStateFile() {
+		return this.stateFile;
+	}
+
+	public void setStateFile(@Nullable Path stateFile) {
+		this.stateFile = stateFile;
+	}
+
+	public String getEndpoint() {
+		return this.endpoint;
+	}
+
+	public void setEndpoint(String endpoint) {
+		this.endpoint = endpoint;
+	}
+
+	public @Nullable String getDatabase() {
+		return this.database;
+	}
+
+	public void setDatabase(@Nullable String database) {
+		this.database = database;
+	}
+
+	public Duration getRecheckInterval() {
+		return this.recheckInterval;
+	}
+
+	public void setRecheckInterval(Duration recheckInterval) {
+		this.recheckInterval = recheckInterval;
+	}
+
+	public Routing getRouting() {
+		return this.routing;
+	}
+
+	public HikariConfig getPool() {
+		return this.pool;
+	}
+
+	/**
+	 * Routing settings.
+	 */
+	public static class Routing {
+
+		/**
+		 * Whether read-only transactions use the master when no standby can serve them.
+		 */
+		private boolean readFallbackToMaster = true;
+
+		/**
+		 * Time a retired pool is given to let the transactions in flight finish before it is
+		 * closed anyway.
+		 */
+		private Duration retireTimeout = Duration.ofSeconds(30);
+
+		public boolean isReadFallbackToMaster() {
+			return this.readFallbackToMaster;
+		}
+
+		public void setReadFallbackToMaster(boolean readFallbackToMaster) {
+			this.readFallbackToMaster = readFallbackToMaster;
+		}
+
+		public Duration getRetireTimeout() {
+			return this.retireTimeout;
+		}
+
+		public void setRetireTimeout(Duration retireTimeout) {
+			this.retireTimeout = retireTimeout;
+		}
+
+	}
+
+}

@@ -1,0 +1,28 @@
+package io.github.pgsqlrelation.relation;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Turns I/O failures on the state file into messages that say what is wrong with which file. */
+final class RelationStateProblems {
+
+	private RelationStateProblems() {
+	}
+
+	static String describe(Path file, IOException ex) {
+		if (ex instanceof NoSuchFileException) {
+			return "Relation state file " + file + " does not exist";
+		}
+		if (ex instanceof AccessDeniedException) {
+			return "Relation state file " + file + " cannot be read: permission denied";
+		}
+		if (Files.isDirectory(file)) {
+			return "Relation state file " + file + " is a directory";
+		}
+		return "Relation state file " + file + " cannot be read: " + ex.getMessage();
+	}
+
+}

@@ -1,0 +1,313 @@
+package io.github.pgsqlrelation.relation;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Follows a relation state file and publishes the {@code pgsql} events of one endpoint whenever
+ * its content changes.
+ * <p>
+ * File system notifications on the file's directory (and, when the file is a symlink, on the
+ * directory of its target, as in Kubernetes volumes) pick up changes within milliseconds; a
+ * periodic re-check is the safety net for notifications that never come (network file systems,
+ * a directory that does not exist yet). Written on top of the JDK's {@link WatchService} because
+ * Spring Boot's own file watcher is not public API.
+ * <p>
+ * A file that cannot be read or does not follow the contract never replaces the last good state:
+ * the problem is logged once per distinct message and kept in {@link #status()}.
+ */
+public final class RelationStateWatcher implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(RelationStateWatcher.class);
+
+	/** Events often come in bursts (write, then rename): wait this long for the burst to end. */
+	private static final long QUIET_PERIOD_MILLIS = 15;
+
+	private final Path file;
+
+	private final String endpoint;
+
+	private final @Nullable String expectedDatabase;
+
+	private final Duration recheckInterval;
+
+	private final Consumer<RelationEvent> publisher;
+
+	private final Clock clock;
+
+	private final Object refreshLock = new Object();
+
+	private volatile RelationStateStatus status;
+
+	private byte @Nullable [] lastContent;
+
+	private @Nullable String lastLoggedProblem;
+
+	private @Nullable Thread thread;
+
+	private @Nullable WatchService watchService;
+
+	private final Map<Path, WatchKey> watchedDirectories = new HashMap<>();
+
+	private final List<RelationEvent> pendingEvents = new ArrayList<>();
+
+	public RelationStateWatcher(Path file, String endpoint, @Nullable String expectedDatabase,
+			Duration recheckInterval, Consumer<RelationEvent> publisher) {
+		this(file, endpoint, expectedDatabase, recheckInterval, publisher, Clock.systemUTC());
+	}
+
+	RelationStateWatcher(Path file, String endpoint, @Nullable String expectedDatabase, Duration recheckInterval,
+			Consumer<RelationEvent> publisher, Clock clock) {
+		this.file = file.toAbsolutePath().normalize();
+		this.endpoint = endpoint;
+		this.expectedDatabase = expectedDatabase;
+		this.recheckInterval = recheckInterval;
+		this.publisher = publisher;
+		this.clock = clock;
+		this.status = RelationStateStatus.initial(
+				EndpointState.none(endpoint, "relation state file " + this.file + " has not been read yet"));
+	}
+
+	/** Returns the file this watcher follows. */
+	public Path file() {
+		return this.file;
+	}
+
+	/** Returns the current state and what is known about the file. */
+	public RelationStateStatus status() {
+		return this.status;
+	}
+
+	/**
+	 * Reads the file now, without publishing anything yet: the events wait for {@link #start()}.
+	 * Called once at start-up, before anyone listens, so that the state is in force for the
+	 * application's own initialization.
+	 */
+	public void load() {
+		synchronized (this.refreshLock) {
+			this.pendingEvents.addAll(read());
+		}
+	}
+
+	/** Re-reads the file and publishes the events of any change. */
+	public void refresh() {
+		synchronized (this.refreshLock) {
+			read().forEach(this::publish);
+		}
+	}
+
+	/** Publishes the events of what {@link #load()} read, then starts following the file. */
+	public synchronized void start() {
+		if (this.thread != null) {
+			return;
+		}
+		synchronized (this.refreshLock) {
+			this.pendingEvents.forEach(this::publish);
+			this.pendingEvents.clear();
+		}
+		try {
+			this.watchService = FileSystems.getDefault().newWatchService();
+		}
+		catch (IOException ex) {
+			logger.warn("Cannot watch " + this.file + " for changes (" + ex.getMessage() + "); re-checking it every "
+					+ this.recheckInterval.toMillis() + " ms");
+		}
+		Thread watching = new Thread(this::watch, "pgsql-relation-watcher-" + this.endpoint);
+		watching.setDaemon(true);
+		watching.start();
+		this.thread = watching;
+	}
+
+	@Override
+	public synchronized void close() {
+		Thread watching = this.thread;
+		this.thread = null;
+		if (watching == null) {
+			return;
+		}
+		watching.interrupt();
+		closeWatchService();
+		try {
+			watching.join(TimeUnit.SECONDS.toMillis(5));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void closeWatchService() {
+		WatchService service = this.watchService;
+		if (service != null) {
+			try {
+				service.close();
+			}
+			catch (IOException ex) {
+				logger.debug("Closing the watch service of " + this.file + " failed", ex);
+			}
+		}
+	}
+
+	private void watch() {
+		while (!Thread.currentThread().isInterrupted()) {
+			try {
+				awaitChangeOrRecheck();
+				refresh();
+			}
+			catch (InterruptedException | ClosedWatchServiceException ex) {
+				return;
+			}
+			catch (RuntimeException ex) {
+				logger.error("Unexpected failure while following " + this.file, ex);
+			}
+		}
+	}
+
+	private void awaitChangeOrRecheck() throws InterruptedException {
+		WatchService service = this.watchService;
+		if (service == null) {
+			Thread.sleep(this.recheckInterval.toMillis());
+			return;
+		}
+		registerDirectories(service);
+		WatchKey key = service.poll(this.recheckInterval.toMillis(), TimeUnit.MILLISECONDS);
+		while (key != null) {
+			key.pollEvents();
+			key.reset();
+			key = service.poll(QUIET_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	// Watching directories rather than the file follows atomic renames and symlink swaps.
+	private void registerDirectories(WatchService service) {
+		registerDirectory(service, this.file.getParent());
+		try {
+			Path target = this.file.toRealPath();
+			registerDirectory(service, target.getParent());
+		}
+		catch (IOException ex) {
+			// The file does not exist (yet): its directory is watched, which is enough to see it come.
+		}
+		this.watchedDirectories.values().removeIf((key) -> !key.isValid());
+	}
+
+	private void registerDirectory(WatchService service, @Nullable Path directory) {
+		if (directory == null || this.watchedDirectories.containsKey(directory) || !Files.isDirectory(directory)) {
+			return;
+		}
+		try {
+			this.watchedDirectories.put(directory,
+					directory.register(service, StandardWatchEventKinds.ENTRY_CREATE,
+							StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE));
+		}
+		catch (IOException ex) {
+			logger.debug("Cannot watch " + directory + "; relying on the periodic re-check", ex);
+		}
+	}
+
+	private List<RelationEvent> read() {
+		byte[] content;
+		try {
+			content = Files.readAllBytes(this.file);
+		}
+		catch (IOException ex) {
+			problem(RelationStateProblems.describe(this.file, ex));
+			return List.of();
+		}
+		if (this.lastContent != null && Arrays.equals(content, this.lastContent)) {
+			recovered();
+			return List.of();
+		}
+		EndpointState next;
+		try {
+			RelationState state = RelationState.parse(new String(content, StandardCharsets.UTF_8),
+					this.file.toString());
+			next = state.endpoint(this.endpoint, this.expectedDatabase);
+		}
+		catch (RelationStateException ex) {
+			problem(ex.getMessage());
+			return List.of();
+		}
+		this.lastContent = content;
+		this.lastLoggedProblem = null;
+		RelationStateStatus previous = this.status;
+		List<RelationEvent> events = RelationEvents.between(previous.state(), next);
+		this.status = previous.changedTo(next, events.isEmpty() ? previous.lastChange() : this.clock.instant());
+		if (!events.isEmpty()) {
+			logger.info(RelationChangeDescription.describe(previous.state(), next));
+		}
+		return events;
+	}
+
+	private void problem(String message) {
+		RelationStateStatus current = this.status;
+		// Until a good state was read, the problem is also why the relation is not ready.
+		EndpointState state = (this.lastContent != null) ? current.state()
+				: EndpointState.none(this.endpoint, message);
+		this.status = new RelationStateStatus(state, current.lastChange(), message, this.clock.instant());
+		if (!message.equals(this.lastLoggedProblem)) {
+			this.lastLoggedProblem = message;
+			logger.warn(message + (this.lastContent != null ? " (keeping the last good relation state)" : ""));
+		}
+	}
+
+	private void recovered() {
+		if (this.lastLoggedProblem != null) {
+			this.lastLoggedProblem = null;
+			this.status = this.status.changedTo(this.status.state(), this.status.lastChange());
+			logger.info("Relation state file " + this.file + " is readable again, unchanged");
+		}
+	}
+
+	private void publish(RelationEvent event) {
+		try {
+			this.publisher.accept(event);
+		}
+		catch (RuntimeException ex) {
+			logger.error("A listener of " + event.getClass().getSimpleName() + " failed", ex);
+		}
+	}
+
+	/**
+	 * What the watcher knows: the state in force, when it last changed, and the last problem with
+	 * the file (cleared by the next good read).
+	 *
+	 * @param state the endpoint state in force
+	 * @param lastChange when the state last changed, {@code null} before the first change
+	 * @param problem the last problem reading the file, {@code null} when the last read was good
+	 * @param problemTime when the problem was seen
+	 */
+	public record RelationStateStatus(EndpointState state, @Nullable Instant lastChange, @Nullable String problem,
+			@Nullable Instant problemTime) {
+
+		static RelationStateStatus initial(EndpointState state) {
+			return new RelationStateStatus(state, null, null, null);
+		}
+
+		RelationStateStatus changedTo(EndpointState next, @Nullable Instant changeTime) {
+			return new RelationStateStatus(next, changeTime, null, null);
+		}
+
+	}
+
+}
