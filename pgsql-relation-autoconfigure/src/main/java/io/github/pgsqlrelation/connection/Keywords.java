@@ -39,7 +39,8 @@ final class Keywords {
 
 	/**
 	 * Checks a libpq port list: comma-separated numbers from 1 to 65535, an empty entry meaning
-	 * the default port.
+	 * the default port. The message does not echo the port: in a URI without {@code @}, a
+	 * mistyped {@code user:password} reads as {@code host:port}.
 	 * @param value the value of the {@code port} keyword
 	 * @param position where the value starts in the parsed text, or -1
 	 */
@@ -49,7 +50,7 @@ final class Keywords {
 			if (!port.isEmpty() && !isPort(port)) {
 				int where = (position < 0) ? -1 : position + start;
 				throw new ConnectionStringException(
-						"Invalid port '" + port + "'" + at(where) + ": expected a number from 1 to 65535", where);
+						"Invalid port" + at(where) + ": expected a number from 1 to 65535", where);
 			}
 			start += port.length() + 1;
 		}
