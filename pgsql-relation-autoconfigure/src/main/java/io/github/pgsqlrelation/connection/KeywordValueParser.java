@@ -26,6 +26,7 @@ final class KeywordValueParser {
 	private Map<String, String> parse() {
 		Map<String, String> keywords = new LinkedHashMap<>();
 		boolean afterBareSecret = false;
+		int portPosition = -1;
 		while (skipWhitespace()) {
 			int keywordStart = this.index;
 			String keyword = readKeyword();
@@ -41,11 +42,15 @@ final class KeywordValueParser {
 			boolean quoted = valueStart < this.text.length() && this.text.charAt(valueStart) == '\'';
 			String value = (quoted) ? readQuotedValue() : readBareValue();
 			if (keyword.equals("port")) {
-				Keywords.checkPorts(value, (quoted) ? valueStart + 1 : valueStart);
+				portPosition = (quoted) ? valueStart + 1 : valueStart;
 			}
 			keywords.remove(keyword);
 			keywords.put(keyword, value);
 			afterBareSecret = !quoted && Keywords.isSecret(keyword);
+		}
+		if (keywords.containsKey("port")) {
+			// Only the last port counts, as in libpq.
+			Keywords.checkPorts(keywords.get("port"), portPosition);
 		}
 		return keywords;
 	}

@@ -35,12 +35,13 @@ final class UriParser {
 
 	private Map<String, String> parse() {
 		int start = PREFIXES.stream().filter(this.text::startsWith).findFirst().orElseThrow().length();
-		int authorityEnd = indexOfAny(start, "/?");
-		int at = this.text.indexOf('@', start);
-		if (at >= 0 && at < authorityEnd) {
+		// Like libpq, look for user credentials up to the first '/' only: '?' may be in a password.
+		int at = indexOfAny(start, "@/");
+		if (at < this.text.length() && this.text.charAt(at) == '@') {
 			parseUserInfo(start, at);
 			start = at + 1;
 		}
+		int authorityEnd = indexOfAny(start, "/?");
 		parseHosts(start, authorityEnd);
 		int queryStart = this.text.indexOf('?', authorityEnd);
 		queryStart = (queryStart < 0) ? this.text.length() : queryStart;
@@ -73,6 +74,9 @@ final class UriParser {
 				if (close < 0 || close >= end) {
 					throw new ConnectionStringException(
 							"IPv6 address opened with '[' at position " + index + " is not closed with ']'", index);
+				}
+				if (close == index + 1) {
+					throw new ConnectionStringException("Empty IPv6 address at position " + index, index);
 				}
 				hosts.add(PercentEncoding.decode(this.text, index + 1, close));
 				hostEnd = close + 1;

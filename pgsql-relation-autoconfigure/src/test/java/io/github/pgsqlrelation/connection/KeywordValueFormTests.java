@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.entry;
 
 /** The keyword=value form; expectations are what libpq's {@code PQconninfoParse} returns. */
 class KeywordValueFormTests {
@@ -25,6 +26,7 @@ class KeywordValueFormTests {
 			host=a=b                                                 | host=a=b
 			"host=a'b'"                                              | host=a'b'
 			host=a host=b                                            | host=b
+			port=x port=5433                                         | port=5433
 			host=h1,h2 port=123,456 target_session_attrs=read-write  | host=h1,h2;port=123,456;target_session_attrs=read-write
 			"options='-c geqo=off'"                                  | options=-c geqo=off
 			"user=\\"                                                 | user=
@@ -37,9 +39,8 @@ class KeywordValueFormTests {
 
 	@Test
 	void keepsTheOrderTheKeywordsWereGivenIn() {
-		assertThat(ConnectionString.parse("user=u dbname=d host=h").keywords()).containsExactly(
-				org.assertj.core.api.Assertions.entry("user", "u"), org.assertj.core.api.Assertions.entry("dbname", "d"),
-				org.assertj.core.api.Assertions.entry("host", "h"));
+		assertThat(ConnectionString.parse("user=u dbname=d host=h").keywords()).containsExactly(entry("user", "u"),
+				entry("dbname", "d"), entry("host", "h"));
 	}
 
 	@ParameterizedTest(name = "[{index}] {0}")

@@ -48,6 +48,7 @@ class UriFormTests {
 			postgresql://h?ssl=true                                         | host=h;sslmode=require
 			postgresql://h/d?sslmode=require&ssl=true                       | host=h;dbname=d;sslmode=require
 			postgresql://%E2%82%AC@h/%C3%A9t%C3%A9                          | user=€;host=h;dbname=été
+			postgresql://u:pass?word@h/d                                    | user=u;password=pass?word;host=h;dbname=d
 			""")
 	void parsesLikeLibpq(String text, String expected) {
 		assertThat(ConnectionString.parse(text).keywords()).isEqualTo(Expected.keywords(expected));
@@ -64,6 +65,7 @@ class UriFormTests {
 			postgresql://h/d?port=x        | 22 | Invalid port at position 22: expected a number from 1 to 65535
 			postgresql://[::1/d            | 13 | IPv6 address opened with '[' at position 13 is not closed with ']'
 			postgresql://[::1              | 13 | IPv6 address opened with '[' at position 13 is not closed with ']'
+			postgresql://[]/d              | 13 | Empty IPv6 address at position 13
 			postgresql://[::1]x/d          | 18 | Unexpected character at position 18: expected ':', ',', '/' or '?' after an IPv6 address
 			postgresql://h?foo=1           | 15 | Unknown keyword 'foo' at position 15
 			postgresql://h?=x              | 15 | Empty keyword at position 15
