@@ -1,0 +1,192 @@
+package io.github.pgsqlrelation.connection;
+
+import java.util.Map;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.postgresql.Driver;
+import org.postgresql.PGProperty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.entry;
+
+class JdbcMappingTests {
+
+	@Test
+	void putsOnlyHostsPortsAndDatabaseInTheUrl() {
+		JdbcConnection jdbc = ConnectionString
+			.parse("dbname=myapp host=10.252.20.109 password=Xq3vTn8sLw port=5432 user=relation-10")
+			.toJdbc();
+		assertThat(jdbc.url()).isEqualTo("jdbc:postgresql://10.252.20.109:5432/myapp");
+		assertThat(jdbc.properties()).containsOnly(entry(PGProperty.USER.getName(), "relation-10"),
+				entry(PGProperty.PASSWORD.getName(), "Xq3vTn8sLw"), entry(PGProperty.TCP_KEEP_ALIVE.getName(), "true"));
+	}
+
+	@Test
+	void mapsTheProtocolV2SampleWithItsQuotedPasswordAndTimeout() {
+		JdbcConnection jdbc = ConnectionString.parse(
+				"dbname=foo user=juju_myapp password='it\\'s complicated' host=prod1 port=5432 connect_timeout=3")
+			.toJdbc();
+		assertThat(jdbc.url()).isEqualTo("jdbc:postgresql://prod1:5432/foo");
+		assertThat(jdbc.properties()).containsEntry("password", "it's complicated").containsEntry("connectTimeout", "3");
+		assertThat(jdbc.toString()).doesNotContain("complicated");
+	}
+
+	@Test
+	void writesSeveralHostsWithTheirPortsAndIpv6InBrackets() {
+		assertThat(ConnectionString.parse("postgresql://host1:123,[2001:db8::1234]:456,host3/somedb").toJdbc().url())
+			.isEqualTo("jdbc:postgresql://host1:123,[2001:db8::1234]:456,host3:5432/somedb");
+		assertThat(ConnectionString.parse("host=a,b port=6432 dbname=d").toJdbc().url())
+			.isEqualTo("jdbc:postgresql://a:6432,b:6432/d");
+		assertThat(ConnectionString.parse("host=a dbname=d").toJdbc().url()).isEqualTo("jdbc:postgresql://a:5432/d");
+	}
+
+	@Test
+	void connectsToHostaddrWhereGiven() {
+		assertThat(ConnectionString.parse("host=db1,db2 hostaddr=127.0.0.1, port=1,2 dbname=d").toJdbc().url())
+			.isEqualTo("jdbc:postgresql://127.0.0.1:1,db2:2/d");
+		assertThat(ConnectionString.parse("hostaddr=127.0.0.1 dbname=d").toJdbc().url())
+			.isEqualTo("jdbc:postgresql://127.0.0.1:5432/d");
+	}
+
+	@Test
+	void percentEncodesTheDatabaseAndDefaultsItToTheUserName() {
+		assertThat(ConnectionString.parse("host=h dbname='my db+1/é'").toJdbc().url())
+			.isEqualTo("jdbc:postgresql://h:5432/my%20db%2B1%2F%C3%A9");
+		assertThat(ConnectionString.parse("host=h user=relation-10").toJdbc().url())
+			.isEqualTo("jdbc:postgresql://h:5432/relation-10");
+	}
+
+	@ParameterizedTest(name = "[{index}] {0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			user=u                                  | user             | u
+			password=p                              | password         | p
+			service=mydb                            | service          | mydb
+			options='-c geqo=off'                   | options          | -c geqo=off
+			application_name=myapp                  | ApplicationName  | myapp
+			fallback_application_name=fb            | ApplicationName  | fb
+			application_name=a fallback_application_name=fb | ApplicationName | a
+			fallback_application_name=fb application_name=a | ApplicationName | a
+			connect_timeout=10                      | connectTimeout   | 10
+			connect_timeout=1                       | connectTimeout   | 2
+			connect_timeout=0                       | connectTimeout   | 0
+			connect_timeout=-5                      | connectTimeout   | 0
+			keepalives=1                            | tcpKeepAlive     | true
+			keepalives=0                            | tcpKeepAlive     | false
+			sslmode=disable                         | sslmode          | disable
+			sslmode=allow                           | sslmode          | allow
+			sslmode=prefer                          | sslmode          | prefer
+			sslmode=require                         | sslmode          | require
+			sslmode=require sslrootcert=/ca.crt     | sslmode          | verify-ca
+			sslrootcert=/ca.crt sslmode=require     | sslmode          | verify-ca
+			sslmode=verify-ca                       | sslmode          | verify-ca
+			sslmode=verify-full                     | sslmode          | verify-full
+			sslrootcert=/ca.crt                     | sslrootcert      | /ca.crt
+			sslcert=/client.crt                     | sslcert          | /client.crt
+			sslkey=/client.pk8                      | sslkey           | /client.pk8
+			sslpassword=k                           | sslpassword      | k
+			sslnegotiation=direct                   | sslNegotiation   | direct
+			channel_binding=require                 | channelBinding   | require
+			gssencmode=disable                      | gssEncMode       | disable
+			gsslib=gssapi                           | gsslib           | gssapi
+			krbsrvname=postgres                     | kerberosServerName | postgres
+			require_auth=scram-sha-256              | requireAuth      | scram-sha-256
+			replication=database                    | replication      | database
+			replication=on                          | replication      | true
+			target_session_attrs=any                | targetServerType | any
+			target_session_attrs=read-write         | targetServerType | primary
+			target_session_attrs=primary            | targetServerType | primary
+			target_session_attrs=read-only          | targetServerType | secondary
+			target_session_attrs=standby            | targetServerType | secondary
+			target_session_attrs=prefer-standby     | targetServerType | preferSecondary
+			load_balance_hosts=random               | loadBalanceHosts | true
+			load_balance_hosts=disable              | loadBalanceHosts | false
+			""")
+	void mapsEachKeywordToItsDriverProperty(String keywords, String property, String value) {
+		JdbcConnection jdbc = ConnectionString.parse("host=h dbname=d " + keywords).toJdbc();
+		assertThat(jdbc.properties()).containsEntry(property, value);
+		assertThat(PGProperty.forName(property)).as("pgjdbc knows %s", property).isNotNull();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "sslcompression=0", "sslsni=1", "ssl_min_protocol_version=TLSv1.2", "sslcertmode=allow",
+			"gssdelegation=0", "min_protocol_version=3.0", "client_encoding=UTF8", "client_encoding=utf-8",
+			"replication=off" })
+	void ignoresKeywordsSetToWhatTheDriverDoesAnyway(String keyword) {
+		assertThat(ConnectionString.parse("host=h dbname=d " + keyword).toJdbc().properties())
+			.containsOnly(entry("tcpKeepAlive", "true"));
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			keepalives_idle=30              | Keyword 'keepalives_idle' cannot be honoured by the PostgreSQL JDBC driver, which has no equivalent setting; remove it from the connection string
+			keepalives_interval=5           | Keyword 'keepalives_interval' cannot be honoured by the PostgreSQL JDBC driver, which has no equivalent setting; remove it from the connection string
+			keepalives_count=3              | Keyword 'keepalives_count' cannot be honoured by the PostgreSQL JDBC driver, which has no equivalent setting; remove it from the connection string
+			tcp_user_timeout=1000           | Keyword 'tcp_user_timeout' cannot be honoured by the PostgreSQL JDBC driver, which has no equivalent setting; remove it from the connection string
+			sslcrl=/crl.pem                 | Keyword 'sslcrl' cannot be honoured by the PostgreSQL JDBC driver, which has no equivalent setting; remove it from the connection string
+			passfile=/pgpass                | Keyword 'passfile' cannot be honoured by the PostgreSQL JDBC driver, which has no equivalent setting; remove it from the connection string
+			sslsni=0                        | Keyword 'sslsni' cannot be honoured by the PostgreSQL JDBC driver, which has no equivalent setting other than libpq's default 1; remove it from the connection string
+			sslrootcert=system              | sslrootcert=system (the system's trusted CAs) cannot be honoured by the PostgreSQL JDBC driver; give the path of a root certificate file
+			client_encoding=LATIN1          | client_encoding=LATIN1 cannot be honoured: the PostgreSQL JDBC driver always uses UTF8
+			sslmode=bogus                   | Invalid sslmode value 'bogus': expected one of disable, allow, prefer, require, verify-ca, verify-full
+			target_session_attrs=primary-ish | Invalid target_session_attrs value 'primary-ish': expected one of any, read-write, primary, read-only, standby, prefer-standby
+			connect_timeout=soon            | Invalid connect_timeout value 'soon': expected an integer
+			keepalives=yes                  | Invalid keepalives value 'yes': expected an integer
+			replication=maybe               | Invalid replication value 'maybe': expected database or a boolean
+			""")
+	void rejectsWhatTheDriverCannotHonour(String keyword, String message) {
+		assertThatExceptionOfType(ConnectionStringException.class)
+			.isThrownBy(() -> ConnectionString.parse("host=h dbname=d " + keyword).toJdbc())
+			.withMessage(message);
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			host=/var/run/postgresql dbname=d                  | Host '/var/run/postgresql' is a Unix-domain socket, which the PostgreSQL JDBC driver cannot use; give a host name or address
+			postgresql://%2Fvar%2Flib%2Fpostgresql/dbname      | Host '/var/lib/postgresql' is a Unix-domain socket, which the PostgreSQL JDBC driver cannot use; give a host name or address
+			host=@abstract dbname=d                            | Host '@abstract' is a Unix-domain socket, which the PostgreSQL JDBC driver cannot use; give a host name or address
+			host=h1,/tmp dbname=d                              | Host '/tmp' is a Unix-domain socket, which the PostgreSQL JDBC driver cannot use; give a host name or address
+			dbname=d                                           | No host given: libpq would use a Unix-domain socket, which the PostgreSQL JDBC driver cannot use; give host=...
+			host=,h2 dbname=d                                  | Empty host in the host list: libpq would use a Unix-domain socket, which the PostgreSQL JDBC driver cannot use
+			host=a,b hostaddr=127.0.0.1 dbname=d               | Could not match 1 host addresses (hostaddr) to 2 hosts (host)
+			host=a,b,c port=1,2 dbname=d                       | Could not match 2 ports to 3 hosts
+			""")
+	void rejectsHostsTheDriverCannotReach(String text, String message) {
+		assertThatExceptionOfType(ConnectionStringException.class)
+			.isThrownBy(() -> ConnectionString.parse(text).toJdbc())
+			.withMessage(message);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "dbname=myapp host=10.252.20.109 password=Xq3vTn8sLw port=5432 user=relation-10",
+			"postgresql://u:p@host1:123,[2001:db8::1234]:456/some%20db?target_session_attrs=prefer-standby&application_name=app",
+			"host=h dbname='my db+1/é' user=u sslmode=require sslrootcert=/ca.crt sslcert=/c.crt sslkey=/c.pk8 "
+					+ "connect_timeout=3 keepalives=0 options='-c x=y' load_balance_hosts=random channel_binding=prefer" })
+	void producesWhatTheDriverAccepts(String text) {
+		JdbcConnection jdbc = ConnectionString.parse(text).toJdbc();
+		Properties parsed = Driver.parseURL(jdbc.url(), jdbc.toProperties());
+		assertThat(parsed).as("pgjdbc accepts %s", jdbc).isNotNull();
+		ConnectionString original = ConnectionString.parse(text);
+		assertThat(parsed.getProperty(PGProperty.PG_DBNAME.getName())).isEqualTo(original.database());
+		assertThat(parsed.getProperty(PGProperty.PG_HOST.getName()))
+			.isEqualTo(String.join(",", original.hosts()
+				.stream()
+				.map((host) -> host.name().contains(":") ? "[" + host.name() + "]" : host.name())
+				.toList()));
+		assertThat(parsed.getProperty(PGProperty.PG_PORT.getName())).isEqualTo(
+				String.join(",", original.hosts().stream().map((host) -> String.valueOf(host.port())).toList()));
+		jdbc.properties().forEach((name, value) -> assertThat(parsed.getProperty(name)).isEqualTo(value));
+		assertThat(jdbc.url()).doesNotContain("user", "password", "Xq3vTn8sLw", ":p@");
+	}
+
+	@Test
+	void neverEmitsTheSslShortcut() {
+		Map<String, String> properties = ConnectionString.parse("postgresql://h/d?ssl=true").toJdbc().properties();
+		assertThat(properties).containsEntry("sslmode", "require").doesNotContainKey(PGProperty.SSL.getName());
+	}
+
+}
