@@ -61,11 +61,15 @@ final class StandbyList {
 		return result;
 	}
 
-	/** Returns the connection strings sorted by their keyword=value form, without duplicates. */
+	/**
+	 * Returns the connection strings without duplicates, sorted by their keyword=value form with
+	 * keywords in alphabetical order, so that neither the order of the standbys nor the order of
+	 * keywords within one makes a difference.
+	 */
 	static List<ConnectionString> canonical(Collection<ConnectionString> standbys) {
 		Map<String, ConnectionString> byText = new TreeMap<>();
 		for (ConnectionString standby : standbys) {
-			byText.putIfAbsent(standby.toKeywordValueString(), standby);
+			byText.putIfAbsent(ConnectionString.of(new TreeMap<>(standby.keywords())).toKeywordValueString(), standby);
 		}
 		return List.copyOf(byText.values());
 	}
