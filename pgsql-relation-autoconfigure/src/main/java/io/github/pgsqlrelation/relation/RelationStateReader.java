@@ -42,7 +42,7 @@ final class RelationStateReader {
 		.build();
 
 	// Jackson echoes an unrecognized token, which may be part of a password
-	private static final Pattern TOKEN_IN_MESSAGE = Pattern.compile("token '[^']*'");
+	private static final Pattern TOKEN_IN_MESSAGE = Pattern.compile("(?<=Unrecognized token )'[^']*'");
 
 	private final String source;
 
@@ -104,7 +104,7 @@ final class RelationStateReader {
 		catch (JacksonException ex) {
 			String problem = ex.getOriginalMessage();
 			problem = (problem != null) ? TOKEN_IN_MESSAGE.matcher(problem.lines().findFirst().orElse(""))
-				.replaceAll("token '******'") : "";
+				.replaceAll("'******'") : "";
 			String kind = problem.contains("end-of-input") ? "is truncated or not valid JSON" : "is not valid JSON";
 			throw new RelationStateException(this.source + ": " + kind + ": " + problem + at(ex.getLocation()), ex);
 		}
