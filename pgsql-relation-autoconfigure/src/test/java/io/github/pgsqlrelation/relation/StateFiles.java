@@ -1,6 +1,5 @@
 package io.github.pgsqlrelation.relation;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,10 +92,6 @@ final class StateFiles {
 			result.put(keysAndValues[i], keysAndValues[i + 1]);
 		}
 		return result;
-	}
-
-	static List<String> lines(String... lines) {
-		return new ArrayList<>(List.of(lines));
 	}
 
 }
