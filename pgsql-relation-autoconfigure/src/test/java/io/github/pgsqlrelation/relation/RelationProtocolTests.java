@@ -60,8 +60,12 @@ class RelationProtocolTests {
 	}
 
 	@Test
-	void comparesSubnetsAsExactStringsLikeThePythonLibrary() {
+	void grantsAnEgressSubnetInsideAWiderAllowedSubnet() {
 		assertThat(unreadyReason(Map.of(), bag("egress-subnets", "10.0.0.5/32"), bag("allowed-subnets", "10.0.0.0/24")))
+			.isNull();
+		assertThat(unreadyReason(Map.of(), bag("egress-subnets", "10.0.1.5/32"), bag("allowed-subnets", "10.0.0.0/24")))
+			.isNotNull();
+		assertThat(unreadyReason(Map.of(), bag("egress-subnets", "10.0.0.0/16"), bag("allowed-subnets", "10.0.0.0/24")))
 			.isNotNull();
 	}
 
