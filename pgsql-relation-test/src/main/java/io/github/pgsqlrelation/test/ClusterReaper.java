@@ -72,7 +72,7 @@ final class ClusterReaper {
 
 	private static boolean isOrphan(Path root) {
 		Optional<Long> owner = readPid(root.resolve(OWNER_FILE));
-		return owner.isPresent() && ProcessHandle.of(owner.get()).map((handle) -> !handle.isAlive()).orElse(true);
+		return owner.isPresent() && !ProcessKiller.isAlive(owner.get());
 	}
 
 	private static void killServers(Path root) throws IOException {

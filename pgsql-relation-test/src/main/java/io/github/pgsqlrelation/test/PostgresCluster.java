@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import org.jspecify.annotations.Nullable;
@@ -404,8 +406,10 @@ public final class PostgresCluster implements AutoCloseable {
 					// Falls through to SIGKILL below
 				}
 			}
-			node.pid().stream().mapToObj(ProcessHandle::of).flatMap(java.util.Optional::stream)
-				.filter(ProcessHandle::isAlive)
+			node.pid().stream()
+				.mapToObj(ProcessHandle::of)
+				.flatMap(Optional::stream)
+				.filter(ProcessKiller::isAlive)
 				.forEach(ProcessKiller::killAndWait);
 		}
 		FileTrees.delete(this.root);
@@ -439,8 +443,29 @@ public final class PostgresCluster implements AutoCloseable {
 	}
 
 	private void startServer(PostgresNode node) {
+		removeStaleLockFiles(node);
 		this.commands.run(START_TIMEOUT, "pg_ctl", "start", "-w", "-t", timeoutSeconds(START_TIMEOUT), "-D",
 				node.dataDirectory().toString(), "-l", node.logFile().toString());
+	}
+
+	/**
+	 * A killed postmaster leaves its lock files behind. PostgreSQL takes them over when their
+	 * process is gone, but not while it is a zombie that {@code init} has yet to reap (the
+	 * lock check sees the process id as taken): remove them once the process is no more.
+	 */
+	private static void removeStaleLockFiles(PostgresNode node) {
+		if (node.isRunning()) {
+			return;
+		}
+		try (DirectoryStream<Path> socketLocks = Files.newDirectoryStream(node.directory(), ".s.PGSQL.*")) {
+			Files.deleteIfExists(node.dataDirectory().resolve("postmaster.pid"));
+			for (Path lock : socketLocks) {
+				Files.deleteIfExists(lock);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not remove the stale lock files of " + node, ex);
+		}
 	}
 
 	private void stopServer(PostgresNode node, String mode) {
