@@ -213,8 +213,7 @@ def _parse_leader_yaml(text):
     """
     result = {}
     current = None
-    lines = [(number, line) for number, line in enumerate(text.splitlines(), 1)
-             if line.strip() and not line.lstrip().startswith("#") and line.strip() not in ("---", "...")]
+    lines = _logical_lines(text)
     if len(lines) == 1 and lines[0][1].strip().startswith("{"):
         return _stringify(_FlowParser(lines[0][1].strip(), lines[0][0]).document())
     for number, line in lines:
@@ -235,6 +234,58 @@ def _parse_leader_yaml(text):
     return _stringify(result)
 
 
+def _logical_lines(text):
+    """Numbered lines, each with the lines PyYAML wrapped it onto joined by newlines.
+
+    PyYAML wraps long flow mappings and long scalars; a wrapped line is indented deeper, or
+    continues an open flow mapping or quoted scalar.
+    """
+    lines = []
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if lines and _continues(lines[-1][1], line):
+            lines[-1] = (lines[-1][0], lines[-1][1] + "\n" + stripped)
+        elif stripped and not stripped.startswith("#") and stripped not in ("---", "..."):
+            lines.append((number, line.rstrip()))
+    return lines
+
+
+def _continues(previous, line):
+    depth, quote = _open_constructs(previous)
+    if depth > 0 or quote:
+        return True
+    indent = len(line) - len(line.lstrip(" "))
+    previous_indent = len(previous) - len(previous.lstrip(" "))
+    return bool(line.strip()) and previous_indent > 0 and indent > previous_indent
+
+
+def _open_constructs(text):
+    depth = 0
+    quote = None
+    value_starts = True
+    index = 0
+    while index < len(text):
+        char = text[index]
+        following = text[index + 1:index + 2]
+        if (quote == '"' and char == "\\") or (quote == "'" and char + following == "''"):
+            index += 1
+        elif quote:
+            quote = None if char == quote else quote
+        elif char in ("'", '"', "{") and value_starts:
+            # Quotes and braces mean something only where a value starts: "it's" is a plain scalar.
+            if char == "{":
+                depth += 1
+            else:
+                quote = char
+        elif char == "}" and depth > 0:
+            depth -= 1
+        if not char.isspace():
+            value_starts = (char == ":" and (following == "" or following.isspace())) or (
+                depth > 0 and quote is None and char in ("{", ","))
+        index += 1
+    return depth, quote
+
+
 def _stringify(document):
     if not isinstance(document, dict) or any(not isinstance(v, dict) for v in document.values()):
         raise _yaml_error(1, "not a mapping of relation id to settings")
@@ -253,7 +304,7 @@ def _split_key(text, line):
         if not rest.startswith(":"):
             raise _yaml_error(line, "missing ':' after a key")
         return key, rest[1:].strip()
-    match = re.match(r"([^:#]+?)\s*:(?:\s+|$)(.*)$", text)
+    match = re.match(r"([^:#]+?)\s*:(?:\s+|$)(.*)$", text, re.DOTALL)
     if not match:
         raise _yaml_error(line, "missing ':' after a key")
     return match.group(1), match.group(2).strip()
@@ -269,6 +320,7 @@ def _plain_or_quoted(text, line):
 
 
 def _plain(text):
+    text = " ".join(part.strip() for part in text.split("\n"))
     return "" if text in ("", "~", "null", "Null", "NULL") else text
 
 
@@ -283,6 +335,11 @@ def _quoted(text, start, line):
     index = start + 1
     while index < len(text):
         char = text[index]
+        if char == "\n":
+            breaks = len(text[index:]) - len(text[index:].lstrip("\n"))
+            out.append(" " if breaks == 1 else "\n" * (breaks - 1))
+            index += breaks
+            continue
         if quote == "'" and char == "'":
             if text[index + 1:index + 2] == "'":
                 out.append("'")
@@ -300,6 +357,9 @@ def _quoted(text, start, line):
                     raise _yaml_error(line, "bad escape in a quoted value")
                 out.append(chr(int(digits, 16)))
                 index += 2 + widths[code]
+                continue
+            if code == "\n":
+                index += 2
                 continue
             if code not in _ESCAPES:
                 raise _yaml_error(line, "bad escape in a quoted value")
@@ -326,7 +386,7 @@ class _FlowParser:
         return value
 
     def _skip(self):
-        while self.index < len(self.text) and self.text[self.index] == " ":
+        while self.index < len(self.text) and self.text[self.index] in " \n":
             self.index += 1
 
     def _expect(self, char):
