@@ -38,6 +38,7 @@ import tempfile
 __all__ = [
     "FORMAT_VERSION",
     "HookToolError",
+    "HookToolNotFoundError",
     "LeaderDataError",
     "export_raw",
     "push_if_changed",
@@ -62,6 +63,10 @@ class HookToolError(Exception):
     """A Juju hook tool failed or printed something that is not what Juju prints."""
 
 
+class HookToolNotFoundError(HookToolError):
+    """A hook tool is not on PATH: not in a hook, or a Juju without that tool."""
+
+
 class LeaderDataError(Exception):
     """The leader setting ``interface.pgsql`` is not the mapping the ``pgsql`` library writes."""
 
@@ -74,12 +79,15 @@ def _run(*args):
     try:
         completed = subprocess.run(list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
     except FileNotFoundError:
-        raise HookToolError("{}: hook tool '{}' not found on PATH; run this from a Juju hook "
-                            "(or juju-exec)".format(command, args[0])) from None
+        raise HookToolNotFoundError("{}: hook tool '{}' not found on PATH; run this from a Juju hook "
+                                    "(or juju-exec)".format(command, args[0])) from None
     if completed.returncode != 0:
         raise HookToolError("{} failed with exit code {}: {}".format(
             command, completed.returncode, _describe_stderr(completed.stderr)))
-    return completed.stdout.decode("utf-8")
+    try:
+        return completed.stdout.decode("utf-8")
+    except UnicodeDecodeError as ex:
+        raise HookToolError("{} printed output that is not UTF-8 (byte {})".format(command, ex.start)) from None
 
 
 def _describe_stderr(stderr):
@@ -128,7 +136,7 @@ def _relation_ids(endpoint):
     ids = _run_json("relation-ids", "--format=json", endpoint) or []
     result = []
     for item in ids:
-        name, _, number = str(item).rpartition(":")
+        number = str(item).rpartition(":")[2]
         if not number.isdigit():
             raise HookToolError("relation-ids --format=json {} printed '{}', not <endpoint>:<id>".format(
                 endpoint, item))
@@ -187,7 +195,11 @@ def _local_unit():
 
 
 def _leader_requests():
-    settings = _run_json("leader-get", "--format=json") or {}
+    try:
+        settings = _run_json("leader-get", "--format=json") or {}
+    except HookToolNotFoundError:
+        # Leader settings are deprecated; a Juju without leader-get leaves the mirrored keys.
+        return {}
     if not isinstance(settings, dict):
         raise HookToolError("leader-get --format=json printed JSON that is not an object")
     text = settings.get(LEADER_KEY)

@@ -2,6 +2,7 @@
 
 import copy
 import json
+import os
 import unittest
 
 from support import HookEnvironment, load_fixture, pgsql_relation_state as state
@@ -104,6 +105,13 @@ class ReadingTests(unittest.TestCase):
         with HookEnvironment(fixture):
             self.assertEqual(relation(state.render_raw("db"))["requested"],
                              {"database": "", "roles": "", "extensions": ""})
+
+    def test_request_falls_back_to_the_mirrored_keys_on_a_juju_without_leader_get(self):
+        fixture = load_fixture("egress-not-allowed")
+        fixture["leader-settings"] = {"interface.pgsql": "10:\n  database: other\n"}
+        with HookEnvironment(fixture) as hook:
+            os.remove(os.path.join(os.path.dirname(hook.log), "bin", "leader-get"))
+            self.assertEqual(relation(state.render_raw("db"))["requested"]["database"], "myapp")
 
     def test_leader_data_wins_over_the_mirrored_keys(self):
         fixture = load_fixture("request-not-mirrored")
