@@ -1,6 +1,7 @@
 """The pgsql protocol's readiness rules, written from the interface description, to check
 that every golden ``*.outcome.json`` says what a reader of the state file must conclude."""
 
+import ipaddress
 import shlex
 
 
@@ -33,7 +34,26 @@ def _is_ready(bag, requested, local):
             continue
         if bag.get(key, "") != want:
             return False
-    return set(_csplit(local.get("egress-subnets"))) <= set(_csplit(bag.get("allowed-subnets")))
+    allowed = _csplit(bag.get("allowed-subnets"))
+    return all(_granted(egress, allowed) for egress in _csplit(local.get("egress-subnets")))
+
+
+def _granted(egress, allowed):
+    """Listed as is, or inside a wider allowed subnet (as pg_hba.conf then lets it in)."""
+    if egress in allowed:
+        return True
+    try:
+        inner = ipaddress.ip_network(egress, strict=False)
+    except ValueError:
+        return False
+    for candidate in allowed:
+        try:
+            outer = ipaddress.ip_network(candidate, strict=False)
+        except ValueError:
+            continue
+        if inner.version == outer.version and inner.subnet_of(outer):
+            return True
+    return False
 
 
 def _csplit(text):
