@@ -45,7 +45,7 @@ final class RelationProtocol {
 		String version = version(relation, used);
 		if (used == null) {
 			String reason = unready.isEmpty() ? "no remote bag publishes a master or standbys yet"
-					: "not ready: " + String.join("; ", new LinkedHashSet<>(unready));
+					: String.join("; ", new LinkedHashSet<>(unready));
 			return new RelationSnapshot(endpoint, relation.ref(), null, List.of(), database, version,
 					Readiness.notReady(reason));
 		}

@@ -121,7 +121,7 @@ class RelationProtocolTests {
 			.snapshot();
 		assertThat(snapshot.master()).isNull();
 		assertThat(snapshot.standbys()).isEmpty();
-		assertThat(snapshot.readiness()).isEqualTo(Readiness.notReady("not ready: postgresql: allowed-subnets "
+		assertThat(snapshot.readiness()).isEqualTo(Readiness.notReady("postgresql: allowed-subnets "
 				+ "does not grant egress subnet(s) 127.1.2.3/24 of myapp/0"));
 	}
 
@@ -199,7 +199,7 @@ class RelationProtocolTests {
 			.unit("postgresql/0", bag("master", "host=m", "database", "other"))
 			.unit("postgresql/1", bag("standbys", "host=s", "database", "myapp"))
 			.snapshot();
-		assertThat(snapshot.readiness().reason()).isEqualTo("not ready: postgresql/0: database requested 'myapp' "
+		assertThat(snapshot.readiness().reason()).isEqualTo("postgresql/0: database requested 'myapp' "
 				+ "but published 'other'; postgresql/1: roles requested 'admin' but not yet published");
 	}
 

@@ -21,7 +21,8 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({ BackendService.class, IntegrationApplication.JdbcTransactionManagerConfiguration.class })
+@Import({ BackendService.class, RecordingRoutingListener.class,
+		IntegrationApplication.JdbcTransactionManagerConfiguration.class })
 class IntegrationApplication {
 
 	static ConfigurableApplicationContext run(Path stateFile, String... properties) {
