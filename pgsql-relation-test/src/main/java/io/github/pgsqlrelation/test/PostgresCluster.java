@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -34,6 +35,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PostgresCluster implements AutoCloseable {
 
+	/** Environment variable naming the directory to create cluster directories in. */
+	public static final String DIRECTORY_VARIABLE = "PGSQL_RELATION_CLUSTER_DIR";
+
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
 	private static final Duration REPLICATION_TIMEOUT = Duration.ofSeconds(30);
@@ -42,7 +46,9 @@ public final class PostgresCluster implements AutoCloseable {
 
 	private final ServerCommands commands;
 
-	private final AdminConnections admin = new AdminConnections(LibpqValues.newPassword());
+	private final DataDirectoryTemplate template;
+
+	private final AdminConnections admin;
 
 	private final String replicationPassword = LibpqValues.newPassword();
 
@@ -58,10 +64,12 @@ public final class PostgresCluster implements AutoCloseable {
 
 	private boolean closed;
 
-	private PostgresCluster(Settings settings, PostgresBinaries binaries, Path root) {
+	private PostgresCluster(Settings settings, PostgresBinaries binaries, DataDirectoryTemplate template, Path root) {
 		this.settings = settings;
 		this.root = root;
 		this.commands = new ServerCommands(binaries, ServerUser.get(), root);
+		this.template = template;
+		this.admin = new AdminConnections(template.superuserPassword());
 	}
 
 	/**
@@ -79,11 +87,12 @@ public final class PostgresCluster implements AutoCloseable {
 
 	static PostgresCluster start(Settings settings) {
 		Path parent = clusterParentDirectory();
-		ClusterReaper.sweepOrphans(parent);
-		PostgresBinaries binaries = (settings.binDirectory != null) ? new PostgresBinaries(settings.binDirectory)
-				: PostgresBinaries.locate();
+		Set.of(parent, Path.of(System.getProperty("java.io.tmpdir")), Path.of("/tmp"))
+			.forEach(ClusterReaper::sweepOrphans);
+		PostgresBinaries binaries = binaries(settings);
+		DataDirectoryTemplate template = DataDirectoryTemplate.get(binaries, parent);
 		Path root = createRoot(parent);
-		PostgresCluster cluster = new PostgresCluster(settings, binaries, root);
+		PostgresCluster cluster = new PostgresCluster(settings, binaries, template, root);
 		ClusterReaper.register(cluster);
 		try {
 			cluster.startNew();
@@ -93,6 +102,18 @@ public final class PostgresCluster implements AutoCloseable {
 			cluster.close();
 			throw ex;
 		}
+	}
+
+	private static PostgresBinaries binaries(Settings settings) {
+		if (settings.binDirectory == null) {
+			return PostgresBinaries.locate();
+		}
+		PostgresBinaries binaries = new PostgresBinaries(settings.binDirectory);
+		if (!binaries.isComplete()) {
+			throw new IllegalArgumentException(
+					"Bin directory " + settings.binDirectory + " does not hold initdb, pg_ctl and postgres");
+		}
+		return binaries;
 	}
 
 	private void startNew() {
@@ -117,22 +138,9 @@ public final class PostgresCluster implements AutoCloseable {
 	}
 
 	private void initialize(PostgresNode node) {
-		Path passwordFile = node.directory().resolve("superuser-password");
-		try {
-			Files.writeString(passwordFile, this.admin.password(), StandardCharsets.UTF_8);
-			ServerUser.get().own(node.directory());
-			this.commands.run(START_TIMEOUT, "initdb", "-D", node.dataDirectory().toString(), "-U",
-					NodeSettings.SUPERUSER, "--pwfile=" + passwordFile, "--auth-local=trust",
-					"--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync");
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not initialize " + node.dataDirectory(), ex);
-		}
-		finally {
-			deleteQuietly(passwordFile);
-		}
-		NodeSettings.writeCommon(node.dataDirectory());
+		FileTrees.copyDataDirectory(this.template.dataDirectory(), node.dataDirectory(), true);
 		NodeSettings.writeNodeSpecific(node, null);
+		ServerUser.get().own(node.directory());
 	}
 
 	private void createRoles(PostgresNode node) {
@@ -523,10 +531,20 @@ public final class PostgresCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Where cluster directories go: the temporary directory, unless its path is too long for
-	 * the servers' Unix sockets (at most 107 bytes).
+	 * Where cluster directories go: {@value #DIRECTORY_VARIABLE} when set, else
+	 * {@code /dev/shm} (memory: data directory copies take a fraction of the time they take
+	 * on disk), else the temporary directory, unless its path is too long for the servers'
+	 * Unix sockets (at most 107 bytes).
 	 */
-	private static Path clusterParentDirectory() {
+	static Path clusterParentDirectory() {
+		String configured = System.getenv(DIRECTORY_VARIABLE);
+		if (configured != null && !configured.isBlank()) {
+			return Path.of(configured).toAbsolutePath();
+		}
+		Path memory = Path.of("/dev/shm");
+		if (Files.isDirectory(memory) && Files.isWritable(memory)) {
+			return memory;
+		}
 		Path temporary = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
 		return (temporary.toString().length() <= 40) ? temporary : Path.of("/tmp");
 	}
@@ -542,15 +560,6 @@ public final class PostgresCluster implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not create a cluster directory in " + parent, ex);
-		}
-	}
-
-	private static void deleteQuietly(Path file) {
-		try {
-			Files.deleteIfExists(file);
-		}
-		catch (IOException ex) {
-			// Left inside the cluster directory, which close() deletes
 		}
 	}
 
