@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
@@ -87,7 +87,8 @@ public final class PostgresCluster implements AutoCloseable {
 
 	static PostgresCluster start(Settings settings) {
 		Path parent = clusterParentDirectory();
-		Set.of(parent, Path.of(System.getProperty("java.io.tmpdir")), Path.of("/tmp"))
+		Stream.of(parent, Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath(), Path.of("/tmp"))
+			.distinct()
 			.forEach(ClusterReaper::sweepOrphans);
 		PostgresBinaries binaries = binaries(settings);
 		DataDirectoryTemplate template = DataDirectoryTemplate.get(binaries, parent);
