@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,10 +33,7 @@ record DataDirectoryTemplate(Path dataDirectory, String superuserPassword) {
 	private static DataDirectoryTemplate create(PostgresBinaries binaries, Path parent) {
 		String password = LibpqValues.newPassword();
 		try {
-			Path root = Files.createTempDirectory(parent, ClusterReaper.ROOT_PREFIX + "template-");
-			Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-			Files.writeString(root.resolve(ClusterReaper.OWNER_FILE), Long.toString(ProcessHandle.current().pid()),
-					StandardCharsets.UTF_8);
+			Path root = ClusterDirectories.create(parent, ClusterReaper.ROOT_PREFIX + "template-");
 			ClusterReaper.deleteOnExit(root);
 			Path passwordFile = root.resolve("superuser-password");
 			Files.writeString(passwordFile, password, StandardCharsets.UTF_8);
