@@ -463,6 +463,13 @@ public final class PostgresCluster implements AutoCloseable {
 	record Settings(int standbys, String database, String user, String password, boolean useBaseBackupTool,
 			@Nullable Path binDirectory) {
 
+		@Override
+		public String toString() {
+			return "Settings[standbys=" + this.standbys + ", database=" + this.database + ", user=" + this.user
+					+ ", password=******, useBaseBackupTool=" + this.useBaseBackupTool + ", binDirectory="
+					+ this.binDirectory + "]";
+		}
+
 	}
 
 	/**
