@@ -38,6 +38,7 @@ final class NodeSettings {
 			hot_standby = on
 			hot_standby_feedback = on
 			wal_receiver_status_interval = 1s
+			wal_retrieve_retry_interval = 500ms
 			fsync = off
 			dynamic_shared_memory_type = mmap
 			full_page_writes = on

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
 
@@ -46,15 +48,17 @@ public final class PostgresCluster implements AutoCloseable {
 
 	private final Path root;
 
-	private final List<PostgresNode> allNodes = new ArrayList<>();
+	private final List<PostgresNode> allNodes = new CopyOnWriteArrayList<>();
 
 	private final List<PostgresNode> standbys = new ArrayList<>();
 
 	private @Nullable PostgresNode primary;
 
+	private int nextIndex;
+
 	private @Nullable String serverVersion;
 
-	private boolean closed;
+	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private PostgresCluster(Settings settings, PostgresBinaries binaries, DataDirectoryTemplate template, Path root) {
 		this.settings = settings;
@@ -194,18 +198,25 @@ public final class PostgresCluster implements AutoCloseable {
 		PostgresNode source = primary();
 		requireRunning(source, "add a standby of");
 		PostgresNode standby = newNode();
-		if (this.settings.useBaseBackupTool() && this.commands.binaries().hasBaseBackupTool()) {
-			ServerUser.get().own(standby.directory());
-			BaseBackups.withBaseBackupTool(this.commands, source, standby.dataDirectory(), this.replicationPassword);
+		try {
+			if (this.settings.useBaseBackupTool() && this.commands.binaries().hasBaseBackupTool()) {
+				ServerUser.get().own(standby.directory());
+				BaseBackups.withBaseBackupTool(this.commands, source, standby.dataDirectory(),
+						this.replicationPassword);
+			}
+			else {
+				BaseBackups.withLowLevelApi(this.admin, source, standby.dataDirectory());
+			}
+			configureStandby(standby, source);
+			this.standbys.add(standby);
+			this.servers.start(standby);
+			this.servers.awaitStreaming(standby, source);
+			return standby;
 		}
-		else {
-			BaseBackups.withLowLevelApi(this.admin, source, standby.dataDirectory());
+		catch (RuntimeException ex) {
+			discard(standby);
+			throw ex;
 		}
-		configureStandby(standby, source);
-		this.standbys.add(standby);
-		this.servers.start(standby);
-		this.servers.awaitStreaming(standby, source);
-		return standby;
 	}
 
 	/**
@@ -217,6 +228,10 @@ public final class PostgresCluster implements AutoCloseable {
 		if (!this.standbys.contains(node)) {
 			throw new IllegalArgumentException(node + " is not a standby of this cluster");
 		}
+		discard(node);
+	}
+
+	private void discard(PostgresNode node) {
 		if (node.isRunning()) {
 			this.servers.stop(node, "immediate");
 		}
@@ -387,11 +402,9 @@ public final class PostgresCluster implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		synchronized (this) {
-			if (this.closed) {
-				return;
-			}
-			this.closed = true;
+		// Not synchronized: the shutdown hook must not wait for an operation in progress
+		if (!this.closed.compareAndSet(false, true)) {
+			return;
 		}
 		for (PostgresNode node : this.allNodes) {
 			if (node.isRunning()) {
@@ -419,7 +432,7 @@ public final class PostgresCluster implements AutoCloseable {
 	}
 
 	private PostgresNode newNode() {
-		int index = this.allNodes.isEmpty() ? 0 : this.allNodes.get(this.allNodes.size() - 1).index() + 1;
+		int index = this.nextIndex++;
 		Path directory = this.root.resolve("postgresql-" + index);
 		try {
 			Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
