@@ -49,9 +49,9 @@ public final class PostgresNode {
 	}
 
 	/**
-	 * The node's name, unique in its cluster and stable for its life ({@code postgresql-0},
-	 * {@code postgresql-1}, ...). It is also the server's {@code cluster_name} and the
-	 * {@code application_name} a standby streams with.
+	 * The node's name, unique in its cluster and stable for its life
+	 * ({@code postgresql-0}, {@code postgresql-1}, ...). It is also the server's
+	 * {@code cluster_name} and the {@code application_name} a standby streams with.
 	 * @return the name
 	 */
 	public String name() {
@@ -59,7 +59,8 @@ public final class PostgresNode {
 	}
 
 	/**
-	 * The Juju unit name this node plays in relation state files ({@code postgresql/0}, ...).
+	 * The Juju unit name this node plays in relation state files ({@code postgresql/0},
+	 * ...).
 	 * @return the unit name
 	 */
 	public String unitName() {

@@ -23,8 +23,8 @@ class PostgresClusterBuilderTests {
 			PostgresNode primary = cluster.primary();
 			assertThat(queryString(primary, "SELECT current_user || '@' || current_database()"))
 				.isEqualTo("relation-12@my app");
-			assertThat(primary.connectionString()).isEqualTo("dbname='my app' host=127.0.0.1 password='it\\'s complicated\\\\' port="
-					+ primary.port() + " user=relation-12");
+			assertThat(primary.connectionString()).isEqualTo("dbname='my app' host=127.0.0.1 "
+					+ "password='it\\'s complicated\\\\' port=" + primary.port() + " user=relation-12");
 			assertThat(primary.jdbcUrl()).endsWith("/my%20app");
 		}
 	}

@@ -100,7 +100,8 @@ class PostgresClusterTests {
 	}
 
 	static String queryString(PostgresNode node, String sql) throws SQLException {
-		try (Connection connection = node.connect(); Statement statement = connection.createStatement();
+		try (Connection connection = node.connect();
+				Statement statement = connection.createStatement();
 				ResultSet result = statement.executeQuery(sql)) {
 			assertThat(result.next()).isTrue();
 			return result.getString(1);
