@@ -384,6 +384,10 @@ public final class PostgresCluster implements AutoCloseable {
 		return this.settings.password();
 	}
 
+	String superuserPassword() {
+		return this.admin.password();
+	}
+
 	/**
 	 * The servers' version as PostgreSQL charms publish it, e.g. {@code 15.10}.
 	 * @return the version

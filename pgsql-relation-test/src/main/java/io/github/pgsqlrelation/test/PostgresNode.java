@@ -123,6 +123,17 @@ public final class PostgresNode {
 		return connect(this.cluster.database(), this.cluster.user(), this.cluster.password());
 	}
 
+	/**
+	 * Opens a connection to this node's database as the bootstrap superuser
+	 * ({@code postgres}), for what the relation user may not do, e.g. terminating its
+	 * sessions.
+	 * @return a new connection, for the caller to close
+	 * @throws SQLException if the server cannot be reached
+	 */
+	public Connection connectAsSuperuser() throws SQLException {
+		return connect(this.cluster.database(), NodeSettings.SUPERUSER, this.cluster.superuserPassword());
+	}
+
 	Connection connect(String database, String user, String password) throws SQLException {
 		Properties properties = new Properties();
 		properties.setProperty("user", user);
