@@ -79,7 +79,7 @@ record PostgresBinaries(Path directory) {
 	}
 
 	/** Directories like {@code /usr/lib/postgresql/16/bin}, highest version first. */
-	private static List<Path> versionedDirectories(Path parent, String prefix, String child) {
+	static List<Path> versionedDirectories(Path parent, String prefix, String child) {
 		if (!Files.isDirectory(parent)) {
 			return List.of();
 		}
