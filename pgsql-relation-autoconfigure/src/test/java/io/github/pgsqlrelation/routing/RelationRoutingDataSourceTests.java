@@ -3,12 +3,15 @@ package io.github.pgsqlrelation.routing;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -17,6 +20,7 @@ import io.github.pgsqlrelation.connection.ConnectionString;
 import io.github.pgsqlrelation.relation.MasterChangedEvent;
 import io.github.pgsqlrelation.relation.Readiness;
 import io.github.pgsqlrelation.relation.RelationSnapshot;
+import io.github.pgsqlrelation.relation.StandbyChangedEvent;
 import io.github.pgsqlrelation.test.PostgresCluster;
 import io.github.pgsqlrelation.test.PostgresNode;
 import org.junit.jupiter.api.AfterAll;
@@ -298,6 +302,63 @@ class RelationRoutingDataSourceTests {
 		assertThat(this.listener.closed).hasSize(3);
 		Throwable failure = catchThrowable(servers::whereWritesRun);
 		assertThat(causeOfType(failure, RelationNotReadyException.class).getMessage()).contains("closed");
+	}
+
+	@Test
+	void thousandsOfStandbyChangesLeaveNoThreadAndNoServerConnectionBehind() throws SQLException {
+		Set<String> threadsBefore = routingThreads();
+		Map<Integer, Integer> connectionsBefore = serverConnections();
+		Servers servers = routed(RoutingSettings.defaults());
+		RelationSnapshot both = snapshot(cluster);
+		RelationSnapshot one = snapshot(connectionString(cluster.primary()),
+				List.of(connectionString(cluster.standbys().get(0))));
+		int changes = 2000;
+		long start = System.nanoTime();
+		for (int i = 0; i < changes; i++) {
+			this.dataSource.onStandbyChanged(new StandbyChangedEvent((i % 2 == 0) ? one : both));
+			if (i % 20 == 1) {
+				assertThat(servers.whereReadsRun().inRecovery()).isTrue();
+			}
+		}
+		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+		int peakThreads = routingThreads().size();
+		this.dataSource.close();
+		System.out.printf("Refresh: %d standby changes in %d ms (%.2f ms each, reads included), %d routing threads "
+				+ "at the end, %d pools created%n", changes, elapsed.toMillis(), elapsed.toNanos() / 1e6 / changes,
+				peakThreads, this.listener.createdNames.size());
+		assertThat(this.listener.createdNames).hasSize(3 + changes / 2);
+		assertThat(this.listener.closed).hasSameSizeAs(this.listener.createdNames);
+		long waitStart = System.nanoTime();
+		while (!routingThreads().equals(threadsBefore) || !serverConnections().equals(connectionsBefore)) {
+			assertThat(Duration.ofNanos(System.nanoTime() - waitStart)).as("threads %s, server connections %s",
+					routingThreads(), serverConnections()).isLessThan(Duration.ofSeconds(10));
+			sleep(100);
+		}
+	}
+
+	/** Threads of this endpoint's pools and of the routing itself. */
+	private static Set<String> routingThreads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter(Thread::isAlive)
+			.map(Thread::getName)
+			.filter((name) -> name.startsWith("pgsql-relation-db"))
+			.collect(Collectors.toCollection(TreeSet::new));
+	}
+
+	/** Backends of the relation user on every node, by port, not counting the one asking. */
+	private static Map<Integer, Integer> serverConnections() throws SQLException {
+		Map<Integer, Integer> result = new TreeMap<>();
+		for (PostgresNode node : cluster.nodes()) {
+			try (Connection connection = node.connect(); Statement statement = connection.createStatement();
+					ResultSet rows = statement.executeQuery("select count(*) from pg_stat_activity "
+							+ "where usename = current_user and pid <> pg_backend_pid()")) {
+				rows.next();
+				result.put(node.port(), rows.getInt(1));
+			}
+		}
+		return result;
 	}
 
 	private Servers routed(RoutingSettings settings) {
