@@ -161,6 +161,18 @@ class RelationRoutingDataSourceTests {
 	}
 
 	@Test
+	void aMasterTheDriverCannotReachIsNoMasterAndWritesSayWhy() {
+		ConnectionString socket = ConnectionString.parse("dbname=app host=/var/run/postgresql user=relation-7 "
+				+ "password=s3cret");
+		Servers servers = routed(RoutingSettings.defaults(), snapshot(socket, List.of()));
+		Throwable failure = catchThrowable(servers::whereWritesRun);
+		assertThat(causeOfType(failure, RelationNotReadyException.class).getMessage())
+			.startsWith("No master for endpoint 'db': its connection string ")
+			.contains("password=******", "is a Unix-domain socket")
+			.doesNotContain("s3cret");
+	}
+
+	@Test
 	void eventsOfAnotherEndpointAreIgnored() {
 		routed(RoutingSettings.defaults(), snapshot(null, List.of()));
 		RelationSnapshot other = new RelationSnapshot("other-db", null, connectionString(cluster.primary()), List.of(),
