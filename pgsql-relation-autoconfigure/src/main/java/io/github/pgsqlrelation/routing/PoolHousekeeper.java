@@ -97,6 +97,7 @@ final class PoolHousekeeper {
 	void close(BackendPool pool) {
 		pool.retire();
 		if (pool.markClosed()) {
+			pool.connections().close();
 			pool.pool().close();
 			this.closed.accept(pool.backend());
 			this.listener.poolClosed(pool.backend(), pool.pool());
