@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 import com.zaxxer.hikari.HikariPoolMXBean;
 
@@ -37,6 +38,9 @@ final class BackendDataSource extends AbstractDataSource {
 
 	private volatile boolean closed;
 
+	private volatile Consumer<SQLException> failures = (ex) -> {
+	};
+
 	BackendDataSource(JdbcConnection jdbc, Duration retryInterval) {
 		this.target = new Target(jdbc.url(), jdbc.toProperties());
 		this.retryInterval = retryInterval;
@@ -45,6 +49,11 @@ final class BackendDataSource extends AbstractDataSource {
 	/** Tells whether requests wait: retries stop when none does. */
 	void pool(HikariPoolMXBean pool) {
 		this.pool = pool;
+	}
+
+	/** Hears of every failed attempt to connect, from the pool's own threads. */
+	void onFailure(Consumer<SQLException> failures) {
+		this.failures = failures;
 	}
 
 	/** Stops retrying, so that the pool's shutdown does not wait for an attempt. */
@@ -68,6 +77,7 @@ final class BackendDataSource extends AbstractDataSource {
 				return connect();
 			}
 			catch (SQLException ex) {
+				this.failures.accept(ex);
 				if (!shouldRetry(ex)) {
 					throw ex;
 				}

@@ -228,7 +228,10 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy imp
 
 	private @Nullable BackendPool createStandby(ConnectionString standby) {
 		try {
-			return this.pools.standby(standby);
+			BackendPool pool = this.pools.standby(standby);
+			// Reads skip a standby as soon as its pool fails to connect, not when one of them times out.
+			pool.connections().onFailure((ex) -> this.housekeeper.standbyFailed(pool, ex));
+			return pool;
 		}
 		catch (RuntimeException ex) {
 			logger.error("Endpoint '" + this.endpoint + "' cannot use its standby " + standby + ": " + ex.getMessage());
