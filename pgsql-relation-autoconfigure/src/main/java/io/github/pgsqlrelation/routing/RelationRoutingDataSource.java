@@ -38,6 +38,12 @@ import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
  * leaves the routing at once and closes when its transactions have finished. Until an event hands
  * out a master, writes fail at once with a {@link RelationNotReadyException} saying why.
  * <p>
+ * The master's pool connects with pgjdbc's {@code targetServerType=primary} to the master's host,
+ * then to the standbys' hosts (with the master's credentials), so that writes follow a promoted
+ * standby before the relation reports it. Each standby's pool connects to its own host whatever
+ * its role: a promoted standby holds the newest data, so a read there is never stale, while
+ * insisting on a standby would turn every promotion into failing reads.
+ * <p>
  * Nothing connects before the first connection is needed: the proxy's default auto-commit and
  * isolation come from the pool settings, not from a server.
  */
