@@ -11,7 +11,6 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import io.github.pgsqlrelation.connection.JdbcConnection;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.Driver;
-import org.postgresql.PGProperty;
 
 import org.springframework.jdbc.datasource.AbstractDataSource;
 
@@ -105,15 +104,7 @@ final class BackendDataSource extends AbstractDataSource {
 
 	private Connection connect() throws SQLException {
 		Target target = this.target;
-		Properties properties = target.properties();
-		int loginTimeout = this.loginTimeoutSeconds;
-		if (loginTimeout > 0 && !properties.containsKey(PGProperty.CONNECT_TIMEOUT.getName())) {
-			// HikariCP sets the login timeout from its connection timeout: honour it as pgjdbc's
-			// socket connect timeout, so an unreachable host gives up in time.
-			properties = new Properties(properties);
-			properties.setProperty(PGProperty.CONNECT_TIMEOUT.getName(), String.valueOf(loginTimeout));
-		}
-		Connection connection = DRIVER.connect(target.url(), properties);
+		Connection connection = DRIVER.connect(target.url(), target.properties());
 		if (connection == null) {
 			throw new SQLException("The PostgreSQL JDBC driver does not accept the URL " + target.url());
 		}

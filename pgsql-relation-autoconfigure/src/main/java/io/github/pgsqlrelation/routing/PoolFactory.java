@@ -34,6 +34,9 @@ final class PoolFactory {
 	 */
 	private static final Duration MASTER_RETRY_INTERVAL = Duration.ofMillis(250);
 
+	/** How long the master's pool waits for each host to accept a TCP connection. */
+	private static final Duration MASTER_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+
 	private final HikariConfig template;
 
 	private final RoutingSettings settings;
@@ -66,10 +69,11 @@ final class PoolFactory {
 	BackendPool standby(ConnectionString standby) {
 		long timeout = Math.min(this.template.getConnectionTimeout(),
 				this.settings.standbyConnectionTimeout().toMillis());
-		JdbcConnection jdbc = standby.toJdbc();
+		// A standby that does not answer must not hold up the pool longer than a read waits for it.
+		String connectTimeout = String.valueOf(Math.max(1, Duration.ofMillis(timeout).toSeconds()));
+		JdbcConnection jdbc = merged(standby.toJdbc(), Map.of(PGProperty.CONNECT_TIMEOUT.getName(), connectTimeout));
 		// No retry: a read rather tries the next standby.
-		return create(Backend.Role.STANDBY, standby, withPoolProperties(jdbc.properties(), jdbc), timeout,
-				Duration.ZERO);
+		return create(Backend.Role.STANDBY, standby, jdbc, timeout, Duration.ZERO);
 	}
 
 	/** Returns how the master's pool connects: master host first, then the standbys' hosts. */
@@ -91,11 +95,11 @@ final class PoolFactory {
 		replacements.put("port", ports.toString());
 		replacements.put("hostaddr", null);
 		replacements.put("target_session_attrs", "primary");
-		JdbcConnection jdbc = master.with(replacements).toJdbc();
-		Map<String, String> properties = new LinkedHashMap<>(jdbc.properties());
-		properties.putIfAbsent(PGProperty.HOST_RECHECK_SECONDS.getName(),
-				String.valueOf(this.settings.hostRecheck().toSeconds()));
-		return withPoolProperties(properties, jdbc);
+		// A host that does not answer (a dead machine drops packets) costs each new connection the
+		// connect timeout before the next host is tried: keep it short.
+		return merged(master.with(replacements).toJdbc(),
+				Map.of(PGProperty.HOST_RECHECK_SECONDS.getName(), String.valueOf(this.settings.hostRecheck().toSeconds()),
+						PGProperty.CONNECT_TIMEOUT.getName(), String.valueOf(MASTER_CONNECT_TIMEOUT.toSeconds())));
 	}
 
 	/** Frees the name of a closed pool for the next pool of that backend. */
@@ -117,13 +121,14 @@ final class PoolFactory {
 	}
 
 	/**
-	 * Adds the driver properties of the application's pool settings; the relation's own (host,
-	 * credentials, TLS) come last and win.
+	 * Adds the driver properties of the application's pool settings, then the relation's own
+	 * (host, credentials, TLS), which win, then the routing's defaults where neither says.
 	 */
-	private JdbcConnection withPoolProperties(Map<String, String> relationProperties, JdbcConnection jdbc) {
+	private JdbcConnection merged(JdbcConnection jdbc, Map<String, String> defaults) {
 		Map<String, String> properties = new LinkedHashMap<>();
 		this.template.getDataSourceProperties().forEach((key, value) -> properties.put(key.toString(), value.toString()));
-		properties.putAll(relationProperties);
+		properties.putAll(jdbc.properties());
+		defaults.forEach(properties::putIfAbsent);
 		return new JdbcConnection(jdbc.url(), properties);
 	}
 
