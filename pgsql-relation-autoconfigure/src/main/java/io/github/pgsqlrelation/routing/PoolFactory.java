@@ -1,5 +1,6 @@
 package io.github.pgsqlrelation.routing;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -27,6 +28,12 @@ final class PoolFactory {
 
 	private static final String READ_COMMITTED = "TRANSACTION_READ_COMMITTED";
 
+	/**
+	 * How often the master's pool tries again while writes wait, e.g. for a standby to be
+	 * promoted; each try may open a connection to every standby to ask its role.
+	 */
+	private static final Duration MASTER_RETRY_INTERVAL = Duration.ofMillis(250);
+
 	private final HikariConfig template;
 
 	private final RoutingSettings settings;
@@ -47,7 +54,8 @@ final class PoolFactory {
 	 * before the relation reports it.
 	 */
 	BackendPool master(ConnectionString master, List<ConnectionString> standbys) {
-		return create(Backend.Role.MASTER, master, masterJdbc(master, standbys), this.template.getConnectionTimeout());
+		return create(Backend.Role.MASTER, master, masterJdbc(master, standbys), this.template.getConnectionTimeout(),
+				MASTER_RETRY_INTERVAL);
 	}
 
 	/**
@@ -59,7 +67,9 @@ final class PoolFactory {
 		long timeout = Math.min(this.template.getConnectionTimeout(),
 				this.settings.standbyConnectionTimeout().toMillis());
 		JdbcConnection jdbc = standby.toJdbc();
-		return create(Backend.Role.STANDBY, standby, withPoolProperties(jdbc.properties(), jdbc), timeout);
+		// No retry: a read rather tries the next standby.
+		return create(Backend.Role.STANDBY, standby, withPoolProperties(jdbc.properties(), jdbc), timeout,
+				Duration.ZERO);
 	}
 
 	/** Returns how the master's pool connects: master host first, then the standbys' hosts. */
@@ -118,12 +128,12 @@ final class PoolFactory {
 	}
 
 	private BackendPool create(Backend.Role role, ConnectionString connectionString, JdbcConnection jdbc,
-			long connectionTimeout) {
+			long connectionTimeout, Duration retryInterval) {
 		List<Host> hosts = connectionString.hosts();
 		String address = hosts.isEmpty() ? "?" : hosts.get(0).name() + ":" + hosts.get(0).port();
 		String name = reserveName(role, hosts);
 		Backend backend = new Backend(role, name, address, connectionString.toString());
-		BackendDataSource connections = new BackendDataSource(jdbc);
+		BackendDataSource connections = new BackendDataSource(jdbc, retryInterval);
 		HikariConfig config = new HikariConfig();
 		this.template.copyStateTo(config);
 		config.setPoolName(name);
@@ -140,7 +150,9 @@ final class PoolFactory {
 			config.setTransactionIsolation(READ_COMMITTED);
 		}
 		try {
-			return new BackendPool(backend, connectionString, new HikariDataSource(config), connections);
+			HikariDataSource pool = new HikariDataSource(config);
+			connections.pool(pool.getHikariPoolMXBean());
+			return new BackendPool(backend, connectionString, pool, connections);
 		}
 		catch (RuntimeException ex) {
 			this.namesInUse.remove(name);
