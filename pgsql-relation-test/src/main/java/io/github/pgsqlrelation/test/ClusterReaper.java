@@ -14,9 +14,9 @@ import java.util.stream.Stream;
 
 /**
  * Makes sure no server outlives its test run: clusters still open when the JVM exits are
- * closed by a shutdown hook, and the directories of clusters whose JVM died without running
- * its hooks (killed, crashed) are cleaned up, servers included, by the next cluster started
- * on the machine.
+ * closed by a shutdown hook, and the directories of clusters whose JVM died without
+ * running its hooks (killed, crashed) are cleaned up, servers included, by the next
+ * cluster started on the machine.
  */
 final class ClusterReaper {
 
@@ -26,17 +26,28 @@ final class ClusterReaper {
 
 	private static final Set<PostgresCluster> OPEN = new LinkedHashSet<>();
 
+	private static final Set<Path> DELETE_ON_EXIT = new LinkedHashSet<>();
+
 	private static boolean hookInstalled;
 
 	private ClusterReaper() {
 	}
 
 	static synchronized void register(PostgresCluster cluster) {
+		installHook();
+		OPEN.add(cluster);
+	}
+
+	static synchronized void deleteOnExit(Path directory) {
+		installHook();
+		DELETE_ON_EXIT.add(directory);
+	}
+
+	private static void installHook() {
 		if (!hookInstalled) {
 			Runtime.getRuntime().addShutdownHook(new Thread(ClusterReaper::closeAll, "pgsql-relation-test-reaper"));
 			hookInstalled = true;
 		}
-		OPEN.add(cluster);
 	}
 
 	static synchronized void unregister(PostgresCluster cluster) {
@@ -45,15 +56,18 @@ final class ClusterReaper {
 
 	private static void closeAll() {
 		List<PostgresCluster> clusters;
+		List<Path> directories;
 		synchronized (ClusterReaper.class) {
 			clusters = new ArrayList<>(OPEN);
+			directories = new ArrayList<>(DELETE_ON_EXIT);
 		}
 		clusters.forEach(PostgresCluster::close);
+		directories.forEach(FileTrees::delete);
 	}
 
 	/**
-	 * Removes the cluster directories under {@code parent} whose owning JVM is gone, after
-	 * killing any server still running from them.
+	 * Removes the cluster directories under {@code parent} whose owning JVM is gone,
+	 * after killing any server still running from them.
 	 * @param parent the directory holding cluster directories
 	 */
 	static void sweepOrphans(Path parent) {
@@ -72,7 +86,7 @@ final class ClusterReaper {
 
 	private static boolean isOrphan(Path root) {
 		Optional<Long> owner = readPid(root.resolve(OWNER_FILE));
-		return owner.isPresent() && ProcessHandle.of(owner.get()).map((handle) -> !handle.isAlive()).orElse(true);
+		return owner.isPresent() && !ProcessKiller.isAlive(owner.get());
 	}
 
 	private static void killServers(Path root) throws IOException {
