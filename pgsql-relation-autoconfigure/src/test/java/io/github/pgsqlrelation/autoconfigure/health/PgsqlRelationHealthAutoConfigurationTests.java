@@ -9,6 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
+import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
@@ -157,6 +161,28 @@ class PgsqlRelationHealthAutoConfigurationTests {
 					.containsExactly("relation", "master", "standby-127.0.0.1-" + standbyPort));
 			assertThat(contributor.getContributor("standby-127.0.0.1-" + standbyPort)).isNotNull();
 		});
+	}
+
+	@Test
+	void healthEndpointShowsTheRelationAndEachBackendByPath() {
+		int standbyPort = StateFile.closedPort();
+		Path file = this.directory.resolve("pgsql-relation.json");
+		StateFile.write(file, StateFile.server(StateFile.closedPort()), List.of(StateFile.server(standbyPort)));
+		this.contextRunner.withConfiguration(AutoConfigurations.of(HealthEndpointAutoConfiguration.class))
+			.withPropertyValues("pgsql.relation.state-file=" + file, "management.endpoint.health.show-details=always")
+			.run((context) -> {
+				HealthEndpoint endpoint = context.getBean(HealthEndpoint.class);
+				HealthDescriptor relation = endpoint.healthForPath("pgsqlRelation");
+				assertThat(relation).isInstanceOf(CompositeHealthDescriptor.class);
+				assertThat(relation.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(((CompositeHealthDescriptor) relation).getComponents()).containsOnlyKeys("relation",
+						"master", "standby-127.0.0.1-" + standbyPort);
+				HealthDescriptor standby = endpoint.healthForPath("pgsqlRelation", "standby-127.0.0.1-" + standbyPort);
+				assertThat(standby).isNotNull();
+				assertThat(standby.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(((CompositeHealthDescriptor) endpoint.health()).getComponents()).containsKey("pgsqlRelation")
+					.doesNotContainKey("db");
+			});
 	}
 
 	private Path stateFile(List<String> standbys) {
