@@ -89,6 +89,24 @@ class PgsqlRelationMetricsClusterTests {
 	}
 
 	@Test
+	void readsThroughTheAutoConfiguredDataSourceAreCountedPerStandby() {
+		Path file = this.directory.resolve("pgsql-relation.json");
+		RelationStateFiles.writeResolved(file, cluster);
+		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file).run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			RelationRoutingDataSource dataSource = context.getBean(RelationRoutingDataSource.class);
+			TransactionTemplate reads = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+			reads.setReadOnly(true);
+			JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+			for (int i = 0; i < 4; i++) {
+				reads.executeWithoutResult((status) -> jdbc.queryForObject("select 1", Integer.class));
+			}
+			assertThat(registry.get(RoutingMetrics.READS).counters()).hasSize(2)
+				.allSatisfy((counter) -> assertThat(counter.count()).isEqualTo(2));
+		});
+	}
+
+	@Test
 	void readsAreCountedPerStandby() {
 		MeterRegistry registry = new SimpleMeterRegistry();
 		HikariConfig template = new HikariConfig();
