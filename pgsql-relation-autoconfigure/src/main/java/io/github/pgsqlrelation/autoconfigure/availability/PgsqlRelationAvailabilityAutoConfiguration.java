@@ -11,8 +11,8 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration that ties the application's readiness to the relation: refusing traffic
- * while the relation hands out no master.
+ * Auto-configuration that ties the application's readiness to the relation: refusing
+ * traffic while the relation hands out no master.
  */
 @AutoConfiguration(after = { PgsqlRelationAutoConfiguration.class, ApplicationAvailabilityAutoConfiguration.class })
 @ConditionalOnBean({ RelationStateWatcher.class, ApplicationAvailability.class })

@@ -13,10 +13,11 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 
 /**
- * Refuses traffic while the relation hands out no master and accepts it again when a master
- * comes. Spring Boot declares the application ready once it has started, whatever the relation
- * says: this answers that declaration with {@link ReadinessState#REFUSING_TRAFFIC} when there is
- * no master. It only takes back a refusal of its own, never one of the application's.
+ * Refuses traffic while the relation hands out no master and accepts it again when a
+ * master comes. Spring Boot declares the application ready once it has started, whatever
+ * the relation says: this answers that declaration with
+ * {@link ReadinessState#REFUSING_TRAFFIC} when there is no master. It only takes back a
+ * refusal of its own, never one of the application's.
  */
 final class RelationReadiness {
 
@@ -47,8 +48,8 @@ final class RelationReadiness {
 		}
 	}
 
-	// Runs after Spring Boot's own availability listener has taken the event in: the refusal
-	// published here is the last word.
+	// Runs after Spring Boot's own availability listener has taken the event in: the
+	// refusal published here is the last word.
 	@EventListener
 	void onReadinessChanged(AvailabilityChangeEvent<ReadinessState> event) {
 		if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC && event.getSource() != this) {
@@ -67,8 +68,8 @@ final class RelationReadiness {
 
 	private void publishRefusal(RelationSnapshot snapshot) {
 		String reason = snapshot.readiness().reason();
-		logger.info("Endpoint '" + snapshot.endpoint() + "' has no master" + ((reason != null) ? " (" + reason + ")" : "")
-				+ ": refusing traffic");
+		logger.info("Endpoint '" + snapshot.endpoint() + "' has no master"
+				+ ((reason != null) ? " (" + reason + ")" : "") + ": refusing traffic");
 		AvailabilityChangeEvent.publish(this.eventPublisher, this, ReadinessState.REFUSING_TRAFFIC);
 	}
 

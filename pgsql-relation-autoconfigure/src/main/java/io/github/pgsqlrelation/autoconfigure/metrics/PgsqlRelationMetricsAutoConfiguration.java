@@ -11,14 +11,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the relation's Micrometer metrics: HikariCP's own meters for every pool
- * the routing creates (removed when the pool closes), read routing counters, and the relation's
- * state.
+ * Auto-configuration of the relation's Micrometer metrics: HikariCP's own meters for
+ * every pool the routing creates (removed when the pool closes), read routing counters,
+ * and the relation's state.
  */
-@AutoConfiguration(after = PgsqlRelationAutoConfiguration.class,
-		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
+@AutoConfiguration(after = PgsqlRelationAutoConfiguration.class, afterName = {
+		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean({ MeterRegistry.class, RelationStateWatcher.class })
 public final class PgsqlRelationMetricsAutoConfiguration {

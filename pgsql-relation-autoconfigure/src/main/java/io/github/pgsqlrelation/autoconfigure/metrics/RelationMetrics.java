@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.event.EventListener;
 
 /**
- * The relation's state as meters: whether it is ready, how many standbys it hands out, whether
- * the state file has a problem, and how often the relation changed.
+ * The relation's state as meters: whether it is ready, how many standbys it hands out,
+ * whether the state file has a problem, and how often the relation changed.
  */
 final class RelationMetrics {
 
@@ -55,8 +55,8 @@ final class RelationMetrics {
 	}
 
 	/**
-	 * Counts a change once, whatever the number of events it produced: the events of one change
-	 * are published after the watcher took it in, so they all see its time.
+	 * Counts a change once, whatever the number of events it produced: the events of one
+	 * change are published after the watcher took it in, so they all see its time.
 	 */
 	@EventListener
 	void onRelationEvent(RelationEvent event) {

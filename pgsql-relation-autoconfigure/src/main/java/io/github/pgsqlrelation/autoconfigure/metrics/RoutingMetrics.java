@@ -11,8 +11,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Counts how read-only transactions are routed. Runs on the request path: after the first read
- * of a backend, counting is a map look-up and an increment, with no allocation.
+ * Counts how read-only transactions are routed. Runs on the request path: after the first
+ * read of a backend, counting is a map look-up and an increment, with no allocation.
  */
 final class RoutingMetrics implements RoutingListener {
 
@@ -62,15 +62,16 @@ final class RoutingMetrics implements RoutingListener {
 		increment(this.skips, standby.name(), this.newSkipCounter);
 	}
 
-	/** A closed pool's backend is gone: its counters go too, so that they do not pile up. */
+	/**
+	 * A closed pool's backend is gone: its counters go too, so that they do not pile up.
+	 */
 	@Override
 	public void poolClosed(Backend backend, HikariDataSource pool) {
 		remove(this.reads, backend.name());
 		remove(this.skips, backend.name());
 	}
 
-	private static void increment(Map<String, Counter> counters, String backend,
-			Function<String, Counter> newCounter) {
+	private static void increment(Map<String, Counter> counters, String backend, Function<String, Counter> newCounter) {
 		Counter counter = counters.get(backend);
 		if (counter == null) {
 			counter = counters.computeIfAbsent(backend, newCounter);

@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link PgsqlRelationAvailabilityAutoConfiguration}: whole applications, because
- * Spring Boot declares readiness only at the end of {@code SpringApplication.run}.
+ * Tests for {@link PgsqlRelationAvailabilityAutoConfiguration}: whole applications,
+ * because Spring Boot declares readiness only at the end of
+ * {@code SpringApplication.run}.
  */
 class PgsqlRelationAvailabilityAutoConfigurationTests {
 
@@ -44,8 +45,8 @@ class PgsqlRelationAvailabilityAutoConfigurationTests {
 			assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.REFUSING_TRAFFIC);
 			StateFile.write(file, StateFile.server(StateFile.closedPort()), List.of());
 			await().atMost(CHANGE)
-				.untilAsserted(() -> assertThat(availability.getReadinessState())
-					.isEqualTo(ReadinessState.ACCEPTING_TRAFFIC));
+				.untilAsserted(
+						() -> assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.ACCEPTING_TRAFFIC));
 		}
 	}
 
@@ -58,8 +59,8 @@ class PgsqlRelationAvailabilityAutoConfigurationTests {
 			assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);
 			StateFile.writeWithoutMaster(file);
 			await().atMost(CHANGE)
-				.untilAsserted(() -> assertThat(availability.getReadinessState())
-					.isEqualTo(ReadinessState.REFUSING_TRAFFIC));
+				.untilAsserted(
+						() -> assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.REFUSING_TRAFFIC));
 		}
 	}
 
@@ -80,16 +81,12 @@ class PgsqlRelationAvailabilityAutoConfigurationTests {
 			AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
 			StateFile.write(file, StateFile.server(StateFile.closedPort()), List.of());
 			await().atMost(CHANGE)
-				.until(() -> context.getBean(RelationStateWatcher.class)
-					.status()
-					.state()
-					.effective()
-					.master() != null);
+				.until(() -> context.getBean(RelationStateWatcher.class).status().state().effective().master() != null);
 			// The watcher publishes the change's events right after taking it in.
 			await().during(Duration.ofMillis(500))
 				.atMost(Duration.ofSeconds(2))
-				.untilAsserted(() -> assertThat(availability.getReadinessState())
-					.isEqualTo(ReadinessState.REFUSING_TRAFFIC));
+				.untilAsserted(
+						() -> assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.REFUSING_TRAFFIC));
 		}
 	}
 

@@ -33,15 +33,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link PgsqlRelationHealthAutoConfiguration}, with servers that refuse connections.
+ * Tests for {@link PgsqlRelationHealthAutoConfiguration}, with servers that refuse
+ * connections.
  */
 class PgsqlRelationHealthAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(PgsqlRelationAutoConfiguration.class,
-				DataSourceAutoConfiguration.class, HealthContributorAutoConfiguration.class,
-				HealthContributorRegistryAutoConfiguration.class, DataSourceHealthContributorAutoConfiguration.class,
-				PgsqlRelationHealthAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(PgsqlRelationAutoConfiguration.class, DataSourceAutoConfiguration.class,
+						HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
+						DataSourceHealthContributorAutoConfiguration.class, PgsqlRelationHealthAutoConfiguration.class))
 		.withPropertyValues("pgsql.relation.pool.minimum-idle=0");
 
 	@TempDir
@@ -60,10 +61,10 @@ class PgsqlRelationHealthAutoConfigurationTests {
 	@Test
 	void springBootsDbContributorCoversTheRoutingDataSourceWithoutIt() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(PgsqlRelationAutoConfiguration.class,
-					DataSourceAutoConfiguration.class, HealthContributorAutoConfiguration.class,
-					HealthContributorRegistryAutoConfiguration.class,
-					DataSourceHealthContributorAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(PgsqlRelationAutoConfiguration.class, DataSourceAutoConfiguration.class,
+							HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
+							DataSourceHealthContributorAutoConfiguration.class))
 			.withPropertyValues("pgsql.relation.state-file=" + stateFile(List.of()))
 			.run((context) -> assertThat(context.getBean(HealthContributorRegistry.class).getContributor("db"))
 				.isNotNull());
@@ -84,8 +85,7 @@ class PgsqlRelationHealthAutoConfigurationTests {
 	void backsOffWithoutSpringBootHealth() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(HealthContributor.class))
 			.withPropertyValues("pgsql.relation.state-file=" + stateFile(List.of()))
-			.run((context) -> assertThat(context).hasNotFailed()
-				.doesNotHaveBean(PgsqlRelationHealthContributor.class));
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(PgsqlRelationHealthContributor.class));
 	}
 
 	@Test
@@ -142,7 +142,8 @@ class PgsqlRelationHealthAutoConfigurationTests {
 			Health standby = health(contributor, "standby-127.0.0.1-" + standbyPort);
 			assertThat(standby.getStatus()).isEqualTo(Status.DOWN);
 			assertThat(standby.getDetails()).containsEntry("role", "standby");
-			assertThat(master.toString() + standby + health(contributor, "relation")).doesNotContain(StateFile.PASSWORD);
+			assertThat(master.toString() + standby + health(contributor, "relation"))
+				.doesNotContain(StateFile.PASSWORD);
 		});
 	}
 

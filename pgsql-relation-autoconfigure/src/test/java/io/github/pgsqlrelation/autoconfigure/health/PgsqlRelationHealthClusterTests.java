@@ -32,9 +32,9 @@ class PgsqlRelationHealthClusterTests {
 	private static PostgresCluster cluster;
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(PgsqlRelationAutoConfiguration.class,
-				HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
-				PgsqlRelationHealthAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(PgsqlRelationAutoConfiguration.class, HealthContributorAutoConfiguration.class,
+						HealthContributorRegistryAutoConfiguration.class, PgsqlRelationHealthAutoConfiguration.class))
 		.withPropertyValues("pgsql.relation.pool.minimum-idle=0");
 
 	@TempDir

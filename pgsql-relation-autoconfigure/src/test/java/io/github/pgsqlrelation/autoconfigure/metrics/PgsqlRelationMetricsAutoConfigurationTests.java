@@ -41,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link PgsqlRelationMetricsAutoConfiguration}, with servers that refuse connections.
+ * Tests for {@link PgsqlRelationMetricsAutoConfiguration}, with servers that refuse
+ * connections.
  */
 class PgsqlRelationMetricsAutoConfigurationTests {
 
@@ -73,8 +74,8 @@ class PgsqlRelationMetricsAutoConfigurationTests {
 					.isNotNull());
 			StateFile.write(file, StateFile.server(masterPort), List.of());
 			await().atMost(Duration.ofSeconds(10))
-				.untilAsserted(
-						() -> assertThat(registry.find("hikaricp.connections").tag("pool", standbyPool).meters()).isEmpty());
+				.untilAsserted(() -> assertThat(registry.find("hikaricp.connections").tag("pool", standbyPool).meters())
+					.isEmpty());
 			assertThat(registry.find("hikaricp.connections").tag("pool", MASTER_POOL).gauge()).isNotNull();
 		});
 	}

@@ -80,8 +80,9 @@ class PgsqlRelationMetricsClusterTests {
 				.isPositive();
 			RelationStateFiles.resolved(cluster).standbys(List.of(kept)).write(file);
 			await().atMost(Duration.ofSeconds(15))
-				.untilAsserted(() -> assertThat(registry.find("hikaricp.connections").tags("pool", removedPool).meters())
-					.isEmpty());
+				.untilAsserted(
+						() -> assertThat(registry.find("hikaricp.connections").tags("pool", removedPool).meters())
+							.isEmpty());
 			assertThat(registry.find("hikaricp.connections").tags("pool", keptPool).gauge()).isNotNull();
 			assertThat(registry.get(RelationMetrics.CHANGES).counter().count()).isEqualTo(2);
 			assertThat(registry.get(RelationMetrics.STANDBYS).gauge().value()).isEqualTo(1);
