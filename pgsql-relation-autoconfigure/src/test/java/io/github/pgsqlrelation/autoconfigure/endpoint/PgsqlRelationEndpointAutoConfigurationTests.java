@@ -92,6 +92,21 @@ class PgsqlRelationEndpointAutoConfigurationTests {
 	}
 
 	@Test
+	void endpointListsEveryRelationWhenTheEndpointIsAmbiguous() {
+		Path file = this.directory.resolve("pgsql-relation.json");
+		StateFile.writeTwoRelations(file, StateFile.server(StateFile.closedPort()));
+		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file).run((context) -> {
+			PgsqlRelationDescriptor descriptor = context.getBean(PgsqlRelationEndpoint.class).relation();
+			assertThat(descriptor.effective().readiness()).isEqualTo("AMBIGUOUS");
+			assertThat(descriptor.effective().reason()).isNotBlank();
+			assertThat(descriptor.effective().master()).isNull();
+			assertThat(descriptor.relations()).extracting(RelationDescriptor::relationId, RelationDescriptor::remoteApp)
+				.containsExactly(tuple(7, "postgresql"), tuple(8, "postgresql-old"));
+			assertThat(descriptor.pools()).isEmpty();
+		});
+	}
+
+	@Test
 	void endpointJsonNamesEverythingAndShowsNoPassword() {
 		Path file = this.directory.resolve("pgsql-relation.json");
 		StateFile.write(file, StateFile.server(StateFile.closedPort()),

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.github.pgsqlrelation.autoconfigure.PgsqlRelationAutoConfiguration;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,6 +117,23 @@ class PgsqlRelationHealthAutoConfigurationTests {
 			assertThat(relation.getDetails()).containsEntry("readiness", "NO_RELATION")
 				.containsEntry("stateFile", missing.toString());
 			assertThat((String) relation.getDetails().get("reason")).contains("does not exist");
+		});
+	}
+
+	@Test
+	void relationIsDownAndNamesEveryRelationWhenTheEndpointIsAmbiguous() {
+		Path file = this.directory.resolve("pgsql-relation.json");
+		StateFile.writeTwoRelations(file, StateFile.server(StateFile.closedPort()));
+		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file).run((context) -> {
+			CompositeHealthContributor contributor = context.getBean(PgsqlRelationHealthContributor.class);
+			assertThat(contributor.stream().map(HealthContributors.Entry::name)).containsExactly("relation");
+			Health relation = health(contributor, "relation");
+			assertThat(relation.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(relation.getDetails()).containsEntry("readiness", "AMBIGUOUS");
+			assertThat(relation.getDetails().get("relations")).asInstanceOf(InstanceOfAssertFactories.LIST)
+				.hasSize(2)
+				.anySatisfy((description) -> assertThat(description).asString().startsWith("db:7 (postgresql)"))
+				.anySatisfy((description) -> assertThat(description).asString().startsWith("db:8 (postgresql-old)"));
 		});
 	}
 
