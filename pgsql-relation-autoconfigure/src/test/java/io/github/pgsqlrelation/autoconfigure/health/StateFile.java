@@ -31,6 +31,14 @@ final class StateFile {
 				+ standbys.stream().map((standby) -> "\"" + standby + "\"").collect(Collectors.joining(", ")) + "]}]}");
 	}
 
+	/** Writes two ready relations on the same endpoint: the application uses neither. */
+	static void writeTwoRelations(Path file, String master) {
+		String relation = "{\"shape\": \"resolved\", \"endpoint\": \"db\", \"relation-id\": %d, "
+				+ "\"remote-app\": \"%s\", \"master\": \"" + master + "\"}";
+		RelationStateFiles.writeAtomically(file, "{\"version\": 1, \"relations\": ["
+				+ relation.formatted(7, "postgresql") + ", " + relation.formatted(8, "postgresql-old") + "]}");
+	}
+
 	/**
 	 * Returns a loopback port that nothing listens on: connections are refused at once.
 	 */
