@@ -3,7 +3,9 @@ package io.github.pgsqlrelation.autoconfigure;
 import java.nio.file.Path;
 
 import io.github.pgsqlrelation.relation.RelationStateWatcher;
+import io.github.pgsqlrelation.relation.RelationStateWatcher.RefreshListener;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -27,10 +29,11 @@ public final class PgsqlRelationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RelationStateWatcher pgsqlRelationStateWatcher(PgsqlRelationProperties properties,
-			ApplicationEventPublisher eventPublisher) {
+			ApplicationEventPublisher eventPublisher, ObjectProvider<RefreshListener> refreshListeners) {
 		Path stateFile = PgsqlRelationPropertiesValidator.validate(properties);
 		RelationStateWatcher watcher = new RelationStateWatcher(stateFile, properties.getEndpoint(),
-				properties.getDatabase(), properties.getRecheckInterval(), eventPublisher::publishEvent);
+				properties.getDatabase(), properties.getRecheckInterval(), eventPublisher::publishEvent,
+				new RefreshListeners(refreshListeners));
 		// Read now, so that the relation is in force for the rest of the context's start-up
 		// (schema initialization, JPA); events are published once listeners are registered.
 		watcher.load();

@@ -56,6 +56,8 @@ public final class RelationStateWatcher implements AutoCloseable {
 
 	private final Clock clock;
 
+	private final RefreshListener refreshListener;
+
 	private final Object refreshLock = new Object();
 
 	private volatile RelationStateStatus status;
@@ -72,19 +74,36 @@ public final class RelationStateWatcher implements AutoCloseable {
 
 	private final List<RelationEvent> pendingEvents = new ArrayList<>();
 
+	private boolean started;
+
 	public RelationStateWatcher(Path file, String endpoint, @Nullable String expectedDatabase,
 			Duration recheckInterval, Consumer<RelationEvent> publisher) {
-		this(file, endpoint, expectedDatabase, recheckInterval, publisher, Clock.systemUTC());
+		this(file, endpoint, expectedDatabase, recheckInterval, publisher, RefreshListener.NONE);
+	}
+
+	/**
+	 * Creates a watcher whose refreshes and problems are observed, e.g. for metrics.
+	 * @param file the state file
+	 * @param endpoint the relation endpoint, e.g. {@code db}
+	 * @param expectedDatabase the database the application expects, {@code null} for any
+	 * @param recheckInterval the interval of the periodic re-check
+	 * @param publisher receives the relation's events
+	 * @param refreshListener observes refreshes and problems with the file
+	 */
+	public RelationStateWatcher(Path file, String endpoint, @Nullable String expectedDatabase,
+			Duration recheckInterval, Consumer<RelationEvent> publisher, RefreshListener refreshListener) {
+		this(file, endpoint, expectedDatabase, recheckInterval, publisher, refreshListener, Clock.systemUTC());
 	}
 
 	RelationStateWatcher(Path file, String endpoint, @Nullable String expectedDatabase, Duration recheckInterval,
-			Consumer<RelationEvent> publisher, Clock clock) {
+			Consumer<RelationEvent> publisher, RefreshListener refreshListener, Clock clock) {
 		this.file = file.toAbsolutePath().normalize();
 		this.endpoint = endpoint;
 		this.expectedDatabase = expectedDatabase;
 		this.recheckInterval = recheckInterval;
 		this.publisher = publisher;
 		this.clock = clock;
+		this.refreshListener = refreshListener;
 		this.status = RelationStateStatus.initial(
 				EndpointState.none(endpoint, "relation state file " + this.file + " has not been read yet"));
 	}
@@ -106,14 +125,22 @@ public final class RelationStateWatcher implements AutoCloseable {
 	 */
 	public void load() {
 		synchronized (this.refreshLock) {
-			this.pendingEvents.addAll(read());
+			List<RelationEvent> events = read();
+			if (events != null) {
+				this.pendingEvents.addAll(events);
+			}
 		}
 	}
 
 	/** Re-reads the file and publishes the events of any change. */
 	public void refresh() {
 		synchronized (this.refreshLock) {
-			read().forEach(this::publish);
+			long started = System.nanoTime();
+			List<RelationEvent> events = read();
+			if (events != null) {
+				events.forEach(this::publish);
+				this.refreshListener.refreshed(Duration.ofNanos(System.nanoTime() - started), !events.isEmpty());
+			}
 		}
 	}
 
@@ -123,8 +150,14 @@ public final class RelationStateWatcher implements AutoCloseable {
 			return;
 		}
 		synchronized (this.refreshLock) {
+			// Listeners are told from now on; a problem load() found is theirs too.
+			this.started = true;
 			this.pendingEvents.forEach(this::publish);
 			this.pendingEvents.clear();
+			String problem = this.status.problem();
+			if (problem != null) {
+				this.refreshListener.problem(problem);
+			}
 		}
 		try {
 			this.watchService = FileSystems.getDefault().newWatchService();
@@ -231,18 +264,19 @@ public final class RelationStateWatcher implements AutoCloseable {
 		}
 	}
 
-	private List<RelationEvent> read() {
+	/** Returns the events of new content, {@code null} when the content is unchanged or unusable. */
+	private @Nullable List<RelationEvent> read() {
 		byte[] content;
 		try {
 			content = Files.readAllBytes(this.file);
 		}
 		catch (IOException ex) {
 			problem(RelationStateProblems.describe(this.file, ex));
-			return List.of();
+			return null;
 		}
 		if (this.lastContent != null && Arrays.equals(content, this.lastContent)) {
 			recovered();
-			return List.of();
+			return null;
 		}
 		EndpointState next;
 		try {
@@ -252,7 +286,7 @@ public final class RelationStateWatcher implements AutoCloseable {
 		}
 		catch (RelationStateException ex) {
 			problem(ex.getMessage());
-			return List.of();
+			return null;
 		}
 		this.lastContent = content;
 		this.lastLoggedProblem = null;
@@ -274,6 +308,9 @@ public final class RelationStateWatcher implements AutoCloseable {
 		if (!message.equals(this.lastLoggedProblem)) {
 			this.lastLoggedProblem = message;
 			logger.warn(message + (this.lastContent != null ? " (keeping the last good relation state)" : ""));
+			if (this.started) {
+				this.refreshListener.problem(message);
+			}
 		}
 	}
 
@@ -292,6 +329,32 @@ public final class RelationStateWatcher implements AutoCloseable {
 		catch (RuntimeException ex) {
 			logger.error("A listener of " + event.getClass().getSimpleName() + " failed", ex);
 		}
+	}
+
+	/**
+	 * Observes the watcher, e.g. for metrics. Called on the watching thread.
+	 */
+	public interface RefreshListener {
+
+		/** A listener that does nothing. */
+		RefreshListener NONE = new RefreshListener() {
+		};
+
+		/**
+		 * New content was read and its events published.
+		 * @param took how long reading, checking and publishing took
+		 * @param changed whether the relation changed (else only the file did)
+		 */
+		default void refreshed(Duration took, boolean changed) {
+		}
+
+		/**
+		 * A new problem with the file was seen (once per distinct problem, as it is logged).
+		 * @param message what is wrong, with the file's name; never a password
+		 */
+		default void problem(String message) {
+		}
+
 	}
 
 	/**
