@@ -15,10 +15,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 /**
- * Auto-configuration for the pgsql relation: follows the relation state file the charm writes,
- * publishes the relation's events and, unless the application has its own, provides a
- * {@link javax.sql.DataSource} that routes writes to the master and read-only transactions to
- * the standbys.
+ * Auto-configuration for the pgsql relation: follows the relation state file the charm
+ * writes, publishes the relation's events and, unless the application has its own,
+ * provides a {@link javax.sql.DataSource} that routes writes to the master and read-only
+ * transactions to the standbys.
  */
 @AutoConfiguration(beforeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @ConditionalOnProperty(prefix = "pgsql.relation", name = "state-file")
@@ -34,8 +34,10 @@ public final class PgsqlRelationAutoConfiguration {
 		RelationStateWatcher watcher = new RelationStateWatcher(stateFile, properties.getEndpoint(),
 				properties.getDatabase(), properties.getRecheckInterval(), eventPublisher::publishEvent,
 				new RefreshListeners(refreshListeners));
-		// Read now, so that the relation is in force for the rest of the context's start-up
-		// (schema initialization, JPA); events are published once listeners are registered.
+		// Read now, so that the relation is in force for the rest of the context's
+		// start-up
+		// (schema initialization, JPA); events are published once listeners are
+		// registered.
 		watcher.load();
 		return watcher;
 	}

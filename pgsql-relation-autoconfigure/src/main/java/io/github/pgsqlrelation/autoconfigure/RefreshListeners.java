@@ -7,8 +7,8 @@ import io.github.pgsqlrelation.relation.RelationStateWatcher.RefreshListener;
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
- * Lets every {@link RefreshListener} bean observe the state file watcher. Looked up at each
- * refresh, since the listeners (metrics) depend on the watcher themselves.
+ * Lets every {@link RefreshListener} bean observe the state file watcher. Looked up at
+ * each refresh, since the listeners (metrics) depend on the watcher themselves.
  */
 final class RefreshListeners implements RefreshListener {
 

@@ -25,23 +25,26 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Follows a relation state file and publishes the {@code pgsql} events of one endpoint whenever
- * its content changes.
+ * Follows a relation state file and publishes the {@code pgsql} events of one endpoint
+ * whenever its content changes.
  * <p>
- * File system notifications on the file's directory (and, when the file is a symlink, on the
- * directory of its target, as in Kubernetes volumes) pick up changes within milliseconds; a
- * periodic re-check is the safety net for notifications that never come (network file systems,
- * a directory that does not exist yet). Written on top of the JDK's {@link WatchService} because
- * Spring Boot's own file watcher is not public API.
+ * File system notifications on the file's directory (and, when the file is a symlink, on
+ * the directory of its target, as in Kubernetes volumes) pick up changes within
+ * milliseconds; a periodic re-check is the safety net for notifications that never come
+ * (network file systems, a directory that does not exist yet). Written on top of the
+ * JDK's {@link WatchService} because Spring Boot's own file watcher is not public API.
  * <p>
- * A file that cannot be read or does not follow the contract never replaces the last good state:
- * the problem is logged once per distinct message and kept in {@link #status()}.
+ * A file that cannot be read or does not follow the contract never replaces the last good
+ * state: the problem is logged once per distinct message and kept in {@link #status()}.
  */
 public final class RelationStateWatcher implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(RelationStateWatcher.class);
 
-	/** Events often come in bursts (write, then rename): wait this long for the burst to end. */
+	/**
+	 * Events often come in bursts (write, then rename): wait this long for the burst to
+	 * end.
+	 */
 	private static final long QUIET_PERIOD_MILLIS = 15;
 
 	private final Path file;
@@ -76,8 +79,8 @@ public final class RelationStateWatcher implements AutoCloseable {
 
 	private boolean started;
 
-	public RelationStateWatcher(Path file, String endpoint, @Nullable String expectedDatabase,
-			Duration recheckInterval, Consumer<RelationEvent> publisher) {
+	public RelationStateWatcher(Path file, String endpoint, @Nullable String expectedDatabase, Duration recheckInterval,
+			Consumer<RelationEvent> publisher) {
 		this(file, endpoint, expectedDatabase, recheckInterval, publisher, RefreshListener.NONE);
 	}
 
@@ -90,8 +93,8 @@ public final class RelationStateWatcher implements AutoCloseable {
 	 * @param publisher receives the relation's events
 	 * @param refreshListener observes refreshes and problems with the file
 	 */
-	public RelationStateWatcher(Path file, String endpoint, @Nullable String expectedDatabase,
-			Duration recheckInterval, Consumer<RelationEvent> publisher, RefreshListener refreshListener) {
+	public RelationStateWatcher(Path file, String endpoint, @Nullable String expectedDatabase, Duration recheckInterval,
+			Consumer<RelationEvent> publisher, RefreshListener refreshListener) {
 		this(file, endpoint, expectedDatabase, recheckInterval, publisher, refreshListener, Clock.systemUTC());
 	}
 
@@ -104,8 +107,8 @@ public final class RelationStateWatcher implements AutoCloseable {
 		this.publisher = publisher;
 		this.clock = clock;
 		this.refreshListener = refreshListener;
-		this.status = RelationStateStatus.initial(
-				EndpointState.none(endpoint, "relation state file " + this.file + " has not been read yet"));
+		this.status = RelationStateStatus
+			.initial(EndpointState.none(endpoint, "relation state file " + this.file + " has not been read yet"));
 	}
 
 	/** Returns the file this watcher follows. */
@@ -119,9 +122,9 @@ public final class RelationStateWatcher implements AutoCloseable {
 	}
 
 	/**
-	 * Reads the file now, without publishing anything yet: the events wait for {@link #start()}.
-	 * Called once at start-up, before anyone listens, so that the state is in force for the
-	 * application's own initialization.
+	 * Reads the file now, without publishing anything yet: the events wait for
+	 * {@link #start()}. Called once at start-up, before anyone listens, so that the state
+	 * is in force for the application's own initialization.
 	 */
 	public void load() {
 		synchronized (this.refreshLock) {
@@ -144,7 +147,9 @@ public final class RelationStateWatcher implements AutoCloseable {
 		}
 	}
 
-	/** Publishes the events of what {@link #load()} read, then starts following the file. */
+	/**
+	 * Publishes the events of what {@link #load()} read, then starts following the file.
+	 */
 	public synchronized void start() {
 		if (this.thread != null) {
 			return;
@@ -206,7 +211,8 @@ public final class RelationStateWatcher implements AutoCloseable {
 	}
 
 	private void watch() {
-		// A change between load() and the registration of the directories would go unnoticed.
+		// A change between load() and the registration of the directories would go
+		// unnoticed.
 		refresh();
 		while (!Thread.currentThread().isInterrupted()) {
 			try {
@@ -245,7 +251,8 @@ public final class RelationStateWatcher implements AutoCloseable {
 			registerDirectory(service, target.getParent());
 		}
 		catch (IOException ex) {
-			// The file does not exist (yet): its directory is watched, which is enough to see it come.
+			// The file does not exist (yet): its directory is watched, which is enough to
+			// see it come.
 		}
 		this.watchedDirectories.values().removeIf((key) -> !key.isValid());
 	}
@@ -255,16 +262,18 @@ public final class RelationStateWatcher implements AutoCloseable {
 			return;
 		}
 		try {
-			this.watchedDirectories.put(directory,
-					directory.register(service, StandardWatchEventKinds.ENTRY_CREATE,
-							StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE));
+			this.watchedDirectories.put(directory, directory.register(service, StandardWatchEventKinds.ENTRY_CREATE,
+					StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE));
 		}
 		catch (IOException ex) {
 			logger.debug("Cannot watch " + directory + "; relying on the periodic re-check", ex);
 		}
 	}
 
-	/** Returns the events of new content, {@code null} when the content is unchanged or unusable. */
+	/**
+	 * Returns the events of new content, {@code null} when the content is unchanged or
+	 * unusable.
+	 */
 	private @Nullable List<RelationEvent> read() {
 		byte[] content;
 		try {
@@ -302,8 +311,7 @@ public final class RelationStateWatcher implements AutoCloseable {
 	private void problem(String message) {
 		RelationStateStatus current = this.status;
 		// Until a good state was read, the problem is also why the relation is not ready.
-		EndpointState state = (this.lastContent != null) ? current.state()
-				: EndpointState.none(this.endpoint, message);
+		EndpointState state = (this.lastContent != null) ? current.state() : EndpointState.none(this.endpoint, message);
 		this.status = new RelationStateStatus(state, current.lastChange(), message, this.clock.instant());
 		if (!message.equals(this.lastLoggedProblem)) {
 			this.lastLoggedProblem = message;
@@ -349,7 +357,8 @@ public final class RelationStateWatcher implements AutoCloseable {
 		}
 
 		/**
-		 * A new problem with the file was seen (once per distinct problem, as it is logged).
+		 * A new problem with the file was seen (once per distinct problem, as it is
+		 * logged).
 		 * @param message what is wrong, with the file's name; never a password
 		 */
 		default void problem(String message) {
@@ -358,12 +367,13 @@ public final class RelationStateWatcher implements AutoCloseable {
 	}
 
 	/**
-	 * What the watcher knows: the state in force, when it last changed, and the last problem with
-	 * the file (cleared by the next good read).
+	 * What the watcher knows: the state in force, when it last changed, and the last
+	 * problem with the file (cleared by the next good read).
 	 *
 	 * @param state the endpoint state in force
 	 * @param lastChange when the state last changed, {@code null} before the first change
-	 * @param problem the last problem reading the file, {@code null} when the last read was good
+	 * @param problem the last problem reading the file, {@code null} when the last read
+	 * was good
 	 * @param problemTime when the problem was seen
 	 */
 	public record RelationStateStatus(EndpointState state, @Nullable Instant lastChange, @Nullable String problem,

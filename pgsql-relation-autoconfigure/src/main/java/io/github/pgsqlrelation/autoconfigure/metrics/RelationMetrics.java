@@ -18,8 +18,8 @@ import org.springframework.context.event.EventListener;
 
 /**
  * The relation's state as meters: whether it is ready, how many standbys it hands out,
- * whether the state file has a problem, how often the relation changed, how long refreshes
- * take and how many problems the state file had.
+ * whether the state file has a problem, how often the relation changed, how long
+ * refreshes take and how many problems the state file had.
  */
 final class RelationMetrics implements RefreshListener {
 
