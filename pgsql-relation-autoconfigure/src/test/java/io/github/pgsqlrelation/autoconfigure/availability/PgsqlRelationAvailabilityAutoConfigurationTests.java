@@ -1,5 +1,6 @@
 package io.github.pgsqlrelation.autoconfigure.availability;
 
+import io.github.pgsqlrelation.autoconfigure.TestStateFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,11 +40,11 @@ class PgsqlRelationAvailabilityAutoConfigurationTests {
 	@Test
 	void applicationWithoutMasterRefusesTrafficAfterStartingAndAcceptsItOnceAMasterComes() {
 		Path file = this.directory.resolve("pgsql-relation.json");
-		StateFile.writeWithoutMaster(file);
+		TestStateFiles.writeWithoutMaster(file);
 		try (ConfigurableApplicationContext context = run(file)) {
 			ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
 			assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.REFUSING_TRAFFIC);
-			StateFile.write(file, StateFile.server(StateFile.closedPort()), List.of());
+			TestStateFiles.write(file, TestStateFiles.server(TestStateFiles.closedPort()), List.of());
 			await().atMost(CHANGE)
 				.untilAsserted(
 						() -> assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.ACCEPTING_TRAFFIC));
@@ -53,11 +54,11 @@ class PgsqlRelationAvailabilityAutoConfigurationTests {
 	@Test
 	void applicationRefusesTrafficWhenTheMasterGoes() {
 		Path file = this.directory.resolve("pgsql-relation.json");
-		StateFile.write(file, StateFile.server(StateFile.closedPort()), List.of());
+		TestStateFiles.write(file, TestStateFiles.server(TestStateFiles.closedPort()), List.of());
 		try (ConfigurableApplicationContext context = run(file)) {
 			ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
 			assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);
-			StateFile.writeWithoutMaster(file);
+			TestStateFiles.writeWithoutMaster(file);
 			await().atMost(CHANGE)
 				.untilAsserted(
 						() -> assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.REFUSING_TRAFFIC));
@@ -75,11 +76,11 @@ class PgsqlRelationAvailabilityAutoConfigurationTests {
 	@Test
 	void applicationsOwnRefusalIsNotTakenBack() {
 		Path file = this.directory.resolve("pgsql-relation.json");
-		StateFile.writeWithoutMaster(file);
+		TestStateFiles.writeWithoutMaster(file);
 		try (ConfigurableApplicationContext context = run(file)) {
 			ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
 			AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
-			StateFile.write(file, StateFile.server(StateFile.closedPort()), List.of());
+			TestStateFiles.write(file, TestStateFiles.server(TestStateFiles.closedPort()), List.of());
 			await().atMost(CHANGE)
 				.until(() -> context.getBean(RelationStateWatcher.class).status().state().effective().master() != null);
 			// The watcher publishes the change's events right after taking it in.

@@ -1,5 +1,6 @@
 package io.github.pgsqlrelation.autoconfigure.endpoint;
 
+import io.github.pgsqlrelation.autoconfigure.TestStateFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,10 +41,10 @@ class PgsqlRelationEndpointAutoConfigurationTests {
 
 	@Test
 	void endpointShowsTheRelationTheApplicationUses() {
-		int masterPort = StateFile.closedPort();
-		int standbyPort = StateFile.closedPort();
+		int masterPort = TestStateFiles.closedPort();
+		int standbyPort = TestStateFiles.closedPort();
 		Path file = this.directory.resolve("pgsql-relation.json");
-		StateFile.write(file, StateFile.server(masterPort), List.of(StateFile.server(standbyPort)));
+		TestStateFiles.write(file, TestStateFiles.server(masterPort), List.of(TestStateFiles.server(standbyPort)));
 		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file).run((context) -> {
 			PgsqlRelationDescriptor descriptor = context.getBean(PgsqlRelationEndpoint.class).relation();
 			assertThat(descriptor.endpoint()).isEqualTo("db");
@@ -72,7 +73,7 @@ class PgsqlRelationEndpointAutoConfigurationTests {
 	@Test
 	void endpointSaysWhyTheRelationIsNotReadyAndShowsTheStateFileProblem() {
 		Path file = this.directory.resolve("pgsql-relation.json");
-		StateFile.write(file, StateFile.server(StateFile.closedPort()), List.of());
+		TestStateFiles.write(file, TestStateFiles.server(TestStateFiles.closedPort()), List.of());
 		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file).run((context) -> {
 			PgsqlRelationEndpoint endpoint = context.getBean(PgsqlRelationEndpoint.class);
 			RelationStateFiles.writeAtomically(file, "{\"version\": 1, \"relations\": [");
@@ -94,7 +95,7 @@ class PgsqlRelationEndpointAutoConfigurationTests {
 	@Test
 	void endpointListsEveryRelationWhenTheEndpointIsAmbiguous() {
 		Path file = this.directory.resolve("pgsql-relation.json");
-		StateFile.writeTwoRelations(file, StateFile.server(StateFile.closedPort()));
+		TestStateFiles.writeTwoRelations(file, TestStateFiles.server(TestStateFiles.closedPort()));
 		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file).run((context) -> {
 			PgsqlRelationDescriptor descriptor = context.getBean(PgsqlRelationEndpoint.class).relation();
 			assertThat(descriptor.effective().readiness()).isEqualTo("AMBIGUOUS");
@@ -109,13 +110,13 @@ class PgsqlRelationEndpointAutoConfigurationTests {
 	@Test
 	void endpointJsonNamesEverythingAndShowsNoPassword() {
 		Path file = this.directory.resolve("pgsql-relation.json");
-		StateFile.write(file, StateFile.server(StateFile.closedPort()),
-				List.of(StateFile.server(StateFile.closedPort())));
+		TestStateFiles.write(file, TestStateFiles.server(TestStateFiles.closedPort()),
+				List.of(TestStateFiles.server(TestStateFiles.closedPort())));
 		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file).run((context) -> {
 			String json = context.getBean(EndpointJsonMapper.class)
 				.get()
 				.writeValueAsString(context.getBean(PgsqlRelationEndpoint.class).relation());
-			assertThat(json).doesNotContain(StateFile.PASSWORD)
+			assertThat(json).doesNotContain(TestStateFiles.PASSWORD)
 				.contains("\"relationId\":7", "\"remoteApp\":\"postgresql\"", "\"readiness\":\"READY\"",
 						"\"version\":\"15.10\"", "password=******", "\"lastChange\":\"20", "\"pools\":[",
 						"\"role\":\"standby\"", "\"active\":0");
@@ -125,7 +126,7 @@ class PgsqlRelationEndpointAutoConfigurationTests {
 	@Test
 	void endpointIsAbsentUnlessExposed() {
 		Path file = this.directory.resolve("pgsql-relation.json");
-		StateFile.write(file, StateFile.server(StateFile.closedPort()), List.of());
+		TestStateFiles.write(file, TestStateFiles.server(TestStateFiles.closedPort()), List.of());
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(PgsqlRelationAutoConfiguration.class,
 					EndpointAutoConfiguration.class, PgsqlRelationEndpointAutoConfiguration.class))
@@ -136,7 +137,7 @@ class PgsqlRelationEndpointAutoConfigurationTests {
 	@Test
 	void backsOffWithoutActuator() {
 		Path file = this.directory.resolve("pgsql-relation.json");
-		StateFile.write(file, StateFile.server(StateFile.closedPort()), List.of());
+		TestStateFiles.write(file, TestStateFiles.server(TestStateFiles.closedPort()), List.of());
 		this.contextRunner.withClassLoader(new FilteredClassLoader(Endpoint.class))
 			.withPropertyValues("pgsql.relation.state-file=" + file)
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(PgsqlRelationEndpoint.class));

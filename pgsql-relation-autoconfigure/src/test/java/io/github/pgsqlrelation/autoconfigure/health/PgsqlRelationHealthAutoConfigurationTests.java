@@ -1,5 +1,6 @@
 package io.github.pgsqlrelation.autoconfigure.health;
 
+import io.github.pgsqlrelation.autoconfigure.TestStateFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -123,7 +124,7 @@ class PgsqlRelationHealthAutoConfigurationTests {
 	@Test
 	void relationIsDownAndNamesEveryRelationWhenTheEndpointIsAmbiguous() {
 		Path file = this.directory.resolve("pgsql-relation.json");
-		StateFile.writeTwoRelations(file, StateFile.server(StateFile.closedPort()));
+		TestStateFiles.writeTwoRelations(file, TestStateFiles.server(TestStateFiles.closedPort()));
 		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file).run((context) -> {
 			CompositeHealthContributor contributor = context.getBean(PgsqlRelationHealthContributor.class);
 			assertThat(contributor.stream().map(HealthContributors.Entry::name)).containsExactly("relation");
@@ -139,10 +140,10 @@ class PgsqlRelationHealthAutoConfigurationTests {
 
 	@Test
 	void unreachableBackendsAreDownQuicklyWithDetailsButNoPassword() {
-		int masterPort = StateFile.closedPort();
-		int standbyPort = StateFile.closedPort();
+		int masterPort = TestStateFiles.closedPort();
+		int standbyPort = TestStateFiles.closedPort();
 		Path file = this.directory.resolve("pgsql-relation.json");
-		StateFile.write(file, StateFile.server(masterPort), List.of(StateFile.server(standbyPort)));
+		TestStateFiles.write(file, TestStateFiles.server(masterPort), List.of(TestStateFiles.server(standbyPort)));
 		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file).run((context) -> {
 			CompositeHealthContributor contributor = context.getBean(PgsqlRelationHealthContributor.class);
 			assertThat(contributor.stream().map(HealthContributors.Entry::name)).containsExactly("relation", "master",
@@ -161,20 +162,20 @@ class PgsqlRelationHealthAutoConfigurationTests {
 			assertThat(standby.getStatus()).isEqualTo(Status.DOWN);
 			assertThat(standby.getDetails()).containsEntry("role", "standby");
 			assertThat(master.toString() + standby + health(contributor, "relation"))
-				.doesNotContain(StateFile.PASSWORD);
+				.doesNotContain(TestStateFiles.PASSWORD);
 		});
 	}
 
 	@Test
 	void membersFollowTheRelationWithoutRestart() {
-		int masterPort = StateFile.closedPort();
-		int standbyPort = StateFile.closedPort();
+		int masterPort = TestStateFiles.closedPort();
+		int standbyPort = TestStateFiles.closedPort();
 		Path file = this.directory.resolve("pgsql-relation.json");
-		StateFile.write(file, StateFile.server(masterPort), List.of());
+		TestStateFiles.write(file, TestStateFiles.server(masterPort), List.of());
 		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file).run((context) -> {
 			CompositeHealthContributor contributor = context.getBean(PgsqlRelationHealthContributor.class);
 			assertThat(contributor.stream().map(HealthContributors.Entry::name)).containsExactly("relation", "master");
-			StateFile.write(file, StateFile.server(masterPort), List.of(StateFile.server(standbyPort)));
+			TestStateFiles.write(file, TestStateFiles.server(masterPort), List.of(TestStateFiles.server(standbyPort)));
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(contributor.stream().map(HealthContributors.Entry::name))
 					.containsExactly("relation", "master", "standby-127.0.0.1-" + standbyPort));
@@ -184,9 +185,10 @@ class PgsqlRelationHealthAutoConfigurationTests {
 
 	@Test
 	void healthEndpointShowsTheRelationAndEachBackendByPath() {
-		int standbyPort = StateFile.closedPort();
+		int standbyPort = TestStateFiles.closedPort();
 		Path file = this.directory.resolve("pgsql-relation.json");
-		StateFile.write(file, StateFile.server(StateFile.closedPort()), List.of(StateFile.server(standbyPort)));
+		TestStateFiles.write(file, TestStateFiles.server(TestStateFiles.closedPort()),
+				List.of(TestStateFiles.server(standbyPort)));
 		this.contextRunner.withConfiguration(AutoConfigurations.of(HealthEndpointAutoConfiguration.class))
 			.withPropertyValues("pgsql.relation.state-file=" + file, "management.endpoint.health.show-details=always")
 			.run((context) -> {
@@ -206,7 +208,7 @@ class PgsqlRelationHealthAutoConfigurationTests {
 
 	private Path stateFile(List<String> standbys) {
 		Path file = this.directory.resolve("pgsql-relation.json");
-		StateFile.write(file, StateFile.server(StateFile.closedPort()), standbys);
+		TestStateFiles.write(file, TestStateFiles.server(TestStateFiles.closedPort()), standbys);
 		return file;
 	}
 

@@ -1,5 +1,6 @@
 package io.github.pgsqlrelation.autoconfigure.metrics;
 
+import io.github.pgsqlrelation.autoconfigure.TestStateFiles;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -59,20 +60,20 @@ class PgsqlRelationMetricsAutoConfigurationTests {
 
 	@Test
 	void poolMetersComeWithNewPoolsAndGoWithClosedOnes() {
-		int masterPort = StateFile.closedPort();
-		int standbyPort = StateFile.closedPort();
+		int masterPort = TestStateFiles.closedPort();
+		int standbyPort = TestStateFiles.closedPort();
 		String standbyPool = "pgsql-relation-db-standby-127.0.0.1-" + standbyPort;
 		Path file = this.directory.resolve("pgsql-relation.json");
-		StateFile.write(file, StateFile.server(masterPort), List.of());
+		TestStateFiles.write(file, TestStateFiles.server(masterPort), List.of());
 		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file).run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(registry.find("hikaricp.connections").tag("pool", MASTER_POOL).gauge()).isNotNull();
 			assertThat(registry.find("hikaricp.connections").tag("pool", standbyPool).gauge()).isNull();
-			StateFile.write(file, StateFile.server(masterPort), List.of(StateFile.server(standbyPort)));
+			TestStateFiles.write(file, TestStateFiles.server(masterPort), List.of(TestStateFiles.server(standbyPort)));
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(registry.find("hikaricp.connections").tag("pool", standbyPool).gauge())
 					.isNotNull());
-			StateFile.write(file, StateFile.server(masterPort), List.of());
+			TestStateFiles.write(file, TestStateFiles.server(masterPort), List.of());
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(registry.find("hikaricp.connections").tag("pool", standbyPool).meters())
 					.isEmpty());
@@ -83,15 +84,15 @@ class PgsqlRelationMetricsAutoConfigurationTests {
 	@Test
 	void relationStateIsMetered() {
 		Path file = this.directory.resolve("pgsql-relation.json");
-		String master = StateFile.server(StateFile.closedPort());
-		StateFile.write(file, master, List.of(StateFile.server(StateFile.closedPort())));
+		String master = TestStateFiles.server(TestStateFiles.closedPort());
+		TestStateFiles.write(file, master, List.of(TestStateFiles.server(TestStateFiles.closedPort())));
 		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file).run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(registry.get(RelationMetrics.CHANGES).tag("endpoint", "db").counter().count()).isEqualTo(1);
 			assertThat(registry.get(RelationMetrics.READY).gauge().value()).isEqualTo(1);
 			assertThat(registry.get(RelationMetrics.STANDBYS).gauge().value()).isEqualTo(1);
 			assertThat(registry.get(RelationMetrics.STATE_FILE_PROBLEM).gauge().value()).isZero();
-			StateFile.write(file, master, List.of());
+			TestStateFiles.write(file, master, List.of());
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(registry.get(RelationMetrics.CHANGES).counter().count()).isEqualTo(2));
 			assertThat(registry.get(RelationMetrics.STANDBYS).gauge().value()).isZero();
@@ -135,8 +136,8 @@ class PgsqlRelationMetricsAutoConfigurationTests {
 	void readsAreCountedPerStandbyWithSkipsAndFallbacks() throws SQLException {
 		MeterRegistry registry = new SimpleMeterRegistry();
 		RoutingMetrics metrics = new RoutingMetrics(registry, "db");
-		ConnectionString master = ConnectionString.parse(StateFile.server(StateFile.closedPort()));
-		ConnectionString standby = ConnectionString.parse(StateFile.server(StateFile.closedPort()));
+		ConnectionString master = ConnectionString.parse(TestStateFiles.server(TestStateFiles.closedPort()));
+		ConnectionString standby = ConnectionString.parse(TestStateFiles.server(TestStateFiles.closedPort()));
 		HikariConfig template = new HikariConfig();
 		template.setMinimumIdle(0);
 		template.setConnectionTimeout(250);
@@ -166,7 +167,7 @@ class PgsqlRelationMetricsAutoConfigurationTests {
 	@Test
 	void routingMetricsAreOfferedAsRoutingListener() {
 		Path file = this.directory.resolve("pgsql-relation.json");
-		StateFile.write(file, StateFile.server(StateFile.closedPort()), List.of());
+		TestStateFiles.write(file, TestStateFiles.server(TestStateFiles.closedPort()), List.of());
 		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file)
 			.run((context) -> assertThat(context).getBean(RoutingListener.class).isInstanceOf(RoutingMetrics.class));
 	}
@@ -174,7 +175,7 @@ class PgsqlRelationMetricsAutoConfigurationTests {
 	@Test
 	void backsOffWithoutMicrometer() {
 		Path file = this.directory.resolve("pgsql-relation.json");
-		StateFile.write(file, StateFile.server(StateFile.closedPort()), List.of());
+		TestStateFiles.write(file, TestStateFiles.server(TestStateFiles.closedPort()), List.of());
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(PgsqlRelationAutoConfiguration.class,
 					PgsqlRelationMetricsAutoConfiguration.class))
@@ -188,7 +189,7 @@ class PgsqlRelationMetricsAutoConfigurationTests {
 	@Test
 	void backsOffWithoutMeterRegistry() {
 		Path file = this.directory.resolve("pgsql-relation.json");
-		StateFile.write(file, StateFile.server(StateFile.closedPort()), List.of());
+		TestStateFiles.write(file, TestStateFiles.server(TestStateFiles.closedPort()), List.of());
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(PgsqlRelationAutoConfiguration.class,
 					PgsqlRelationMetricsAutoConfiguration.class))

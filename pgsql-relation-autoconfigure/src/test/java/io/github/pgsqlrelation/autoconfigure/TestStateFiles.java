@@ -1,4 +1,4 @@
-package io.github.pgsqlrelation.autoconfigure.endpoint;
+package io.github.pgsqlrelation.autoconfigure;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,21 +10,24 @@ import java.util.stream.Collectors;
 import io.github.pgsqlrelation.test.RelationStateFiles;
 
 /**
- * Writes relation state files whose servers listen on loopback ports where nothing
- * listens.
+ * Writes relation state files for tests that need no server: their backends listen on
+ * loopback ports where nothing listens, so connections are refused at once.
  */
-final class StateFile {
+public final class TestStateFiles {
 
-	static final String PASSWORD = "s3cret-pw";
+	/** The password of every backend, to check that it is never shown. */
+	public static final String PASSWORD = "s3cret-pw";
 
-	private StateFile() {
+	private TestStateFiles() {
 	}
 
-	static String server(int port) {
+	/** Returns a connection string to a backend on the given loopback port. */
+	public static String server(int port) {
 		return "dbname=app host=127.0.0.1 port=" + port + " user=relation-7 password=" + PASSWORD;
 	}
 
-	static void write(Path file, String master, List<String> standbys) {
+	/** Writes one ready, resolved relation with the given master and standbys. */
+	public static void write(Path file, String master, List<String> standbys) {
 		RelationStateFiles.writeAtomically(file, "{\"version\": 1, \"relations\": [{\"shape\": \"resolved\", "
 				+ "\"endpoint\": \"db\", \"relation-id\": 7, \"remote-app\": \"postgresql\", \"database\": \"app\", "
 				+ "\"version\": \"15.10\", \"master\": \"" + master + "\", \"standbys\": ["
@@ -32,17 +35,21 @@ final class StateFile {
 	}
 
 	/** Writes two ready relations on the same endpoint: the application uses neither. */
-	static void writeTwoRelations(Path file, String master) {
+	public static void writeTwoRelations(Path file, String master) {
 		String relation = "{\"shape\": \"resolved\", \"endpoint\": \"db\", \"relation-id\": %d, "
 				+ "\"remote-app\": \"%s\", \"master\": \"" + master + "\"}";
 		RelationStateFiles.writeAtomically(file, "{\"version\": 1, \"relations\": ["
 				+ relation.formatted(7, "postgresql") + ", " + relation.formatted(8, "postgresql-old") + "]}");
 	}
 
-	/**
-	 * Returns a loopback port that nothing listens on: connections are refused at once.
-	 */
-	static int closedPort() {
+	/** Writes a relation that is there but hands out no master yet. */
+	public static void writeWithoutMaster(Path file) {
+		RelationStateFiles.writeAtomically(file, "{\"version\": 1, \"relations\": [{\"shape\": \"resolved\", "
+				+ "\"endpoint\": \"db\", \"relation-id\": 7, \"remote-app\": \"postgresql\", \"master\": null}]}");
+	}
+
+	/** Returns a loopback port that nothing listens on. */
+	public static int closedPort() {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
 		}
