@@ -1,0 +1,646 @@
+package io.github.pgsqlrelation.test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A real PostgreSQL cluster for tests: a primary and streaming hot standbys, each its own
+ * server process on a free port of {@code 127.0.0.1}, run from a temporary directory that
+ * {@link #close()} removes with every server.
+ * <p>
+ * The relation user (default {@code relation-7}) owns the database (default {@code app})
+ * and logs in with a password (scram-sha-256), as a PostgreSQL charm would grant it.
+ * <pre class="code">
+ * try (PostgresCluster cluster = PostgresCluster.builder().standbys(2).start()) {
+ *     try (Connection connection = cluster.primary().connect()) { ... }
+ * }
+ * </pre>
+ */
+public final class PostgresCluster implements AutoCloseable {
+
+	private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+	private static final Duration REPLICATION_TIMEOUT = Duration.ofSeconds(30);
+
+	private final Settings settings;
+
+	private final ServerCommands commands;
+
+	private final AdminConnections admin = new AdminConnections(LibpqValues.newPassword());
+
+	private final String replicationPassword = LibpqValues.newPassword();
+
+	private final Path root;
+
+	private final List<PostgresNode> allNodes = new ArrayList<>();
+
+	private final List<PostgresNode> standbys = new ArrayList<>();
+
+	private @Nullable PostgresNode primary;
+
+	private @Nullable String serverVersion;
+
+	private boolean closed;
+
+	private PostgresCluster(Settings settings, PostgresBinaries binaries, Path root) {
+		this.settings = settings;
+		this.root = root;
+		this.commands = new ServerCommands(binaries, ServerUser.get(), root);
+	}
+
+	/**
+	 * Starts a primary and the given number of standbys with the default settings.
+	 * @param standbys how many standbys
+	 * @return the running cluster
+	 */
+	public static PostgresCluster start(int standbys) {
+		return builder().standbys(standbys).start();
+	}
+
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	static PostgresCluster start(Settings settings) {
+		Path parent = clusterParentDirectory();
+		ClusterReaper.sweepOrphans(parent);
+		PostgresBinaries binaries = (settings.binDirectory != null) ? new PostgresBinaries(settings.binDirectory)
+				: PostgresBinaries.locate();
+		Path root = createRoot(parent);
+		PostgresCluster cluster = new PostgresCluster(settings, binaries, root);
+		ClusterReaper.register(cluster);
+		try {
+			cluster.startNew();
+			return cluster;
+		}
+		catch (RuntimeException ex) {
+			cluster.close();
+			throw ex;
+		}
+	}
+
+	private void startNew() {
+		PostgresNode first = newNode();
+		initialize(first);
+		this.primary = first;
+		startServer(first);
+		createRoles(first);
+		if (this.settings.standbys > 0) {
+			// Standbys are cold copies of the stopped primary: no backup tool needed
+			stopServer(first, "fast");
+			for (int i = 0; i < this.settings.standbys; i++) {
+				PostgresNode standby = newNode();
+				FileTrees.copyDataDirectory(first.dataDirectory(), standby.dataDirectory(), true);
+				configureStandby(standby, first);
+				this.standbys.add(standby);
+			}
+			startServer(first);
+			this.standbys.forEach(this::startServer);
+			this.standbys.forEach((standby) -> awaitStreaming(standby, first));
+		}
+	}
+
+	private void initialize(PostgresNode node) {
+		Path passwordFile = node.directory().resolve("superuser-password");
+		try {
+			Files.writeString(passwordFile, this.admin.password(), StandardCharsets.UTF_8);
+			ServerUser.get().own(node.directory());
+			this.commands.run(START_TIMEOUT, "initdb", "-D", node.dataDirectory().toString(), "-U",
+					NodeSettings.SUPERUSER, "--pwfile=" + passwordFile, "--auth-local=trust",
+					"--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not initialize " + node.dataDirectory(), ex);
+		}
+		finally {
+			deleteQuietly(passwordFile);
+		}
+		NodeSettings.writeCommon(node.dataDirectory());
+		NodeSettings.writeNodeSpecific(node, null);
+	}
+
+	private void createRoles(PostgresNode node) {
+		try {
+			this.admin.executeFormatted(node, "CREATE ROLE %I WITH REPLICATION LOGIN PASSWORD %L",
+					NodeSettings.REPLICATION_USER, this.replicationPassword);
+			this.admin.executeFormatted(node, "CREATE ROLE %I WITH LOGIN PASSWORD %L", this.settings.user,
+					this.settings.password);
+			this.admin.executeFormatted(node, "CREATE DATABASE %I OWNER %I", this.settings.database,
+					this.settings.user);
+			String version = this.admin.queryValue(node, "SHOW server_version");
+			this.serverVersion = Objects.requireNonNull(version).split(" ")[0];
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not create the database and roles on " + node + ": "
+					+ ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * The current primary: the first node, or the last one promoted.
+	 * @return the primary
+	 */
+	public synchronized PostgresNode primary() {
+		return Objects.requireNonNull(this.primary);
+	}
+
+	/**
+	 * The current standbys, running or not, in the order they were added. A promoted node
+	 * leaves this list; a former primary never joins it.
+	 * @return the standbys
+	 */
+	public synchronized List<PostgresNode> standbys() {
+		return List.copyOf(this.standbys);
+	}
+
+	/**
+	 * The running standbys.
+	 * @return the standbys whose server runs
+	 */
+	public synchronized List<PostgresNode> runningStandbys() {
+		return this.standbys.stream().filter(PostgresNode::isRunning).toList();
+	}
+
+	/**
+	 * Every node of the cluster that was not removed, former primaries included.
+	 * @return the nodes
+	 */
+	public synchronized List<PostgresNode> nodes() {
+		return List.copyOf(this.allNodes);
+	}
+
+	/**
+	 * Adds a standby of the current primary (which must be running), cloned while the
+	 * primary runs, and waits until it streams.
+	 * @return the new standby, running and replaying
+	 */
+	public synchronized PostgresNode addStandby() {
+		PostgresNode source = primary();
+		requireRunning(source, "add a standby of");
+		PostgresNode standby = newNode();
+		if (this.settings.useBaseBackupTool && this.commands.binaries().hasBaseBackupTool()) {
+			ServerUser.get().own(standby.directory());
+			BaseBackups.withBaseBackupTool(this.commands, source, standby.dataDirectory(), this.replicationPassword);
+		}
+		else {
+			BaseBackups.withLowLevelApi(this.admin, source, standby.dataDirectory());
+		}
+		configureStandby(standby, source);
+		this.standbys.add(standby);
+		startServer(standby);
+		awaitStreaming(standby, source);
+		return standby;
+	}
+
+	/**
+	 * Stops a standby and deletes its data.
+	 * @param node the standby
+	 */
+	public synchronized void removeStandby(PostgresNode node) {
+		requireMember(node);
+		if (!this.standbys.contains(node)) {
+			throw new IllegalArgumentException(node + " is not a standby of this cluster");
+		}
+		if (node.isRunning()) {
+			stopServer(node, "immediate");
+		}
+		this.standbys.remove(node);
+		this.allNodes.remove(node);
+		FileTrees.delete(node.directory());
+	}
+
+	/**
+	 * Promotes a standby to primary, as an unplanned failover would: the former primary is
+	 * left as it is (still running if it was, and writable: a split brain for the test to
+	 * handle), and the other standbys keep following it (see {@link #follow(PostgresNode)}).
+	 * @param node the standby to promote
+	 */
+	public synchronized void promote(PostgresNode node) {
+		requireStandby(node);
+		requireRunning(node, "promote");
+		this.commands.run(START_TIMEOUT, "pg_ctl", "promote", "-w", "-t", timeoutSeconds(START_TIMEOUT), "-D",
+				node.dataDirectory().toString());
+		Waits.until(START_TIMEOUT, node + " is out of recovery",
+				() -> "f".equals(this.admin.queryValue(node, "SELECT pg_is_in_recovery()")));
+		this.standbys.remove(node);
+		this.primary = node;
+	}
+
+	/**
+	 * Hands the primary role over to a standby as a planned switchover does: stops the
+	 * primary cleanly ({@code -m fast}), waits until the standby has replayed everything up
+	 * to the primary's shutdown checkpoint, promotes it, and points the other standbys at it.
+	 * The former primary stays stopped and is no longer part of {@link #standbys()}: making it
+	 * a standby again would need {@code pg_rewind}.
+	 * @param node the standby that becomes primary
+	 */
+	public synchronized void switchover(PostgresNode node) {
+		requireStandby(node);
+		requireRunning(node, "switch over to");
+		PostgresNode former = primary();
+		requireRunning(former, "switch over from");
+		String lastWritten = lsn(former, "SELECT pg_current_wal_lsn()");
+		stopServer(former, "fast");
+		Waits.until(REPLICATION_TIMEOUT, node + " has replayed the shutdown checkpoint of " + former,
+				() -> "t".equals(this.admin.queryValue(node,
+						"SELECT pg_last_wal_replay_lsn() > ?::pg_lsn AND pg_last_wal_replay_lsn() >= pg_last_wal_receive_lsn()",
+						lastWritten)));
+		promote(node);
+		for (PostgresNode standby : this.standbys) {
+			if (standby.isRunning()) {
+				follow(standby);
+			}
+		}
+	}
+
+	/**
+	 * Points a standby at the current primary ({@code primary_conninfo}, reloaded) and waits
+	 * until it streams from it. A standby follows a new timeline on its own
+	 * ({@code recovery_target_timeline=latest}) as long as it has not replayed past the
+	 * point where the new primary was promoted.
+	 * @param standby a running standby
+	 */
+	public synchronized void follow(PostgresNode standby) {
+		requireStandby(standby);
+		requireRunning(standby, "repoint");
+		PostgresNode target = primary();
+		String connection = NodeSettings.primaryConnection(target, standby, this.replicationPassword);
+		try {
+			this.admin.executeFormatted(standby, "ALTER SYSTEM SET primary_conninfo = %L", connection);
+			this.admin.queryValue(standby, "SELECT pg_reload_conf()");
+			if (Integer.parseInt(Objects.requireNonNull(this.admin.queryValue(standby, "SHOW server_version_num")))
+					< 130000) {
+				// primary_conninfo takes effect on reload only from PostgreSQL 13 on
+				stopServer(standby, "fast");
+				startServer(standby);
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not point " + standby + " at " + target + ": " + ex.getMessage(),
+					ex);
+		}
+		if (target.isRunning()) {
+			awaitStreaming(standby, target);
+		}
+	}
+
+	/**
+	 * Stops a node cleanly ({@code pg_ctl stop -m fast}).
+	 * @param node the node
+	 */
+	public synchronized void stop(PostgresNode node) {
+		requireMember(node);
+		if (node.isRunning()) {
+			stopServer(node, "fast");
+		}
+	}
+
+	/**
+	 * Starts a stopped (or killed) node and waits until it accepts connections; a standby
+	 * also until it streams, when the primary runs.
+	 * @param node the node
+	 */
+	public synchronized void start(PostgresNode node) {
+		requireMember(node);
+		if (node.isRunning()) {
+			return;
+		}
+		startServer(node);
+		PostgresNode current = primary();
+		if (this.standbys.contains(node) && current.isRunning()) {
+			awaitStreaming(node, current);
+		}
+	}
+
+	/**
+	 * Kills a node's postmaster with SIGKILL, as a crash would, and waits until its
+	 * processes are gone. The node keeps its role: {@link #start(PostgresNode)} brings it back
+	 * through crash recovery.
+	 * @param node the node
+	 */
+	public synchronized void kill(PostgresNode node) {
+		requireMember(node);
+		OptionalLong pid = node.pid();
+		if (pid.isPresent()) {
+			ProcessHandle.of(pid.getAsLong()).ifPresent(ProcessKiller::killAndWait);
+		}
+	}
+
+	/**
+	 * Waits until every running standby has replayed all the WAL the primary has written so
+	 * far.
+	 */
+	public synchronized void awaitReplication() {
+		PostgresNode current = primary();
+		requireRunning(current, "await replication from");
+		String written = lsn(current, "SELECT pg_current_wal_lsn()");
+		for (PostgresNode standby : runningStandbys()) {
+			Waits.until(REPLICATION_TIMEOUT, standby + " has replayed " + current + " up to " + written,
+					() -> "t".equals(this.admin.queryValue(standby, "SELECT pg_last_wal_replay_lsn() >= ?::pg_lsn",
+							written)));
+		}
+	}
+
+	public String database() {
+		return this.settings.database;
+	}
+
+	public String user() {
+		return this.settings.user;
+	}
+
+	public String password() {
+		return this.settings.password;
+	}
+
+	/**
+	 * The servers' version as PostgreSQL charms publish it, e.g. {@code 15.10}.
+	 * @return the version
+	 */
+	public String serverVersion() {
+		return Objects.requireNonNull(this.serverVersion);
+	}
+
+	/**
+	 * The temporary directory holding every node's data directory, log and socket.
+	 * @return the directory
+	 */
+	public Path rootDirectory() {
+		return this.root;
+	}
+
+	/**
+	 * Stops every server at once ({@code pg_ctl stop -m immediate}, SIGKILL if that fails)
+	 * and deletes the cluster's directory. Safe to call more than once.
+	 */
+	@Override
+	public void close() {
+		synchronized (this) {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+		}
+		for (PostgresNode node : this.allNodes) {
+			if (node.isRunning()) {
+				try {
+					stopServer(node, "immediate");
+				}
+				catch (RuntimeException ex) {
+					// Falls through to SIGKILL below
+				}
+			}
+			node.pid().stream().mapToObj(ProcessHandle::of).flatMap(java.util.Optional::stream)
+				.filter(ProcessHandle::isAlive)
+				.forEach(ProcessKiller::killAndWait);
+		}
+		FileTrees.delete(this.root);
+		ClusterReaper.unregister(this);
+	}
+
+	@Override
+	public String toString() {
+		return "PostgresCluster " + this.root.getFileName() + " (primary " + this.primary + ", standbys "
+				+ this.standbys + ")";
+	}
+
+	private PostgresNode newNode() {
+		int index = this.allNodes.isEmpty() ? 0 : this.allNodes.get(this.allNodes.size() - 1).index() + 1;
+		Path directory = this.root.resolve("postgresql-" + index);
+		try {
+			Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not create " + directory, ex);
+		}
+		PostgresNode node = new PostgresNode(this, index, freePort(), directory);
+		this.allNodes.add(node);
+		return node;
+	}
+
+	private void configureStandby(PostgresNode standby, PostgresNode source) {
+		NodeSettings.writeNodeSpecific(standby,
+				NodeSettings.primaryConnection(source, standby, this.replicationPassword));
+		ServerUser.get().own(standby.directory());
+	}
+
+	private void startServer(PostgresNode node) {
+		this.commands.run(START_TIMEOUT, "pg_ctl", "start", "-w", "-t", timeoutSeconds(START_TIMEOUT), "-D",
+				node.dataDirectory().toString(), "-l", node.logFile().toString());
+	}
+
+	private void stopServer(PostgresNode node, String mode) {
+		this.commands.run(START_TIMEOUT, "pg_ctl", "stop", "-w", "-t", timeoutSeconds(START_TIMEOUT), "-m", mode,
+				"-D", node.dataDirectory().toString());
+	}
+
+	private void awaitStreaming(PostgresNode standby, PostgresNode source) {
+		Waits.until(START_TIMEOUT, standby + " streams from " + source,
+				() -> "t".equals(this.admin.queryValue(source,
+						"SELECT count(*) > 0 FROM pg_stat_replication WHERE application_name = ? AND state = 'streaming'",
+						standby.name())));
+	}
+
+	private String lsn(PostgresNode node, String query) {
+		try {
+			return Objects.requireNonNull(this.admin.queryValue(node, query));
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not read the WAL position of " + node + ": " + ex.getMessage(),
+					ex);
+		}
+	}
+
+	private void requireMember(PostgresNode node) {
+		if (node.cluster() != this || !this.allNodes.contains(node)) {
+			throw new IllegalArgumentException(node + " is not a node of this cluster");
+		}
+	}
+
+	private void requireStandby(PostgresNode node) {
+		requireMember(node);
+		if (!this.standbys.contains(node)) {
+			throw new IllegalArgumentException(node + " is not a standby of this cluster");
+		}
+	}
+
+	private static void requireRunning(PostgresNode node, String action) {
+		if (!node.isRunning()) {
+			throw new IllegalStateException("Cannot " + action + " " + node + ": it is not running");
+		}
+	}
+
+	private static String timeoutSeconds(Duration timeout) {
+		return Long.toString(timeout.toSeconds());
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not find a free port on the loopback interface", ex);
+		}
+	}
+
+	/**
+	 * Where cluster directories go: the temporary directory, unless its path is too long for
+	 * the servers' Unix sockets (at most 107 bytes).
+	 */
+	private static Path clusterParentDirectory() {
+		Path temporary = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+		return (temporary.toString().length() <= 40) ? temporary : Path.of("/tmp");
+	}
+
+	private static Path createRoot(Path parent) {
+		try {
+			Path root = Files.createTempDirectory(parent, ClusterReaper.ROOT_PREFIX);
+			// The server user must be able to enter it when it is not the JVM's user
+			Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+			Files.writeString(root.resolve(ClusterReaper.OWNER_FILE), Long.toString(ProcessHandle.current().pid()),
+					StandardCharsets.UTF_8);
+			return root;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not create a cluster directory in " + parent, ex);
+		}
+	}
+
+	private static void deleteQuietly(Path file) {
+		try {
+			Files.deleteIfExists(file);
+		}
+		catch (IOException ex) {
+			// Left inside the cluster directory, which close() deletes
+		}
+	}
+
+	/**
+	 * Settings of a cluster to start.
+	 */
+	record Settings(int standbys, String database, String user, String password, boolean useBaseBackupTool,
+			@Nullable Path binDirectory) {
+
+	}
+
+	/**
+	 * Builds a {@link PostgresCluster}.
+	 */
+	public static final class Builder {
+
+		private int standbys;
+
+		private String database = "app";
+
+		private String user = "relation-7";
+
+		private @Nullable String password;
+
+		private boolean useBaseBackupTool = true;
+
+		private @Nullable Path binDirectory;
+
+		private Builder() {
+		}
+
+		/**
+		 * How many streaming standbys to start with the primary (default 0).
+		 * @param standbys the number of standbys
+		 * @return this builder
+		 */
+		public Builder standbys(int standbys) {
+			if (standbys < 0) {
+				throw new IllegalArgumentException("standbys must not be negative, got " + standbys);
+			}
+			this.standbys = standbys;
+			return this;
+		}
+
+		/**
+		 * The database the relation user owns (default {@code app}).
+		 * @param database the database name
+		 * @return this builder
+		 */
+		public Builder database(String database) {
+			this.database = requireText(database, "database");
+			return this;
+		}
+
+		/**
+		 * The relation user (default {@code relation-7}).
+		 * @param user the role name
+		 * @return this builder
+		 */
+		public Builder user(String user) {
+			this.user = requireText(user, "user");
+			return this;
+		}
+
+		/**
+		 * The relation user's password (default: generated, letters and digits).
+		 * @param password the password
+		 * @return this builder
+		 */
+		public Builder password(String password) {
+			this.password = requireText(password, "password");
+			return this;
+		}
+
+		/**
+		 * Whether {@link PostgresCluster#addStandby()} may use {@code pg_basebackup} when the
+		 * binaries have it (default {@code true}); otherwise it copies the primary through
+		 * the low-level backup API, as it must with binaries that lack the tool.
+		 * @param useBaseBackupTool whether to use {@code pg_basebackup}
+		 * @return this builder
+		 */
+		public Builder useBaseBackupTool(boolean useBaseBackupTool) {
+			this.useBaseBackupTool = useBaseBackupTool;
+			return this;
+		}
+
+		/**
+		 * The directory of the PostgreSQL programs to use, instead of looking for them.
+		 * @param binDirectory a directory holding {@code initdb}, {@code pg_ctl} and
+		 * {@code postgres}
+		 * @return this builder
+		 */
+		public Builder binDirectory(Path binDirectory) {
+			this.binDirectory = binDirectory;
+			return this;
+		}
+
+		/**
+		 * Starts the cluster and waits until the primary accepts connections and every
+		 * standby streams from it.
+		 * @return the running cluster
+		 */
+		public PostgresCluster start() {
+			String chosenPassword = (this.password != null) ? this.password : LibpqValues.newPassword();
+			return PostgresCluster.start(new Settings(this.standbys, this.database, this.user, chosenPassword,
+					this.useBaseBackupTool, this.binDirectory));
+		}
+
+		private static String requireText(String value, String name) {
+			if (value == null || value.isEmpty()) {
+				throw new IllegalArgumentException(name + " must not be empty");
+			}
+			return value;
+		}
+
+	}
+
+}
