@@ -1,0 +1,87 @@
+package io.github.pgsqlrelation.routing;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.pgsqlrelation.connection.ConnectionString;
+
+/**
+ * The pool of one backend, with what reads need to know about its health.
+ */
+final class BackendPool {
+
+	private final Backend backend;
+
+	private final ConnectionString connectionString;
+
+	private final HikariDataSource pool;
+
+	private final BackendDataSource connections;
+
+	private final AtomicBoolean down = new AtomicBoolean();
+
+	private final AtomicBoolean retired = new AtomicBoolean();
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	BackendPool(Backend backend, ConnectionString connectionString, HikariDataSource pool,
+			BackendDataSource connections) {
+		this.backend = backend;
+		this.connectionString = connectionString;
+		this.pool = pool;
+		this.connections = connections;
+	}
+
+	Backend backend() {
+		return this.backend;
+	}
+
+	ConnectionString connectionString() {
+		return this.connectionString;
+	}
+
+	HikariDataSource pool() {
+		return this.pool;
+	}
+
+	BackendDataSource connections() {
+		return this.connections;
+	}
+
+	boolean isDown() {
+		return this.down.get();
+	}
+
+	/** Returns {@code true} for the caller that took the pool down, so that only one schedules a probe. */
+	boolean markDown() {
+		return this.down.compareAndSet(false, true);
+	}
+
+	void markUp() {
+		this.down.set(false);
+	}
+
+	boolean isRetired() {
+		return this.retired.get();
+	}
+
+	/** Returns {@code true} for the caller that retired the pool. */
+	boolean retire() {
+		return this.retired.compareAndSet(false, true);
+	}
+
+	/** Returns {@code true} for the caller that is to close the pool. */
+	boolean markClosed() {
+		return this.closed.compareAndSet(false, true);
+	}
+
+	RoutingTopology.PoolStatus status() {
+		return new RoutingTopology.PoolStatus(this.backend, this.pool.getHikariPoolMXBean(), !isDown());
+	}
+
+	@Override
+	public String toString() {
+		return this.backend.toString();
+	}
+
+}

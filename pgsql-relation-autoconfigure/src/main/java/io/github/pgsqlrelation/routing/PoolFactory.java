@@ -1,0 +1,172 @@
+package io.github.pgsqlrelation.routing;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.Credentials;
+import io.github.pgsqlrelation.connection.ConnectionString;
+import io.github.pgsqlrelation.connection.ConnectionString.Host;
+import io.github.pgsqlrelation.connection.ConnectionStringException;
+import io.github.pgsqlrelation.connection.JdbcConnection;
+import org.jspecify.annotations.Nullable;
+import org.postgresql.PGProperty;
+
+/**
+ * Creates one HikariCP pool per backend from the application's pool settings, connecting with the
+ * relation's connection strings, and names each pool after its role.
+ */
+final class PoolFactory {
+
+	private static final String READ_COMMITTED = "TRANSACTION_READ_COMMITTED";
+
+	private final HikariConfig template;
+
+	private final RoutingSettings settings;
+
+	private final String prefix;
+
+	private final Set<String> namesInUse = ConcurrentHashMap.newKeySet();
+
+	PoolFactory(HikariConfig template, RoutingSettings settings, String endpoint) {
+		this.template = template;
+		this.settings = settings;
+		this.prefix = "pgsql-relation-" + sanitize(endpoint);
+	}
+
+	/**
+	 * Creates the master's pool. It connects to the primary among the master's host and the
+	 * standbys' hosts (with the master's credentials), so that writes find a promoted standby
+	 * before the relation reports it.
+	 */
+	BackendPool master(ConnectionString master, List<ConnectionString> standbys) {
+		return create(Backend.Role.MASTER, master, masterJdbc(master, standbys), this.template.getConnectionTimeout());
+	}
+
+	/**
+	 * Creates a standby's pool. It connects to that standby only, whatever its role: a standby
+	 * that was promoted holds the newest data, so reading from it is never stale, while the
+	 * master's pool alone insists on a primary.
+	 */
+	BackendPool standby(ConnectionString standby) {
+		long timeout = Math.min(this.template.getConnectionTimeout(),
+				this.settings.standbyConnectionTimeout().toMillis());
+		JdbcConnection jdbc = standby.toJdbc();
+		return create(Backend.Role.STANDBY, standby, withPoolProperties(jdbc.properties(), jdbc), timeout);
+	}
+
+	/** Returns how the master's pool connects: master host first, then the standbys' hosts. */
+	JdbcConnection masterJdbc(ConnectionString master, List<ConnectionString> standbys) {
+		Set<Host> hosts = new LinkedHashSet<>(master.hosts());
+		for (ConnectionString standby : standbys) {
+			for (Host host : hostsOf(standby)) {
+				hosts.add(host);
+			}
+		}
+		StringJoiner names = new StringJoiner(",");
+		StringJoiner ports = new StringJoiner(",");
+		hosts.forEach((host) -> {
+			names.add(host.name());
+			ports.add(String.valueOf(host.port()));
+		});
+		Map<String, @Nullable String> replacements = new HashMap<>();
+		replacements.put("host", names.toString());
+		replacements.put("port", ports.toString());
+		replacements.put("hostaddr", null);
+		replacements.put("target_session_attrs", "primary");
+		JdbcConnection jdbc = master.with(replacements).toJdbc();
+		Map<String, String> properties = new LinkedHashMap<>(jdbc.properties());
+		properties.putIfAbsent(PGProperty.HOST_RECHECK_SECONDS.getName(),
+				String.valueOf(this.settings.hostRecheck().toSeconds()));
+		return withPoolProperties(properties, jdbc);
+	}
+
+	/** Frees the name of a closed pool for the next pool of that backend. */
+	void released(Backend backend) {
+		this.namesInUse.remove(backend.name());
+	}
+
+	private static List<Host> hostsOf(ConnectionString standby) {
+		try {
+			return standby.hosts()
+				.stream()
+				.filter((host) -> !host.name().isEmpty() && !host.name().startsWith("/") && !host.name().startsWith("@"))
+				.toList();
+		}
+		catch (ConnectionStringException ex) {
+			// A standby pool reports its own connection string problem; failover just goes without it.
+			return List.of();
+		}
+	}
+
+	/**
+	 * Adds the driver properties of the application's pool settings; the relation's own (host,
+	 * credentials, TLS) come last and win.
+	 */
+	private JdbcConnection withPoolProperties(Map<String, String> relationProperties, JdbcConnection jdbc) {
+		Map<String, String> properties = new LinkedHashMap<>();
+		this.template.getDataSourceProperties().forEach((key, value) -> properties.put(key.toString(), value.toString()));
+		properties.putAll(relationProperties);
+		return new JdbcConnection(jdbc.url(), properties);
+	}
+
+	private BackendPool create(Backend.Role role, ConnectionString connectionString, JdbcConnection jdbc,
+			long connectionTimeout) {
+		List<Host> hosts = connectionString.hosts();
+		String address = hosts.isEmpty() ? "?" : hosts.get(0).name() + ":" + hosts.get(0).port();
+		String name = reserveName(role, hosts);
+		Backend backend = new Backend(role, name, address, connectionString.toString());
+		BackendDataSource connections = new BackendDataSource(jdbc);
+		HikariConfig config = new HikariConfig();
+		this.template.copyStateTo(config);
+		config.setPoolName(name);
+		config.setDataSource(connections);
+		config.setJdbcUrl(null);
+		config.setDataSourceClassName(null);
+		config.setDataSourceJNDI(null);
+		config.setCredentials(Credentials.of(null, null));
+		config.setConnectionTimeout(connectionTimeout);
+		// Never fail, nor block, at creation when the server is down: the pool connects when asked.
+		config.setInitializationFailTimeout(-1);
+		if (config.getTransactionIsolation() == null) {
+			// The routing DataSource promises Spring this default without connecting; make it true.
+			config.setTransactionIsolation(READ_COMMITTED);
+		}
+		try {
+			return new BackendPool(backend, connectionString, new HikariDataSource(config), connections);
+		}
+		catch (RuntimeException ex) {
+			this.namesInUse.remove(name);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Names a pool after its role and, for a standby, its address. While a pool of the same
+	 * backend drains, the new one gets a numbered name: metrics and JMX need unique names.
+	 */
+	private String reserveName(Backend.Role role, List<Host> hosts) {
+		String base = this.prefix + "-" + role.label();
+		if (role == Backend.Role.STANDBY && !hosts.isEmpty()) {
+			base = base + "-" + sanitize(hosts.get(0).name()) + "-" + hosts.get(0).port();
+		}
+		String name = base;
+		for (int number = 2; !this.namesInUse.add(name); number++) {
+			name = base + "-" + number;
+		}
+		return name;
+	}
+
+	/** Keeps names safe for JMX object names and metric tags. */
+	private static String sanitize(String text) {
+		return text.replaceAll("[^A-Za-z0-9._-]", "-");
+	}
+
+}

@@ -1,0 +1,159 @@
+package io.github.pgsqlrelation.routing;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import com.zaxxer.hikari.HikariPoolMXBean;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Works in the background for the routing, on one daemon thread that exists only while there is
+ * work: drains and closes retired pools, and probes failing standbys until they recover.
+ */
+final class PoolHousekeeper {
+
+	private static final Log logger = LogFactory.getLog(RelationRoutingDataSource.class);
+
+	private static final long DRAIN_CHECK_MILLIS = 100;
+
+	private final ScheduledThreadPoolExecutor executor;
+
+	private final RoutingSettings settings;
+
+	private final RoutingListener listener;
+
+	private final Consumer<Backend> closed;
+
+	private final Set<BackendPool> retiring = ConcurrentHashMap.newKeySet();
+
+	PoolHousekeeper(String threadName, RoutingSettings settings, RoutingListener listener, Consumer<Backend> closed) {
+		this.settings = settings;
+		this.listener = listener;
+		this.closed = closed;
+		this.executor = new ScheduledThreadPoolExecutor(1, (task) -> {
+			Thread thread = new Thread(task, threadName);
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.executor.setKeepAliveTime(10, TimeUnit.SECONDS);
+		this.executor.allowCoreThreadTimeOut(true);
+		this.executor.setRemoveOnCancelPolicy(true);
+		this.executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+	}
+
+	/**
+	 * Closes a pool that left the routing once the transactions in flight on it have finished, or
+	 * at the retire timeout. HikariCP's own close would abort connections in use after a few
+	 * seconds, so it is called only when none is left.
+	 */
+	void retire(BackendPool pool) {
+		if (!pool.retire()) {
+			return;
+		}
+		this.retiring.add(pool);
+		this.listener.poolRetired(pool.backend(), pool.pool());
+		evictIdle(pool);
+		long deadline = System.nanoTime() + this.settings.retireTimeout().toNanos();
+		schedule(() -> drain(pool, deadline), DRAIN_CHECK_MILLIS);
+	}
+
+	/** Takes a standby out of reads until a background probe connects to it again. */
+	void standbyFailed(BackendPool standby, SQLException failure) {
+		if (standby.markDown()) {
+			boolean scheduled = schedule(() -> logger.warn("Skipping " + standby + " for reads for now: "
+					+ failure.getMessage() + "; retrying every " + this.settings.standbyRetryInterval()), 0)
+					&& schedule(() -> probe(standby), this.settings.standbyRetryInterval().toMillis());
+			if (!scheduled) {
+				standby.markUp();
+			}
+		}
+	}
+
+	List<BackendPool> retiring() {
+		return List.copyOf(this.retiring);
+	}
+
+	/** Stops the background thread and closes every pool still retiring. */
+	void shutdown() {
+		this.executor.shutdownNow();
+		try {
+			this.executor.awaitTermination(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		for (BackendPool pool : retiring()) {
+			close(pool);
+		}
+	}
+
+	/** Closes a pool at once, aborting connections in use. */
+	void close(BackendPool pool) {
+		pool.retire();
+		if (pool.markClosed()) {
+			pool.pool().close();
+			this.closed.accept(pool.backend());
+			this.listener.poolClosed(pool.backend(), pool.pool());
+		}
+		this.retiring.remove(pool);
+	}
+
+	private void drain(BackendPool pool, long deadline) {
+		HikariPoolMXBean statistics = pool.pool().getHikariPoolMXBean();
+		int active = (statistics != null) ? statistics.getActiveConnections() : 0;
+		if (active == 0) {
+			close(pool);
+		}
+		else if (System.nanoTime() - deadline >= 0) {
+			logger.warn("Closing retired pool " + pool.backend().name() + " with " + active
+					+ " connection(s) still in use after " + this.settings.retireTimeout()
+					+ "; their transactions are aborted");
+			close(pool);
+		}
+		else {
+			// Connections returned since the last check are idle now: close them at once.
+			evictIdle(pool);
+			schedule(() -> drain(pool, deadline), DRAIN_CHECK_MILLIS);
+		}
+	}
+
+	private void probe(BackendPool standby) {
+		if (standby.isRetired()) {
+			return;
+		}
+		try (Connection connection = standby.pool().getConnection()) {
+			standby.markUp();
+			logger.info(standby + " accepts connections again; reads use it");
+		}
+		catch (SQLException ex) {
+			schedule(() -> probe(standby), this.settings.standbyRetryInterval().toMillis());
+		}
+	}
+
+	private static void evictIdle(BackendPool pool) {
+		HikariPoolMXBean statistics = pool.pool().getHikariPoolMXBean();
+		if (statistics != null) {
+			statistics.softEvictConnections();
+		}
+	}
+
+	private boolean schedule(Runnable task, long delayMillis) {
+		try {
+			this.executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+			return true;
+		}
+		catch (RejectedExecutionException ex) {
+			// Shut down: the routing DataSource is closing every pool itself.
+			return false;
+		}
+	}
+
+}

@@ -1,0 +1,254 @@
+package io.github.pgsqlrelation.routing;
+
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.util.UtilityElf;
+import io.github.pgsqlrelation.connection.ConnectionString;
+import io.github.pgsqlrelation.relation.MasterChangedEvent;
+import io.github.pgsqlrelation.relation.RelationSnapshot;
+import io.github.pgsqlrelation.relation.StandbyChangedEvent;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
+
+/**
+ * A {@code DataSource} that sends writes to the master of a {@code pgsql} relation and read-only
+ * transactions round-robin to its hot standbys, following the relation's events without restart.
+ * <p>
+ * Built on Spring's {@link LazyConnectionDataSourceProxy}: a transaction manager
+ * ({@code DataSourceTransactionManager}, {@code JpaTransactionManager}) marks the connection
+ * read-only for {@code @Transactional(readOnly = true)} before the first statement, and only then
+ * is a physical connection taken, from a standby. Everything else uses the master. A read that no
+ * standby can serve uses the master (read-only), unless
+ * {@link RoutingSettings#readFallbackToMaster()} is off.
+ * <p>
+ * Every backend has its own HikariCP pool, configured from the application's pool settings and
+ * named after its role. {@link #onMasterChanged} and {@link #onStandbyChanged} refresh the pools
+ * incrementally: unchanged backends keep their pools and connections, a removed or changed one
+ * leaves the routing at once and closes when its transactions have finished. Until an event hands
+ * out a master, writes fail at once with a {@link RelationNotReadyException} saying why.
+ * <p>
+ * Nothing connects before the first connection is needed: the proxy's default auto-commit and
+ * isolation come from the pool settings, not from a server.
+ */
+public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(RelationRoutingDataSource.class);
+
+	private final String endpoint;
+
+	private final RoutingListener listener;
+
+	private final PoolFactory pools;
+
+	private final PoolHousekeeper housekeeper;
+
+	private final Router router;
+
+	private boolean closed;
+
+	/**
+	 * Creates a routing DataSource that has no pool until the first event.
+	 * @param poolTemplate the settings every pool starts from (copied now); its URL and credentials
+	 * are ignored: they come from the relation
+	 * @param settings how to route and retire
+	 * @param endpoint the relation endpoint whose events apply, e.g. {@code db}
+	 * @param noMasterReason why there is no master while no event has said, e.g. a problem with
+	 * the relation state file; may return {@code null}
+	 */
+	public RelationRoutingDataSource(HikariConfig poolTemplate, RoutingSettings settings, String endpoint,
+			Supplier<@Nullable String> noMasterReason) {
+		this(poolTemplate, settings, endpoint, noMasterReason, RoutingListener.NONE);
+	}
+
+	/**
+	 * Creates a routing DataSource that has no pool until the first event.
+	 * @param poolTemplate the settings every pool starts from (copied now); its URL and credentials
+	 * are ignored: they come from the relation
+	 * @param settings how to route and retire
+	 * @param endpoint the relation endpoint whose events apply, e.g. {@code db}
+	 * @param noMasterReason why there is no master while no event has said, e.g. a problem with
+	 * the relation state file; may return {@code null}
+	 * @param listener observes pools and routing decisions
+	 */
+	public RelationRoutingDataSource(HikariConfig poolTemplate, RoutingSettings settings, String endpoint,
+			Supplier<@Nullable String> noMasterReason, RoutingListener listener) {
+		HikariConfig template = new HikariConfig();
+		poolTemplate.copyStateTo(template);
+		this.endpoint = endpoint;
+		this.listener = listener;
+		this.pools = new PoolFactory(template, settings, endpoint);
+		this.housekeeper = new PoolHousekeeper("pgsql-relation-" + endpoint + "-housekeeper", settings, listener,
+				this.pools::released);
+		this.router = new Router(endpoint, settings.readFallbackToMaster(), noMasterReason, listener,
+				this.housekeeper);
+		setTargetDataSource(new RoleDataSource("master of endpoint '" + endpoint + "'", this.router::master));
+		setReadOnlyDataSource(new RoleDataSource("standbys of endpoint '" + endpoint + "'", this.router::standby));
+		setDefaultAutoCommit(template.isAutoCommit());
+		int isolation = UtilityElf.getTransactionIsolation(template.getTransactionIsolation());
+		setDefaultTransactionIsolation((isolation != -1) ? isolation : Connection.TRANSACTION_READ_COMMITTED);
+	}
+
+	/**
+	 * Follows a change of the master: creates a pool for a new master (any change of its
+	 * connection string, a new password included) and retires the old one; without a master,
+	 * writes fail at once with the snapshot's reason. Events of other endpoints are ignored.
+	 */
+	public void onMasterChanged(MasterChangedEvent event) {
+		RelationSnapshot snapshot = event.snapshot();
+		synchronized (this) {
+			if (this.closed || !this.endpoint.equals(snapshot.endpoint())) {
+				return;
+			}
+			Topology current = this.router.topology();
+			BackendPool previous = current.master();
+			ConnectionString master = snapshot.master();
+			if (master != null && previous != null && previous.connectionString().equals(master)) {
+				updateFailoverHosts(previous, snapshot.standbys());
+				return;
+			}
+			if (master == null) {
+				String reason = NoMasterReasons.of(snapshot);
+				this.router.topology(current.withoutMaster(reason));
+				if (previous != null || !Objects.equals(reason, current.noMasterReason())) {
+					logger.info("Endpoint '" + this.endpoint + "' has no master (" + reason + ")"
+							+ ((previous != null) ? "; retiring " + previous : ""));
+				}
+			}
+			else {
+				BackendPool pool = createMaster(master, snapshot.standbys());
+				this.router.topology((pool != null) ? current.withMaster(pool) : current.withoutMaster(
+						"the master's connection string cannot be used; see the error logged for it"));
+				if (pool != null) {
+					logger.info("Endpoint '" + this.endpoint + "' master is " + pool + " via "
+							+ pool.connections().url() + ((previous != null) ? ", retiring " + previous : ""));
+				}
+			}
+			if (previous != null) {
+				this.housekeeper.retire(previous);
+			}
+		}
+	}
+
+	/**
+	 * Follows a change of the standbys: creates pools only for new standbys and retires only the
+	 * removed ones; the others keep their pools and connections. Events of other endpoints are
+	 * ignored.
+	 */
+	public void onStandbyChanged(StandbyChangedEvent event) {
+		RelationSnapshot snapshot = event.snapshot();
+		synchronized (this) {
+			if (this.closed || !this.endpoint.equals(snapshot.endpoint())) {
+				return;
+			}
+			Topology current = this.router.topology();
+			Map<ConnectionString, BackendPool> removed = new LinkedHashMap<>();
+			current.standbys().forEach((pool) -> removed.put(pool.connectionString(), pool));
+			List<BackendPool> standbys = new ArrayList<>();
+			List<BackendPool> added = new ArrayList<>();
+			for (ConnectionString standby : new LinkedHashSet<>(snapshot.standbys())) {
+				BackendPool pool = removed.remove(standby);
+				if (pool == null) {
+					pool = createStandby(standby);
+					if (pool == null) {
+						continue;
+					}
+					added.add(pool);
+				}
+				standbys.add(pool);
+			}
+			if (!standbys.equals(current.standbys())) {
+				this.router.topology(current.withStandbys(standbys));
+			}
+			if (!added.isEmpty() || !removed.isEmpty()) {
+				logger.info("Endpoint '" + this.endpoint + "' standbys are " + standbys + ((!added.isEmpty())
+						? "; added " + added : "") + ((!removed.isEmpty()) ? "; retiring " + removed.values() : ""));
+			}
+			removed.values().forEach(this.housekeeper::retire);
+			if (current.master() != null) {
+				updateFailoverHosts(current.master(), snapshot.standbys());
+			}
+		}
+	}
+
+	/** Returns what the routing uses now, for operations (no password). */
+	public RoutingTopology topology() {
+		Topology topology = this.router.topology();
+		BackendPool master = topology.master();
+		return new RoutingTopology(this.endpoint, (master != null) ? master.status() : null,
+				(master != null) ? null : this.router.noMasterReason(topology),
+				topology.standbys().stream().map(BackendPool::status).toList(),
+				this.housekeeper.retiring().stream().map(BackendPool::status).toList());
+	}
+
+	/**
+	 * Closes every pool at once (aborting connections still in use) and stops the background
+	 * thread. Idempotent; later events are ignored and connections fail.
+	 */
+	@Override
+	public void close() {
+		Topology topology;
+		synchronized (this) {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			topology = this.router.topology();
+			this.router.topology(Topology.INITIAL.withoutMaster("the DataSource is closed"));
+		}
+		this.housekeeper.shutdown();
+		if (topology.master() != null) {
+			this.housekeeper.close(topology.master());
+		}
+		topology.standbys().forEach(this.housekeeper::close);
+	}
+
+	private @Nullable BackendPool createMaster(ConnectionString master, List<ConnectionString> standbys) {
+		try {
+			BackendPool pool = this.pools.master(master, standbys);
+			this.listener.poolCreated(pool.backend(), pool.pool());
+			return pool;
+		}
+		catch (RuntimeException ex) {
+			logger.error("Endpoint '" + this.endpoint + "' cannot use its master " + master + ": " + ex.getMessage());
+			return null;
+		}
+	}
+
+	private @Nullable BackendPool createStandby(ConnectionString standby) {
+		try {
+			BackendPool pool = this.pools.standby(standby);
+			this.listener.poolCreated(pool.backend(), pool.pool());
+			return pool;
+		}
+		catch (RuntimeException ex) {
+			logger.error("Endpoint '" + this.endpoint + "' cannot use its standby " + standby + ": " + ex.getMessage());
+			return null;
+		}
+	}
+
+	private void updateFailoverHosts(BackendPool master, List<ConnectionString> standbys) {
+		try {
+			master.connections().update(this.pools.masterJdbc(master.connectionString(), standbys));
+		}
+		catch (RuntimeException ex) {
+			// Keep the current hosts: the master's own connection string was usable when its pool was made.
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "RelationRoutingDataSource[endpoint=" + this.endpoint + "]";
+	}
+
+}
