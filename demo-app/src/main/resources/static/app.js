@@ -56,6 +56,8 @@ function renderTraffic(state) {
 	const load = state.load;
 	$('writes').textContent = load.writes;
 	$('reads').textContent = load.reads;
+	$('write-retries').textContent = load.writeRetries;
+	$('read-retries').textContent = load.readRetries;
 	for (const [id, count] of [['write-errors', load.writeErrors], ['read-errors', load.readErrors]]) {
 		$(id).textContent = count;
 		$(id).classList.toggle('nonzero', count > 0);

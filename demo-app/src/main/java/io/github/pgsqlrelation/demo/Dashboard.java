@@ -59,8 +59,8 @@ final class Dashboard {
 					.map((read) -> nodeName(nodes, read.server().port()))
 					.toList(),
 				readsByNode,
-				new DashboardView.Load(this.load.isEnabled(), writes.succeeded(), writes.failed(), reads.succeeded(),
-						reads.failed(), this.load.lastFailure()),
+				new DashboardView.Load(this.load.isEnabled(), writes.succeeded(), writes.retried(), writes.failed(),
+						reads.succeeded(), reads.retried(), reads.failed(), this.load.lastFailure()),
 				nodes.nodes()
 					.stream()
 					.map((node) -> new DashboardView.Node(node.name(), node.unitName(), address(node),

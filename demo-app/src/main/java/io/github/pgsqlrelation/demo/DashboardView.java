@@ -89,12 +89,15 @@ record DashboardView(Instant time, @Nullable Relation relation, @Nullable String
 	 *
 	 * @param enabled whether it runs
 	 * @param writes writes that succeeded
+	 * @param writeRetries writes tried a second time after a lost connection
 	 * @param writeErrors writes that failed
 	 * @param reads reads that succeeded
+	 * @param readRetries reads tried a second time after a lost connection
 	 * @param readErrors reads that failed
 	 * @param lastFailure the last failure, {@code null} when none
 	 */
-	record Load(boolean enabled, long writes, long writeErrors, long reads, long readErrors,
+	record Load(boolean enabled, long writes, long writeRetries, long writeErrors, long reads, long readRetries,
+			long readErrors,
 			LoadGenerator.@Nullable Failure lastFailure) {
 
 	}

@@ -113,7 +113,7 @@ final class LoadGenerator implements SmartLifecycle {
 			return;
 		}
 		try {
-			traffic.served(transaction.get());
+			traffic.served(runRetryingOnce(traffic, transaction));
 		}
 		catch (RuntimeException ex) {
 			if (Thread.currentThread().isInterrupted()) {
@@ -128,6 +128,27 @@ final class LoadGenerator implements SmartLifecycle {
 	}
 
 	/**
+	 * Runs the transaction, and once more if its connection was lost before it could do
+	 * anything. A connection that sat in the pool while its server stopped fails on first use
+	 * (the server said {@code 57P01} while nobody listened); the pool drops it, and the second
+	 * attempt gets a new connection from wherever the master is now.
+	 */
+	private static NoteService.Served runRetryingOnce(Traffic traffic, Supplier<NoteService.Served> transaction) {
+		try {
+			return transaction.get();
+		}
+		catch (RuntimeException ex) {
+			if (!LostConnections.isLostConnection(ex)) {
+				throw ex;
+			}
+			traffic.recordRetry();
+			logger.info("Retrying once after a lost connection: "
+					+ NestedExceptionUtils.getMostSpecificCause(ex).getMessage());
+			return transaction.get();
+		}
+	}
+
+	/**
 	 * What happened to one kind of transaction.
 	 */
 	static final class Traffic {
@@ -135,6 +156,8 @@ final class LoadGenerator implements SmartLifecycle {
 		private final AtomicLong succeeded = new AtomicLong();
 
 		private final AtomicLong failed = new AtomicLong();
+
+		private final AtomicLong retried = new AtomicLong();
 
 		private final Deque<NoteService.Served> recent = new ArrayDeque<>();
 
@@ -146,6 +169,10 @@ final class LoadGenerator implements SmartLifecycle {
 
 		long failed() {
 			return this.failed.get();
+		}
+
+		long retried() {
+			return this.retried.get();
 		}
 
 		NoteService.@Nullable Served last() {
@@ -167,6 +194,10 @@ final class LoadGenerator implements SmartLifecycle {
 				this.recent.addFirst(served);
 				forgetOld();
 			}
+		}
+
+		void recordRetry() {
+			this.retried.incrementAndGet();
 		}
 
 		void recordFailure() {
