@@ -71,8 +71,8 @@ function renderPools(state) {
 	$('pools').querySelector('tbody').innerHTML = state.pools.map((p) => `
 		<tr class="${p.retiring ? 'retiring' : ''}" data-node="${esc(p.server.node)}" data-role="${esc(p.role)}">
 			<td>${tag(p.retiring ? p.role + ', retiring' : p.role, p.retiring ? 'retiring' : p.role)}${p.available ? '' : ' <span class="sub">skipped: failing</span>'}</td>
-			<td>${server(p.server)}</td>
-			<td class="sub">${esc(p.name)}</td>
+			<td class="nowrap">${server(p.server)}</td>
+			<td class="sub pool-name">${esc(p.name)}</td>
 			<td>${p.active}</td><td>${p.idle}</td><td>${p.waiting}</td>
 			<td class="reads">${p.role === 'standby' && !p.retiring ? (state.readsByNode[p.server.node] ?? 0) : ''}</td>
 		</tr>`).join('');
@@ -89,16 +89,17 @@ function renderNodes(state) {
 		return `<tr data-node="${esc(n.name)}" data-role="${esc(n.role)}">
 			<td><b>${esc(n.name)}</b></td><td class="sub">${esc(n.unit)}</td><td>${esc(n.address)}</td>
 			<td>${tag(n.role, n.role === 'former primary' ? 'stopped' : n.role)}</td>
-			<td>${n.running ? 'running' : '<b class="failure">not running</b>'}</td>
-			<td>${actions}</td></tr>`;
+			<td class="nowrap">${n.running ? 'running' : '<b class="failure">not running</b>'}</td>
+			<td class="actions-cell">${actions}</td></tr>`;
 	}).join('');
 	$('add-standby').disabled = busy;
 	$('kill-master').disabled = busy;
 }
 
 function renderLogs(state) {
-	$('charm-log').innerHTML = state.charm.log
-		.map((e) => `<li><span class="time">${time(e.time)}</span>${esc(e.message)}</li>`).join('');
+	$('charm-log').innerHTML = state.charm.log.length
+		? state.charm.log.map((e) => `<li><span class="time">${time(e.time)}</span>${esc(e.message)}</li>`).join('')
+		: '<li class="empty">Nothing yet: the buttons under the servers act as the charm would.</li>';
 	$('events').innerHTML = state.events.map((e) => `<li><span class="time">${time(e.time)}</span>`
 		+ `<span class="event">${esc(e.type)}</span> master ${e.master ? esc(e.master.node) : 'none'}, `
 		+ `standbys [${e.standbys.map((s) => esc(s.node)).join(', ')}]`
@@ -119,8 +120,9 @@ function renderStatus(state) {
 	}
 	else {
 		status.className = 'status';
+		const retries = state.load.writeRetries + state.load.readRetries;
 		status.textContent = `Master ${master.node}, ${state.relation.standbys.length} standby(s), `
-			+ `${errors} error(s) so far`;
+			+ `${errors} error(s) so far` + (retries ? ` (${retries} retried after a lost connection)` : '');
 	}
 }
 

@@ -21,9 +21,11 @@ public class DemoApplication {
 
 	private static final Log logger = LogFactory.getLog(DemoApplication.class);
 
-	private static final long STARTED = System.nanoTime();
+	/** When {@link #main} began, to tell how long the whole start-up took; 0 when not started by it. */
+	private static volatile long mainStarted;
 
 	public static void main(String[] args) {
+		mainStarted = System.nanoTime();
 		System.out.println("Starting a local PostgreSQL primary and two standbys...");
 		DemoCluster cluster = DemoCluster.start(2);
 		try {
@@ -46,8 +48,9 @@ public class DemoApplication {
 	@EventListener
 	void printUrl(WebServerInitializedEvent event) {
 		String host = event.getApplicationContext().getEnvironment().getProperty("server.address", "localhost");
-		Duration startup = Duration.ofNanos(System.nanoTime() - STARTED);
-		logger.info("Demo ready in " + startup.toMillis() + " ms: open http://" + host + ":"
+		String startup = (mainStarted != 0)
+				? " in " + Duration.ofNanos(System.nanoTime() - mainStarted).toMillis() + " ms" : "";
+		logger.info("Demo ready" + startup + ": open http://" + host + ":"
 				+ event.getWebServer().getPort() + "/ (relation state file "
 				+ event.getApplicationContext().getEnvironment().getProperty("pgsql.relation.state-file") + ")");
 	}
