@@ -72,7 +72,7 @@ public final class PostgresNode {
 	 */
 	public boolean isRunning() {
 		OptionalLong pid = pid();
-		return pid.isPresent() && ProcessHandle.of(pid.getAsLong()).map(ProcessHandle::isAlive).orElse(false);
+		return pid.isPresent() && ProcessKiller.isAlive(pid.getAsLong());
 	}
 
 	/**
