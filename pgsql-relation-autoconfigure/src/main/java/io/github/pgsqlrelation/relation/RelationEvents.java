@@ -37,6 +37,14 @@ public final class RelationEvents {
 	private RelationEvents() {
 	}
 
+	/**
+	 * Returns the events that lead from one state of an endpoint to the next, in order; none when
+	 * nothing changed.
+	 * @param previous the state before, {@link EndpointState#none} at start-up
+	 * @param current the state now
+	 * @return the events, each carrying {@code current}'s effective snapshot, except the joined
+	 * and broken events, which carry the snapshot of their relation
+	 */
 	public static List<RelationEvent> between(EndpointState previous, EndpointState current) {
 		List<RelationEvent> events = new ArrayList<>();
 		Map<Integer, RelationSnapshot> before = byId(previous);

@@ -36,6 +36,9 @@ public final class RelationState {
 		try {
 			// A strict decoder, so that a damaged file is reported rather than read with replacement characters
 			json = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+			if (json.startsWith("\uFEFF")) {
+				json = json.substring(1);
+			}
 		}
 		catch (NoSuchFileException ex) {
 			throw new RelationStateException(source + ": does not exist", ex);
@@ -86,8 +89,8 @@ public final class RelationState {
 				.map(RelationSnapshot::relation)
 				.map((ref) -> ref.id() + " (" + ref.remoteApp() + ")")
 				.collect(Collectors.joining(", "));
-			String reason = "Too many " + endpoint + " relations: " + relations;
-			return new EndpointState(endpoint, snapshots, RelationSnapshot.empty(endpoint, Readiness.ambiguous(reason)));
+			Readiness ambiguous = Readiness.ambiguous("Too many " + endpoint + " relations: " + relations);
+			return new EndpointState(endpoint, snapshots, RelationSnapshot.empty(endpoint, ambiguous));
 		}
 		return new EndpointState(endpoint, snapshots, snapshots.get(0));
 	}

@@ -65,15 +65,13 @@ final class PoolHousekeeper {
 		schedule(() -> drain(pool, deadline), DRAIN_CHECK_MILLIS);
 	}
 
-	/** Takes a standby out of reads until a background probe connects to it again. */
+	/**
+	 * Takes a standby out of reads until a background probe connects to it again. Runs on the
+	 * request's thread: it only schedules, the housekeeper thread logs.
+	 */
 	void standbyFailed(BackendPool standby, SQLException failure) {
-		if (standby.markDown()) {
-			boolean scheduled = schedule(() -> logger.warn("Skipping " + standby + " for reads for now: "
-					+ failure.getMessage() + "; retrying every " + this.settings.standbyRetryInterval()), 0)
-					&& schedule(() -> probe(standby), this.settings.standbyRetryInterval().toMillis());
-			if (!scheduled) {
-				standby.markUp();
-			}
+		if (standby.markDown() && !schedule(() -> skip(standby, failure), 0)) {
+			standby.markUp();
 		}
 	}
 
@@ -123,6 +121,12 @@ final class PoolHousekeeper {
 			evictIdle(pool);
 			schedule(() -> drain(pool, deadline), DRAIN_CHECK_MILLIS);
 		}
+	}
+
+	private void skip(BackendPool standby, SQLException failure) {
+		logger.warn("Skipping " + standby + " for reads: " + failure.getMessage() + "; trying it again every "
+				+ this.settings.standbyRetryInterval());
+		schedule(() -> probe(standby), this.settings.standbyRetryInterval().toMillis());
 	}
 
 	private void probe(BackendPool standby) {

@@ -117,21 +117,15 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy imp
 				updateFailoverHosts(previous, snapshot.standbys());
 				return;
 			}
-			if (master == null) {
+			if (master != null) {
+				useMaster(current, master, snapshot.standbys());
+			}
+			else {
 				String reason = NoMasterReasons.of(snapshot);
 				this.router.topology(current.withoutMaster(reason));
 				if (previous != null || !Objects.equals(reason, current.noMasterReason())) {
-					logger.info("Endpoint '" + this.endpoint + "' has no master (" + reason + ")"
+					logger.info("Endpoint '" + this.endpoint + "' has no master: " + reason
 							+ ((previous != null) ? "; retiring " + previous : ""));
-				}
-			}
-			else {
-				BackendPool pool = createMaster(master, snapshot.standbys());
-				this.router.topology((pool != null) ? current.withMaster(pool) : current.withoutMaster(
-						"the master's connection string cannot be used; see the error logged for it"));
-				if (pool != null) {
-					logger.info("Endpoint '" + this.endpoint + "' master is " + pool + " via "
-							+ pool.connections().url() + ((previous != null) ? ", retiring " + previous : ""));
 				}
 			}
 			if (previous != null) {
@@ -175,6 +169,7 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy imp
 						? "; added " + added : "") + ((!removed.isEmpty()) ? "; retiring " + removed.values() : ""));
 			}
 			removed.values().forEach(this.housekeeper::retire);
+			added.forEach((pool) -> this.listener.poolCreated(pool.backend(), pool.pool()));
 			if (current.master() != null) {
 				updateFailoverHosts(current.master(), snapshot.standbys());
 			}
@@ -213,23 +208,27 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy imp
 		topology.standbys().forEach(this.housekeeper::close);
 	}
 
-	private @Nullable BackendPool createMaster(ConnectionString master, List<ConnectionString> standbys) {
+	private void useMaster(Topology current, ConnectionString master, List<ConnectionString> standbys) {
+		BackendPool pool;
 		try {
-			BackendPool pool = this.pools.master(master, standbys);
-			this.listener.poolCreated(pool.backend(), pool.pool());
-			return pool;
+			pool = this.pools.master(master, standbys);
 		}
 		catch (RuntimeException ex) {
-			logger.error("Endpoint '" + this.endpoint + "' cannot use its master " + master + ": " + ex.getMessage());
-			return null;
+			String reason = "its connection string " + master + " cannot be used: " + ex.getMessage();
+			this.router.topology(current.withoutMaster(reason));
+			logger.error("Endpoint '" + this.endpoint + "' has no master: " + reason);
+			return;
 		}
+		this.router.topology(current.withMaster(pool));
+		BackendPool previous = current.master();
+		logger.info("Endpoint '" + this.endpoint + "' master is " + pool + " via " + pool.connections().url()
+				+ ((previous != null) ? "; retiring " + previous : ""));
+		this.listener.poolCreated(pool.backend(), pool.pool());
 	}
 
 	private @Nullable BackendPool createStandby(ConnectionString standby) {
 		try {
-			BackendPool pool = this.pools.standby(standby);
-			this.listener.poolCreated(pool.backend(), pool.pool());
-			return pool;
+			return this.pools.standby(standby);
 		}
 		catch (RuntimeException ex) {
 			logger.error("Endpoint '" + this.endpoint + "' cannot use its standby " + standby + ": " + ex.getMessage());

@@ -72,6 +72,12 @@ class RelationStateReaderTests {
 	}
 
 	@Test
+	void readsAFileThatStartsWithAByteOrderMark() throws IOException {
+		Path file = Files.writeString(this.directory.resolve("state.json"), "\uFEFF" + RAW);
+		assertThat(RelationState.read(file).relations()).hasSize(1);
+	}
+
+	@Test
 	void rejectsAFileThatIsNotUtf8() throws IOException {
 		Path file = this.directory.resolve("state.json");
 		Files.write(file, new byte[] { '{', (byte) 0xC3, (byte) 0x28, '}' });
