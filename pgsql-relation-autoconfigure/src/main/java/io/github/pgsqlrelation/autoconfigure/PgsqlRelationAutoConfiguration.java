@@ -21,7 +21,7 @@ import org.springframework.context.annotation.Import;
 @AutoConfiguration(beforeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @ConditionalOnProperty(prefix = "pgsql.relation", name = "state-file")
 @EnableConfigurationProperties(PgsqlRelationProperties.class)
-@Import(RoutingDataSourceConfiguration.class)
+@Import({ RoutingDataSourceConfiguration.class, HibernateStartupConfiguration.class })
 public final class PgsqlRelationAutoConfiguration {
 
 	@Bean

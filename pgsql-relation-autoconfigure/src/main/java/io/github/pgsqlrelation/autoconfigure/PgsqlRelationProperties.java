@@ -103,6 +103,23 @@ public class PgsqlRelationProperties {
 		 */
 		private Duration retireTimeout = Duration.ofSeconds(30);
 
+		/**
+		 * Time a read waits for a standby's pool before it tries the next backend. At least
+		 * 250ms.
+		 */
+		private Duration standbyConnectionTimeout = Duration.ofSeconds(1);
+
+		/**
+		 * Time a failing standby is skipped before it is tried again.
+		 */
+		private Duration standbyRetryInterval = Duration.ofSeconds(5);
+
+		/**
+		 * Time the master pool trusts what it learned about the role of a host, so that a
+		 * promoted standby is found soon after a failover.
+		 */
+		private Duration hostRecheck = Duration.ofSeconds(2);
+
 		public boolean isReadFallbackToMaster() {
 			return this.readFallbackToMaster;
 		}
@@ -117,6 +134,30 @@ public class PgsqlRelationProperties {
 
 		public void setRetireTimeout(Duration retireTimeout) {
 			this.retireTimeout = retireTimeout;
+		}
+
+		public Duration getStandbyConnectionTimeout() {
+			return this.standbyConnectionTimeout;
+		}
+
+		public void setStandbyConnectionTimeout(Duration standbyConnectionTimeout) {
+			this.standbyConnectionTimeout = standbyConnectionTimeout;
+		}
+
+		public Duration getStandbyRetryInterval() {
+			return this.standbyRetryInterval;
+		}
+
+		public void setStandbyRetryInterval(Duration standbyRetryInterval) {
+			this.standbyRetryInterval = standbyRetryInterval;
+		}
+
+		public Duration getHostRecheck() {
+			return this.hostRecheck;
+		}
+
+		public void setHostRecheck(Duration hostRecheck) {
+			this.hostRecheck = hostRecheck;
 		}
 
 	}

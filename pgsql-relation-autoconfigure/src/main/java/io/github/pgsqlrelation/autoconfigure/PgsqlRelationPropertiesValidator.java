@@ -2,6 +2,7 @@ package io.github.pgsqlrelation.autoconfigure;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
@@ -37,11 +38,30 @@ final class PgsqlRelationPropertiesValidator {
 					"connection details come from the relation",
 					"Remove it; the credentials come from the relation state file.");
 		}
-		if (properties.getRecheckInterval().isNegative() || properties.getRecheckInterval().isZero()) {
-			throw new InvalidPgsqlRelationPropertyException("pgsql.relation.recheck-interval",
-					properties.getRecheckInterval(), "it is not positive", "Use a positive duration such as 5s.");
-		}
+		requirePositive("pgsql.relation.recheck-interval", properties.getRecheckInterval());
+		validateRouting(properties.getRouting());
 		return stateFile;
+	}
+
+	private static void validateRouting(PgsqlRelationProperties.Routing routing) {
+		requirePositive("pgsql.relation.routing.retire-timeout", routing.getRetireTimeout());
+		requirePositive("pgsql.relation.routing.standby-retry-interval", routing.getStandbyRetryInterval());
+		if (routing.getStandbyConnectionTimeout().toMillis() < 250) {
+			throw new InvalidPgsqlRelationPropertyException("pgsql.relation.routing.standby-connection-timeout",
+					routing.getStandbyConnectionTimeout(), "it is below HikariCP's floor of 250ms",
+					"Use 250ms or more.");
+		}
+		if (routing.getHostRecheck().isNegative()) {
+			throw new InvalidPgsqlRelationPropertyException("pgsql.relation.routing.host-recheck",
+					routing.getHostRecheck(), "it is negative", "Use a duration such as 2s.");
+		}
+	}
+
+	private static void requirePositive(String property, Duration value) {
+		if (value.isNegative() || value.isZero()) {
+			throw new InvalidPgsqlRelationPropertyException(property, value, "it is not positive",
+					"Use a positive duration.");
+		}
 	}
 
 	private static void requireEmpty(String property, @Nullable String value) {

@@ -7,8 +7,10 @@ import io.github.pgsqlrelation.relation.RelationSnapshot;
 import io.github.pgsqlrelation.relation.RelationStateWatcher;
 import io.github.pgsqlrelation.relation.StandbyChangedEvent;
 import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
+import io.github.pgsqlrelation.routing.RoutingListener;
 import io.github.pgsqlrelation.routing.RoutingSettings;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,13 +23,14 @@ import org.springframework.context.annotation.Configuration;
 class RoutingDataSourceConfiguration {
 
 	@Bean
-	RelationRoutingDataSource dataSource(PgsqlRelationProperties properties, RelationStateWatcher watcher) {
+	RelationRoutingDataSource dataSource(PgsqlRelationProperties properties, RelationStateWatcher watcher,
+			ObjectProvider<RoutingListener> listeners) {
 		PgsqlRelationProperties.Routing routing = properties.getRouting();
-		RoutingSettings settings = RoutingSettings.defaults()
-			.withReadFallbackToMaster(routing.isReadFallbackToMaster())
-			.withRetireTimeout(routing.getRetireTimeout());
+		RoutingSettings settings = new RoutingSettings(routing.isReadFallbackToMaster(), routing.getRetireTimeout(),
+				routing.getStandbyConnectionTimeout(), routing.getStandbyRetryInterval(), routing.getHostRecheck());
 		RelationRoutingDataSource dataSource = new RelationRoutingDataSource(properties.getPool(), settings,
-				properties.getEndpoint(), () -> watcher.status().state().effective().readiness().reason());
+				properties.getEndpoint(), () -> watcher.status().state().effective().readiness().reason(),
+				RoutingListeners.of(listeners.orderedStream().toList()));
 		// The state read at start-up is in force before anything else uses the DataSource; the
 		// same events, published later, change nothing.
 		RelationSnapshot initial = watcher.status().state().effective();

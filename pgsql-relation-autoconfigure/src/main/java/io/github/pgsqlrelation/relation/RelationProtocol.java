@@ -45,7 +45,7 @@ final class RelationProtocol {
 		String version = version(relation, used);
 		if (used == null) {
 			String reason = unready.isEmpty() ? "no remote bag publishes a master or standbys yet"
-					: "not ready: " + String.join("; ", new LinkedHashSet<>(unready));
+					: String.join("; ", new LinkedHashSet<>(unready));
 			return new RelationSnapshot(endpoint, relation.ref(), null, List.of(), database, version,
 					Readiness.notReady(reason));
 		}
@@ -71,9 +71,8 @@ final class RelationProtocol {
 	/**
 	 * Returns why a bag is not ready, or {@code null} when it is.
 	 * <p>
-	 * Subnets are compared as the Python library compares them: as sets of the comma-separated
-	 * strings, each trimmed; a subnet is granted only when the server lists exactly that string,
-	 * not a wider subnet that contains it.
+	 * An egress subnet is granted when the server lists it exactly (the Python library's rule) or
+	 * lists a wider subnet that contains it, as the server's {@code pg_hba.conf} then lets it in.
 	 */
 	static @Nullable String unreadyReason(Requested requested, String localUnit, String egressSubnets, Bag bag) {
 		// Same order as the Python library, which reports the first mismatch only
@@ -87,8 +86,9 @@ final class RelationProtocol {
 		if (mismatch != null) {
 			return mismatch;
 		}
+		Set<String> allowed = commaSeparated(bag.get("allowed-subnets"));
 		Set<String> missing = new LinkedHashSet<>(commaSeparated(egressSubnets));
-		missing.removeAll(commaSeparated(bag.get("allowed-subnets")));
+		missing.removeIf((egress) -> Subnet.granted(egress, allowed));
 		if (!missing.isEmpty()) {
 			return bag.name() + ": allowed-subnets does not grant egress subnet(s) " + String.join(",", missing)
 					+ " of " + localUnit;

@@ -133,6 +133,10 @@ public final class RelationStateWatcher implements AutoCloseable {
 			logger.warn("Cannot watch " + this.file + " for changes (" + ex.getMessage() + "); re-checking it every "
 					+ this.recheckInterval.toMillis() + " ms");
 		}
+		if (this.watchService != null) {
+			// Before the thread starts, so that no change after this call goes unnoticed.
+			registerDirectories(this.watchService);
+		}
 		Thread watching = new Thread(this::watch, "pgsql-relation-watcher-" + this.endpoint);
 		watching.setDaemon(true);
 		watching.start();
@@ -169,6 +173,8 @@ public final class RelationStateWatcher implements AutoCloseable {
 	}
 
 	private void watch() {
+		// A change between load() and the registration of the directories would go unnoticed.
+		refresh();
 		while (!Thread.currentThread().isInterrupted()) {
 			try {
 				awaitChangeOrRecheck();

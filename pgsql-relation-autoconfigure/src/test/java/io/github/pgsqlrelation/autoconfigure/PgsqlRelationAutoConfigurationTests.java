@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.github.pgsqlrelation.relation.DatabaseAvailableEvent;
 import io.github.pgsqlrelation.relation.DatabaseChangedEvent;
 import io.github.pgsqlrelation.relation.DatabaseRelationJoinedEvent;
@@ -56,9 +59,13 @@ class PgsqlRelationAutoConfigurationTests {
 	Path directory;
 
 	@Test
-	void autoConfigurationBacksOffWithoutStateFile() {
-		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(RelationStateWatcher.class)
-			.doesNotHaveBean(RelationRoutingDataSource.class));
+	void autoConfigurationBacksOffWithoutStateFileAndSpringDatasourceApplies() {
+		this.contextRunner.withPropertyValues("spring.datasource.url=jdbc:postgresql://127.0.0.1:1/app")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(RelationStateWatcher.class)
+					.doesNotHaveBean(RelationRoutingDataSource.class);
+				assertThat(context).getBean(DataSource.class).isInstanceOf(HikariDataSource.class);
+			});
 	}
 
 	@Test
@@ -125,7 +132,7 @@ class PgsqlRelationAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file).run((context) -> {
 			assertThat(context).hasNotFailed();
 			DataSource dataSource = context.getBean(DataSource.class);
-			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> dataSource.getConnection().close())
+			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> connectAndQuery(dataSource))
 				.withMessageContaining(file.toString())
 				.withMessageContaining("does not exist");
 		});
@@ -171,6 +178,13 @@ class PgsqlRelationAutoConfigurationTests {
 			assertThat(watcher.status().state().effective().master()).isNotNull();
 			assertThat(watcher.status().state().effective().master().get("host")).isEqualTo("10.0.0.5");
 		});
+	}
+
+	private static void connectAndQuery(DataSource dataSource) throws SQLException {
+		// The DataSource hands out lazy connections: a statement is what really connects.
+		try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+			statement.execute("SELECT 1");
+		}
 	}
 
 	private Path writeState(String master, List<String> standbys) {

@@ -91,7 +91,7 @@ class DocumentedContractTests {
 	private static void assertNotReady(EndpointState endpoint) {
 		RelationSnapshot effective = endpoint.effective();
 		assertThat(effective.readiness())
-			.isEqualTo(Readiness.notReady("not ready: postgresql/0: extensions requested 'citext' but published ''"));
+			.isEqualTo(Readiness.notReady("postgresql/0: extensions requested 'citext' but published ''"));
 		assertThat(effective.master()).isNull();
 		assertThat(effective.standbys()).isEmpty();
 		assertThat(effective.database()).isEqualTo("orders");

@@ -60,8 +60,12 @@ class RelationProtocolTests {
 	}
 
 	@Test
-	void comparesSubnetsAsExactStringsLikeThePythonLibrary() {
+	void grantsAnEgressSubnetInsideAWiderAllowedSubnet() {
 		assertThat(unreadyReason(Map.of(), bag("egress-subnets", "10.0.0.5/32"), bag("allowed-subnets", "10.0.0.0/24")))
+			.isNull();
+		assertThat(unreadyReason(Map.of(), bag("egress-subnets", "10.0.1.5/32"), bag("allowed-subnets", "10.0.0.0/24")))
+			.isNotNull();
+		assertThat(unreadyReason(Map.of(), bag("egress-subnets", "10.0.0.0/16"), bag("allowed-subnets", "10.0.0.0/24")))
 			.isNotNull();
 	}
 
@@ -117,7 +121,7 @@ class RelationProtocolTests {
 			.snapshot();
 		assertThat(snapshot.master()).isNull();
 		assertThat(snapshot.standbys()).isEmpty();
-		assertThat(snapshot.readiness()).isEqualTo(Readiness.notReady("not ready: postgresql: allowed-subnets "
+		assertThat(snapshot.readiness()).isEqualTo(Readiness.notReady("postgresql: allowed-subnets "
 				+ "does not grant egress subnet(s) 127.1.2.3/24 of myapp/0"));
 	}
 
@@ -195,7 +199,7 @@ class RelationProtocolTests {
 			.unit("postgresql/0", bag("master", "host=m", "database", "other"))
 			.unit("postgresql/1", bag("standbys", "host=s", "database", "myapp"))
 			.snapshot();
-		assertThat(snapshot.readiness().reason()).isEqualTo("not ready: postgresql/0: database requested 'myapp' "
+		assertThat(snapshot.readiness().reason()).isEqualTo("postgresql/0: database requested 'myapp' "
 				+ "but published 'other'; postgresql/1: roles requested 'admin' but not yet published");
 	}
 

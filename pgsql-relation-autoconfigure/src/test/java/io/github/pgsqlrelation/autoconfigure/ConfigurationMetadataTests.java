@@ -1,0 +1,37 @@
+package io.github.pgsqlrelation.autoconfigure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The configuration metadata generated from {@link PgsqlRelationProperties}, which IDEs show.
+ */
+class ConfigurationMetadataTests {
+
+	@Test
+	void describesEveryRelationPropertyAndThePoolSettings() throws IOException {
+		Map<String, JsonNode> properties = new HashMap<>();
+		try (InputStream metadata = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			assertThat(metadata).as("generated configuration metadata").isNotNull();
+			JsonMapper.builder().build().readTree(metadata).get("properties")
+				.forEach((property) -> properties.put(property.get("name").asString(), property));
+		}
+		assertThat(properties.get("pgsql.relation.state-file").get("description").asString())
+			.startsWith("Location of the relation state file");
+		assertThat(properties.get("pgsql.relation.endpoint").get("defaultValue").asString()).isEqualTo("db");
+		assertThat(properties.get("pgsql.relation.routing.read-fallback-to-master").get("defaultValue").asBoolean())
+			.isTrue();
+		assertThat(properties).containsKeys("pgsql.relation.database", "pgsql.relation.recheck-interval",
+				"pgsql.relation.routing.retire-timeout", "pgsql.relation.pool.maximum-pool-size",
+				"pgsql.relation.pool.minimum-idle", "pgsql.relation.pool.connection-timeout");
+	}
+
+}

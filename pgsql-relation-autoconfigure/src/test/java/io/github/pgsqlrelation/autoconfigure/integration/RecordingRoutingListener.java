@@ -1,0 +1,38 @@
+package io.github.pgsqlrelation.autoconfigure.integration;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.pgsqlrelation.routing.Backend;
+import io.github.pgsqlrelation.routing.RoutingListener;
+
+/**
+ * Records when pools retire and close, to tell a drained pool from an aborted one.
+ */
+class RecordingRoutingListener implements RoutingListener {
+
+	private final Map<String, Long> retired = new ConcurrentHashMap<>();
+
+	private final Map<String, Duration> drained = new ConcurrentHashMap<>();
+
+	@Override
+	public void poolRetired(Backend backend, HikariDataSource pool) {
+		this.retired.put(pool.getPoolName(), System.nanoTime());
+	}
+
+	@Override
+	public void poolClosed(Backend backend, HikariDataSource pool) {
+		Long retiredAt = this.retired.get(pool.getPoolName());
+		if (retiredAt != null) {
+			this.drained.put(pool.getPoolName(), Duration.ofNanos(System.nanoTime() - retiredAt));
+		}
+	}
+
+	/** Returns how long each retired and closed pool took from retirement to closing. */
+	Map<String, Duration> drained() {
+		return Map.copyOf(this.drained);
+	}
+
+}
