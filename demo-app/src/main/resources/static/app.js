@@ -24,7 +24,7 @@ function tag(text, kind) {
 function renderRelation(state) {
 	const r = state.relation;
 	if (!r) {
-		$('readiness').innerHTML = tag('no event yet', 'not-ready');
+		$('readiness').innerHTML = `${tag('no relation', 'not-ready')} <span class="sub">${esc(state.noMasterReason)}</span>`;
 		return;
 	}
 	$('readiness').innerHTML = tag(r.readiness, r.readiness === 'READY' ? 'ready' : 'not-ready')
@@ -81,6 +81,8 @@ function renderPools(state) {
 
 function renderNodes(state) {
 	const busy = state.charm.busy;
+	$('nodes-card').hidden = !state.localServers;
+	$('charm-card').hidden = !state.localServers;
 	$('nodes').querySelector('tbody').innerHTML = state.nodes.map((n) => {
 		const actions = n.role === 'standby' && n.running
 			? `<button type="button" class="switchover" data-node="${esc(n.name)}" ${busy ? 'disabled' : ''}>Switch over here</button>`

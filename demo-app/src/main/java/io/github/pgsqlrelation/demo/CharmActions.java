@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -12,13 +13,16 @@ import java.util.concurrent.TimeUnit;
 import io.github.pgsqlrelation.test.PostgresNode;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
  * Does what a charm would do to the database and the relation, one action at a time in the
- * background, so that the page keeps showing the state in between.
+ * background, so that the page keeps showing the state in between. Only when the demo runs its
+ * own servers: deployed by a real charm, the charm does all this.
  */
 @Component
 final class CharmActions implements DisposableBean {
@@ -30,7 +34,7 @@ final class CharmActions implements DisposableBean {
 	/** How long the charm takes to notice a dead master, as its hooks would. */
 	static final Duration FAILOVER_DELAY = Duration.ofSeconds(3);
 
-	private final DemoCluster cluster;
+	private final @Nullable DemoCluster cluster;
 
 	private final ExecutorService executor = Executors.newSingleThreadExecutor((task) -> {
 		Thread thread = new Thread(task, "demo-charm");
@@ -42,8 +46,13 @@ final class CharmActions implements DisposableBean {
 
 	private volatile boolean busy;
 
-	CharmActions(DemoCluster cluster) {
-		this.cluster = cluster;
+	CharmActions(ObjectProvider<DemoCluster> cluster) {
+		this.cluster = cluster.getIfAvailable();
+	}
+
+	/** Whether the demo runs the servers itself, so that the page may act as their charm. */
+	boolean isLocal() {
+		return this.cluster != null;
 	}
 
 	boolean isBusy() {
@@ -57,45 +66,49 @@ final class CharmActions implements DisposableBean {
 	}
 
 	void addStandby() {
+		DemoCluster cluster = local();
 		submit("Adding a standby: base backup of the primary, then streaming", () -> {
-			PostgresNode standby = this.cluster.addStandby();
-			this.cluster.publish();
+			PostgresNode standby = cluster.addStandby();
+			cluster.publish();
 			note(standby.name() + " streams from the primary; published it as a standby");
 		});
 	}
 
 	void removeStandby(PostgresNode standby) {
+		DemoCluster cluster = local();
 		submit("Removing " + standby.name() + ": first from the relation, then the server", () -> {
-			this.cluster.publishWithout(standby);
+			cluster.publishWithout(standby);
 			note("Published the standbys without " + standby.name());
 			// Read-only transactions that already run on it may finish.
 			Thread.sleep(1000);
-			this.cluster.removeStandby(standby);
+			cluster.removeStandby(standby);
 			note(standby.name() + " stopped and deleted");
 		});
 	}
 
 	void switchover(PostgresNode standby) {
-		String former = this.cluster.view().primary().name();
+		DemoCluster cluster = local();
+		String former = cluster.view().primary().name();
 		submit("Switching over from " + former + " to " + standby.name()
 				+ ": stopping the primary cleanly, promoting the standby", () -> {
-			this.cluster.switchover(standby);
+			cluster.switchover(standby);
 			note(standby.name() + " is the primary; " + former + " is stopped");
-			this.cluster.publish();
+			cluster.publish();
 			note("Published " + standby.name() + " as the master");
 		});
 	}
 
 	void killMaster() {
-		PostgresNode master = this.cluster.view().primary();
+		DemoCluster cluster = local();
+		PostgresNode master = cluster.view().primary();
 		submit("Killing " + master.name() + " (SIGKILL, as a crash would)", () -> {
-			this.cluster.kill(master);
-			List<PostgresNode> candidates = this.cluster.view().standbys().stream().filter(PostgresNode::isRunning).toList();
+			cluster.kill(master);
+			List<PostgresNode> candidates = cluster.view().standbys().stream().filter(PostgresNode::isRunning).toList();
 			if (candidates.isEmpty()) {
 				note(master.name() + " is dead and there is no standby to promote; the charm restarts it in "
 						+ FAILOVER_DELAY.toSeconds() + " s");
 				Thread.sleep(FAILOVER_DELAY.toMillis());
-				this.cluster.restart(master);
+				cluster.restart(master);
 				note(master.name() + " recovered from the crash and runs again");
 				return;
 			}
@@ -103,11 +116,23 @@ final class CharmActions implements DisposableBean {
 			note(master.name() + " is dead; the relation still names it as master until the charm reacts in "
 					+ FAILOVER_DELAY.toSeconds() + " s");
 			Thread.sleep(FAILOVER_DELAY.toMillis());
-			this.cluster.failover(next);
+			cluster.failover(next);
 			note("Promoted " + next.name() + "; the other standbys follow it");
-			this.cluster.publish();
+			cluster.publish();
 			note("Published " + next.name() + " as the master");
 		});
+	}
+
+	/** Returns the demo's own servers, for a running standby's name. */
+	Optional<PostgresNode> runningStandby(String name) {
+		return local().standby(name).filter(PostgresNode::isRunning);
+	}
+
+	private DemoCluster local() {
+		if (this.cluster == null) {
+			throw new IllegalStateException("The servers are managed by the PostgreSQL charm, not by this page");
+		}
+		return this.cluster;
 	}
 
 	private void submit(String description, Action action) {

@@ -10,9 +10,9 @@ import io.github.pgsqlrelation.connection.ConnectionString;
 import io.github.pgsqlrelation.relation.RelationSnapshot;
 import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
 import io.github.pgsqlrelation.routing.RoutingTopology;
-import io.github.pgsqlrelation.test.PostgresNode;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,42 +30,37 @@ final class Dashboard {
 
 	private final LoadGenerator load;
 
-	private final DemoCluster cluster;
+	private final @Nullable DemoCluster cluster;
 
 	private final CharmActions charm;
 
-	Dashboard(RelationRoutingDataSource dataSource, RelationEventLog events, LoadGenerator load, DemoCluster cluster,
-			CharmActions charm) {
+	Dashboard(RelationRoutingDataSource dataSource, RelationEventLog events, LoadGenerator load,
+			ObjectProvider<DemoCluster> cluster, CharmActions charm) {
 		this.dataSource = dataSource;
 		this.events = events;
 		this.load = load;
-		this.cluster = cluster;
+		this.cluster = cluster.getIfAvailable();
 		this.charm = charm;
 	}
 
 	DashboardView view() {
-		DemoCluster.ClusterView nodes = this.cluster.view();
+		ServerNames nodes = new ServerNames((this.cluster != null) ? this.cluster.view() : null);
 		RoutingTopology topology = this.dataSource.topology();
 		List<NoteService.Served> recentReads = this.load.reads().recent();
 		Map<String, Integer> readsByNode = new LinkedHashMap<>();
-		nodes.nodes().forEach((node) -> readsByNode.put(node.name(), 0));
-		recentReads.forEach((read) -> readsByNode.merge(nodeName(nodes, read.server().port()), 1, Integer::sum));
+		recentReads.forEach((read) -> readsByNode.merge(nodes.of(read.server()), 1, Integer::sum));
 		LoadGenerator.Traffic writes = this.load.writes();
 		LoadGenerator.Traffic reads = this.load.reads();
-		return new DashboardView(Instant.now(), relation(nodes), topology.noMasterReason(), pools(nodes, topology),
+		return new DashboardView(Instant.now(), this.charm.isLocal(), relation(nodes), topology.noMasterReason(), pools(nodes, topology),
 				transaction(nodes, writes.last()), transaction(nodes, reads.last()),
 				recentReads.stream()
 					.limit(RECENT_READS_SHOWN)
-					.map((read) -> nodeName(nodes, read.server().port()))
+					.map((read) -> nodes.of(read.server()))
 					.toList(),
 				readsByNode,
 				new DashboardView.Load(this.load.isEnabled(), writes.succeeded(), writes.retried(), writes.failed(),
 						reads.succeeded(), reads.retried(), reads.failed(), this.load.lastFailure()),
-				nodes.nodes()
-					.stream()
-					.map((node) -> new DashboardView.Node(node.name(), node.unitName(), address(node),
-							nodes.role(node), node.isRunning()))
-					.toList(),
+				nodes(),
 				new DashboardView.Charm(this.charm.isBusy(), this.charm.log()),
 				this.events.entries()
 					.stream()
@@ -75,7 +70,19 @@ final class Dashboard {
 					.toList());
 	}
 
-	private DashboardView.@Nullable Relation relation(DemoCluster.ClusterView nodes) {
+	private List<DashboardView.Node> nodes() {
+		if (this.cluster == null) {
+			return List.of();
+		}
+		DemoCluster.ClusterView view = this.cluster.view();
+		return view.nodes()
+			.stream()
+			.map((node) -> new DashboardView.Node(node.name(), node.unitName(), node.host() + ":" + node.port(),
+					view.role(node), node.isRunning()))
+			.toList();
+	}
+
+	private DashboardView.@Nullable Relation relation(ServerNames nodes) {
 		RelationSnapshot snapshot = this.events.latest();
 		if (snapshot == null) {
 			return null;
@@ -87,7 +94,7 @@ final class Dashboard {
 				servers(nodes, snapshot.standbys()), snapshot.database(), snapshot.version());
 	}
 
-	private List<DashboardView.Pool> pools(DemoCluster.ClusterView nodes, RoutingTopology topology) {
+	private List<DashboardView.Pool> pools(ServerNames nodes, RoutingTopology topology) {
 		List<DashboardView.Pool> pools = new ArrayList<>();
 		if (topology.master() != null) {
 			pools.add(pool(nodes, topology.master(), false));
@@ -97,36 +104,36 @@ final class Dashboard {
 		return pools;
 	}
 
-	private static DashboardView.Pool pool(DemoCluster.ClusterView nodes, RoutingTopology.PoolStatus status,
+	private static DashboardView.Pool pool(ServerNames nodes, RoutingTopology.PoolStatus status,
 			boolean retiring) {
 		String address = status.backend().address();
-		int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
 		return new DashboardView.Pool(status.backend().role().label(), status.backend().name(),
-				new DashboardView.Server(address, nodeName(nodes, port)), status.pool().getActiveConnections(),
+				new DashboardView.Server(address, nodes.of(address)), status.pool().getActiveConnections(),
 				status.pool().getIdleConnections(), status.pool().getThreadsAwaitingConnection(), status.available(),
 				retiring);
 	}
 
-	private static DashboardView.@Nullable Transaction transaction(DemoCluster.ClusterView nodes,
+	private static DashboardView.@Nullable Transaction transaction(ServerNames nodes,
 			NoteService.@Nullable Served served) {
 		if (served == null) {
 			return null;
 		}
-		int port = served.server().port();
-		return new DashboardView.Transaction(new DashboardView.Server("127.0.0.1:" + port, nodeName(nodes, port)),
+		String address = served.server().host() + ":" + served.server().port();
+		return new DashboardView.Transaction(new DashboardView.Server(address, nodes.of(address)),
 				served.server().inRecovery(), served.noteId(), served.time());
 	}
 
-	private static DashboardView.@Nullable Server server(DemoCluster.ClusterView nodes,
+	private static DashboardView.@Nullable Server server(ServerNames nodes,
 			@Nullable ConnectionString connectionString) {
 		if (connectionString == null || connectionString.hosts().isEmpty()) {
 			return null;
 		}
 		ConnectionString.Host host = connectionString.hosts().get(0);
-		return new DashboardView.Server(host.name() + ":" + host.port(), nodeName(nodes, host.port()));
+		String address = host.name() + ":" + host.port();
+		return new DashboardView.Server(address, nodes.of(address));
 	}
 
-	private static List<DashboardView.Server> servers(DemoCluster.ClusterView nodes,
+	private static List<DashboardView.Server> servers(ServerNames nodes,
 			List<ConnectionString> connectionStrings) {
 		List<DashboardView.Server> servers = new ArrayList<>();
 		for (ConnectionString connectionString : connectionStrings) {
@@ -138,12 +145,23 @@ final class Dashboard {
 		return servers;
 	}
 
-	private static String nodeName(DemoCluster.ClusterView nodes, int port) {
-		return nodes.nameOf(port);
-	}
+	/**
+	 * Names servers after the demo's nodes when it runs them, else by their address.
+	 */
+	private record ServerNames(DemoCluster.@Nullable ClusterView view) {
 
-	private static String address(PostgresNode node) {
-		return node.host() + ":" + node.port();
+		String of(NoteRepository.Server server) {
+			return of(server.host() + ":" + server.port());
+		}
+
+		String of(String address) {
+			if (this.view == null) {
+				return address;
+			}
+			int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+			return this.view.nameOf(port).orElse(address);
+		}
+
 	}
 
 }

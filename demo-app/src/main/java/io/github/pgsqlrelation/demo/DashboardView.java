@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
  * Everything the page shows, as JSON. Holds no password.
  *
  * @param time when this view was taken
+ * @param localServers whether the demo runs the servers itself, and the page acts as their charm
  * @param relation the relation as the last event described it, {@code null} before any event
  * @param noMasterReason why writes cannot be routed, {@code null} when they can
  * @param pools the routing's pools: master, standbys, then retiring ones
@@ -18,11 +19,11 @@ import org.jspecify.annotations.Nullable;
  * @param recentReads the nodes that served the recent reads, newest first
  * @param readsByNode how many reads each node served recently
  * @param load the load generator's counts
- * @param nodes the PostgreSQL servers
+ * @param nodes the PostgreSQL servers the demo runs, none when a charm manages them
  * @param charm what the charm is doing
  * @param events the recent relation events, newest first
  */
-record DashboardView(Instant time, @Nullable Relation relation, @Nullable String noMasterReason, List<Pool> pools,
+record DashboardView(Instant time, boolean localServers, @Nullable Relation relation, @Nullable String noMasterReason, List<Pool> pools,
 		@Nullable Transaction lastWrite, @Nullable Transaction lastRead, List<String> recentReads,
 		Map<String, Integer> readsByNode, Load load, List<Node> nodes, Charm charm, List<Event> events) {
 

@@ -9,15 +9,22 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.EventListener;
 import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.core.env.SimpleCommandLinePropertySource;
+import org.springframework.core.env.StandardEnvironment;
 
 /**
- * Starts a local primary and two standbys, publishes them in a relation state file as a charm
- * would, then runs the web application on it.
+ * Runs the demo. Deployed by a charm, which sets {@code pgsql.relation.state-file} (e.g. as
+ * {@code PGSQL_RELATION_STATE_FILE}), it follows the charm's relation. Otherwise it first starts
+ * a local primary and two standbys, publishes them in a relation state file as a charm would,
+ * and its page plays the charm.
  */
 @SpringBootApplication
 public class DemoApplication {
+
+	static final String STATE_FILE_PROPERTY = "pgsql.relation.state-file";
 
 	private static final Log logger = LogFactory.getLog(DemoApplication.class);
 
@@ -26,11 +33,17 @@ public class DemoApplication {
 
 	public static void main(String[] args) {
 		mainStarted = System.nanoTime();
+		SpringApplication application = new SpringApplication(DemoApplication.class);
+		if (stateFileConfigured(args)) {
+			application.run(args);
+			return;
+		}
 		System.out.println("Starting a local PostgreSQL primary and two standbys...");
 		DemoCluster cluster = DemoCluster.start(2);
 		try {
-			SpringApplication application = new SpringApplication(DemoApplication.class);
-			application.setDefaultProperties(Map.of("pgsql.relation.state-file", cluster.stateFile().toString()));
+			// The page's buttons stop and kill these servers: only this machine may reach it.
+			application.setDefaultProperties(
+					Map.of(STATE_FILE_PROPERTY, cluster.stateFile().toString(), "server.address", "127.0.0.1"));
 			application.addInitializers((context) -> register(context, cluster));
 			application.run(args);
 		}
@@ -40,8 +53,15 @@ public class DemoApplication {
 		}
 	}
 
+	/** Whether the command line, a system property or the environment names a state file. */
+	private static boolean stateFileConfigured(String[] args) {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(args));
+		return environment.containsProperty(STATE_FILE_PROPERTY);
+	}
+
 	/** Hands the cluster to the context, which closes it when it closes. */
-	static void register(org.springframework.context.ConfigurableApplicationContext context, DemoCluster cluster) {
+	private static void register(ConfigurableApplicationContext context, DemoCluster cluster) {
 		((GenericApplicationContext) context).registerBean("demoCluster", DemoCluster.class, () -> cluster);
 	}
 
@@ -50,9 +70,9 @@ public class DemoApplication {
 		String host = event.getApplicationContext().getEnvironment().getProperty("server.address", "localhost");
 		String startup = (mainStarted != 0)
 				? " in " + Duration.ofNanos(System.nanoTime() - mainStarted).toMillis() + " ms" : "";
-		logger.info("Demo ready" + startup + ": open http://" + host + ":"
-				+ event.getWebServer().getPort() + "/ (relation state file "
-				+ event.getApplicationContext().getEnvironment().getProperty("pgsql.relation.state-file") + ")");
+		logger.info("Demo ready" + startup + ": open http://" + host + ":" + event.getWebServer().getPort()
+				+ "/ (relation state file "
+				+ event.getApplicationContext().getEnvironment().getProperty(STATE_FILE_PROPERTY) + ")");
 	}
 
 }

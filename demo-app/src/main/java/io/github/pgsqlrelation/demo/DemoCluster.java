@@ -179,9 +179,9 @@ final class DemoCluster implements AutoCloseable {
 			return new ClusterView(cluster.primary(), cluster.standbys(), nodes, names);
 		}
 
-		/** Returns the name of the node that listens or listened on a port, {@code ?} when none. */
-		String nameOf(int port) {
-			return this.names.getOrDefault(port, "?");
+		/** Returns the name of the node that listens or listened on a port. */
+		Optional<String> nameOf(int port) {
+			return Optional.ofNullable(this.names.get(port));
 		}
 
 		String role(PostgresNode node) {

@@ -25,14 +25,11 @@ class DemoController {
 
 	private final CharmActions charm;
 
-	private final DemoCluster cluster;
-
 	private final LoadGenerator load;
 
-	DemoController(Dashboard dashboard, CharmActions charm, DemoCluster cluster, LoadGenerator load) {
+	DemoController(Dashboard dashboard, CharmActions charm, LoadGenerator load) {
 		this.dashboard = dashboard;
 		this.charm = charm;
-		this.cluster = cluster;
 		this.load = load;
 	}
 
@@ -78,8 +75,7 @@ class DemoController {
 	}
 
 	private PostgresNode standby(String name) {
-		return this.cluster.standby(name)
-			.filter(PostgresNode::isRunning)
+		return this.charm.runningStandby(name)
 			.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No running standby named " + name));
 	}
 

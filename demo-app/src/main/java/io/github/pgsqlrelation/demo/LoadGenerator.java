@@ -11,17 +11,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Component;
 
 /**
  * A gentle, steady load: a few writes and read-only transactions per second, each on its own
- * thread so that a write waiting for a new master does not hold up the reads.
+ * thread so that a write waiting for a new master does not hold up the reads. Waits while the
+ * relation hands out no master, and creates its table the first time there is one.
  */
 @Component
 final class LoadGenerator implements SmartLifecycle {
@@ -37,20 +40,27 @@ final class LoadGenerator implements SmartLifecycle {
 
 	private final NoteService notes;
 
+	private final RelationRoutingDataSource dataSource;
+
 	private final Traffic writes = new Traffic();
 
 	private final Traffic reads = new Traffic();
 
 	private final AtomicLong sequence = new AtomicLong();
 
-	private volatile boolean enabled = true;
+	private volatile boolean enabled;
+
+	private volatile boolean prepared;
 
 	private volatile @Nullable Failure lastFailure;
 
 	private @Nullable ScheduledExecutorService executor;
 
-	LoadGenerator(NoteService notes) {
+	LoadGenerator(NoteService notes, RelationRoutingDataSource dataSource,
+			@Value("${demo.load.enabled:true}") boolean enabled) {
 		this.notes = notes;
+		this.dataSource = dataSource;
+		this.enabled = enabled;
 	}
 
 	boolean isEnabled() {
@@ -109,10 +119,17 @@ final class LoadGenerator implements SmartLifecycle {
 	}
 
 	private void run(Traffic traffic, Supplier<NoteService.Served> transaction) {
-		if (!this.enabled) {
+		if (!this.enabled || this.dataSource.topology().master() == null) {
 			return;
 		}
 		try {
+			if (!this.prepared) {
+				if (traffic != this.writes) {
+					return;
+				}
+				this.notes.prepare();
+				this.prepared = true;
+			}
 			traffic.served(runRetryingOnce(traffic, transaction));
 		}
 		catch (RuntimeException ex) {

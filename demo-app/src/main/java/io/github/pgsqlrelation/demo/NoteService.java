@@ -17,6 +17,12 @@ class NoteService {
 		this.notes = notes;
 	}
 
+	/** Creates the table on the master, the first time there is one. */
+	@Transactional
+	void prepare() {
+		this.notes.createTableIfMissing();
+	}
+
 	@Transactional
 	Served write(String text) {
 		long id = this.notes.insert(text);
