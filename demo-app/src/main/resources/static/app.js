@@ -71,8 +71,7 @@ function renderPools(state) {
 	$('pools').querySelector('tbody').innerHTML = state.pools.map((p) => `
 		<tr class="${p.retiring ? 'retiring' : ''}" data-node="${esc(p.server.node)}" data-role="${esc(p.role)}">
 			<td>${tag(p.retiring ? p.role + ', retiring' : p.role, p.retiring ? 'retiring' : p.role)}${p.available ? '' : ' <span class="sub">skipped: failing</span>'}</td>
-			<td class="nowrap">${server(p.server)}</td>
-			<td class="sub pool-name">${esc(p.name)}</td>
+			<td><span class="nowrap">${server(p.server)}</span><br><span class="sub pool-name">${esc(p.name)}</span></td>
 			<td>${p.active}</td><td>${p.idle}</td><td>${p.waiting}</td>
 			<td class="reads">${p.role === 'standby' && !p.retiring ? (state.readsByNode[p.server.node] ?? 0) : ''}</td>
 		</tr>`).join('');

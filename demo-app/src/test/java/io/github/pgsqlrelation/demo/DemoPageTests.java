@@ -134,6 +134,7 @@ class DemoPageTests {
 		page.await(CHANGE_TIMEOUT, "the charm waiting with the dead master still in the relation",
 				(shown) -> shown.status().contains("Charm at work") && shown.charmLog().stream()
 					.anyMatch((line) -> line.contains("postgresql-1 is dead")) && shown.master().contains("postgresql-1"));
+		browser.screenshot(SCREENSHOTS.resolve("demo-page-during-failover.png"));
 		page.await(CHANGE_TIMEOUT, "postgresql-2 as the master and no standby",
 				(shown) -> shown.master().contains("postgresql-2") && shown.standbys().isEmpty());
 		page.await(CHANGE_TIMEOUT, "writes served by postgresql-2 as primary",
