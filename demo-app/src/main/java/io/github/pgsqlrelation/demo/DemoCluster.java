@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.github.pgsqlrelation.test.PostgresCluster;
 import io.github.pgsqlrelation.test.PostgresNode;
 import io.github.pgsqlrelation.test.RelationStateFiles;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * The local PostgreSQL servers and the relation state file describing them, as a charm would
@@ -19,6 +21,8 @@ import io.github.pgsqlrelation.test.RelationStateFiles;
  * page reads a view that is refreshed after every change and never waits for one.
  */
 final class DemoCluster implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(DemoCluster.class);
 
 	private final PostgresCluster cluster;
 
@@ -40,7 +44,7 @@ final class DemoCluster implements AutoCloseable {
 	 * of a new temporary directory.
 	 */
 	static DemoCluster start(int standbys) {
-		PostgresCluster cluster = PostgresCluster.start(standbys);
+		PostgresCluster cluster = startCluster(standbys);
 		try {
 			Path directory = Files.createTempDirectory("pgsql-relation-demo-");
 			DemoCluster demo = new DemoCluster(cluster, directory.resolve("pgsql-relation.json"));
@@ -54,6 +58,21 @@ final class DemoCluster implements AutoCloseable {
 		catch (RuntimeException ex) {
 			cluster.close();
 			throw ex;
+		}
+	}
+
+	/**
+	 * Starts the servers, a second time if the first fails: a free port picked for a server may
+	 * be taken by another program before the server binds it.
+	 */
+	private static PostgresCluster startCluster(int standbys) {
+		try {
+			return PostgresCluster.start(standbys);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not start the local PostgreSQL servers (" + ex.getMessage().lines().findFirst().orElse("")
+					+ "); trying once more");
+			return PostgresCluster.start(standbys);
 		}
 	}
 
