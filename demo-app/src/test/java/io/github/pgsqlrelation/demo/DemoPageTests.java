@@ -130,6 +130,7 @@ class DemoPageTests {
 		DemoPage page = new DemoPage(browser.driver()).open(this.port);
 		page.await(CHANGE_TIMEOUT, "postgresql-1 as the master", (shown) -> shown.master().contains("postgresql-1"));
 		long errorsBefore = page.writeErrors() + page.readErrors();
+		long started = System.nanoTime();
 		page.killMaster();
 		page.await(CHANGE_TIMEOUT, "the charm waiting with the dead master still in the relation",
 				(shown) -> shown.status().contains("Charm at work") && shown.charmLog().stream()
@@ -137,12 +138,16 @@ class DemoPageTests {
 		browser.screenshot(SCREENSHOTS.resolve("demo-page-during-failover.png"));
 		page.await(CHANGE_TIMEOUT, "postgresql-2 as the master and no standby",
 				(shown) -> shown.master().contains("postgresql-2") && shown.standbys().isEmpty());
+		Duration toNewMaster = Duration.ofNanos(System.nanoTime() - started);
 		page.await(CHANGE_TIMEOUT, "writes served by postgresql-2 as primary",
 				(shown) -> shown.lastWrite().equals(new DemoPage.Served("postgresql-2", false)));
+		Duration toWrites = Duration.ofNanos(System.nanoTime() - started);
 		page.await(CHANGE_TIMEOUT, "reads falling back to the master",
 				(shown) -> shown.lastRead().node().equals("postgresql-2") && !shown.lastRead().inRecovery());
-		System.out.printf("Crash of the master: write retries %d, read retries %d, errors %d%n",
-				page.writeRetries(), page.readRetries(), page.writeErrors() + page.readErrors() - errorsBefore);
+		System.out.printf("Crash of the master: new master shown after %d ms, writes on it after %d ms; "
+				+ "write retries %d (both tests), read retries %d, new errors %d%n", toNewMaster.toMillis(),
+				toWrites.toMillis(), page.writeRetries(), page.readRetries(),
+				page.writeErrors() + page.readErrors() - errorsBefore);
 		browser.screenshot(SCREENSHOTS.resolve("demo-page-after-crash.png"));
 	}
 
