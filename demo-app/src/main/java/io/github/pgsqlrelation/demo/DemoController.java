@@ -19,7 +19,7 @@ import org.springframework.web.server.ResponseStatusException;
  */
 @RestController
 @RequestMapping("/api")
-class DemoController {
+final class DemoController {
 
 	private final Dashboard dashboard;
 
