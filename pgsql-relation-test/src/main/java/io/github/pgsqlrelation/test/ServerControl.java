@@ -61,10 +61,9 @@ record ServerControl(ServerCommands commands, AdminConnections admin) {
 	}
 
 	void awaitStreaming(PostgresNode standby, PostgresNode source) {
-		Waits.until(START_TIMEOUT, standby + " streams from " + source,
-				() -> "t".equals(this.admin.queryValue(source,
-						"SELECT count(*) > 0 FROM pg_stat_replication WHERE application_name = ? AND state = 'streaming'",
-						standby.name())));
+		Waits.until(START_TIMEOUT, standby + " streams from " + source, () -> "t".equals(this.admin.queryValue(source,
+				"SELECT count(*) > 0 FROM pg_stat_replication" + " WHERE application_name = ? AND state = 'streaming'",
+				standby.name())));
 	}
 
 	/** Waits until the standby has replayed the WAL up to the given position. */
@@ -84,9 +83,10 @@ record ServerControl(ServerCommands commands, AdminConnections admin) {
 	}
 
 	/**
-	 * A killed postmaster leaves its lock files behind. PostgreSQL takes them over when their
-	 * process is gone, but not while it is a zombie that {@code init} has yet to reap (the
-	 * lock check sees the process id as taken): remove them once the process is no more.
+	 * A killed postmaster leaves its lock files behind. PostgreSQL takes them over when
+	 * their process is gone, but not while it is a zombie that {@code init} has yet to
+	 * reap (the lock check sees the process id as taken): remove them once the process is
+	 * no more.
 	 */
 	private static void removeStaleLockFiles(PostgresNode node) {
 		if (node.isRunning()) {

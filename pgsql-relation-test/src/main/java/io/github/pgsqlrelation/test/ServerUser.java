@@ -110,7 +110,8 @@ record ServerUser(String name, String group, int uid, int gid, boolean switchUse
 	}
 
 	/**
-	 * Hands a directory tree over to this user (a no-op when the servers run as the JVM's user).
+	 * Hands a directory tree over to this user (a no-op when the servers run as the JVM's
+	 * user).
 	 * @param root the tree
 	 */
 	void own(Path root) {
