@@ -70,7 +70,7 @@ final class PoolHousekeeper {
 	 * request's thread: it only schedules, the housekeeper thread logs.
 	 */
 	void standbyFailed(BackendPool standby, SQLException failure) {
-		if (standby.markDown() && !schedule(() -> skip(standby, failure), 0)) {
+		if (!standby.isRetired() && standby.markDown() && !schedule(() -> skip(standby, failure), 0)) {
 			standby.markUp();
 		}
 	}
@@ -96,12 +96,13 @@ final class PoolHousekeeper {
 	/** Closes a pool at once, aborting connections in use. */
 	void close(BackendPool pool) {
 		pool.retire();
+		this.retiring.remove(pool);
 		if (pool.markClosed()) {
+			pool.connections().close();
 			pool.pool().close();
 			this.closed.accept(pool.backend());
 			this.listener.poolClosed(pool.backend(), pool.pool());
 		}
-		this.retiring.remove(pool);
 	}
 
 	private void drain(BackendPool pool, long deadline) {
@@ -150,8 +151,16 @@ final class PoolHousekeeper {
 	}
 
 	private boolean schedule(Runnable task, long delayMillis) {
+		Runnable guarded = () -> {
+			try {
+				task.run();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Pool housekeeping failed", ex);
+			}
+		};
 		try {
-			this.executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+			this.executor.schedule(guarded, delayMillis, TimeUnit.MILLISECONDS);
 			return true;
 		}
 		catch (RejectedExecutionException ex) {

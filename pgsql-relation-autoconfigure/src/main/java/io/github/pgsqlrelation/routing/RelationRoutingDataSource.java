@@ -38,6 +38,12 @@ import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
  * leaves the routing at once and closes when its transactions have finished. Until an event hands
  * out a master, writes fail at once with a {@link RelationNotReadyException} saying why.
  * <p>
+ * The master's pool connects with pgjdbc's {@code targetServerType=primary} to the master's host,
+ * then to the standbys' hosts (with the master's credentials), so that writes follow a promoted
+ * standby before the relation reports it. Each standby's pool connects to its own host whatever
+ * its role: a promoted standby holds the newest data, so a read there is never stale, while
+ * insisting on a standby would turn every promotion into failing reads.
+ * <p>
  * Nothing connects before the first connection is needed: the proxy's default auto-commit and
  * isolation come from the pool settings, not from a server.
  */
@@ -228,7 +234,10 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy imp
 
 	private @Nullable BackendPool createStandby(ConnectionString standby) {
 		try {
-			return this.pools.standby(standby);
+			BackendPool pool = this.pools.standby(standby);
+			// Reads skip a standby as soon as its pool fails to connect, not when one of them times out.
+			pool.connections().onFailure((ex) -> this.housekeeper.standbyFailed(pool, ex));
+			return pool;
 		}
 		catch (RuntimeException ex) {
 			logger.error("Endpoint '" + this.endpoint + "' cannot use its standby " + standby + ": " + ex.getMessage());
