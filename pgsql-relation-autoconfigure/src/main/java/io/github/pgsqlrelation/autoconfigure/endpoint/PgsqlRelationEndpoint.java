@@ -21,9 +21,9 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
- * {@link Endpoint @Endpoint} that shows the pgsql relation as the application sees it: what the
- * state file says, whether the endpoint is ready and why not, and the pools the routing uses.
- * Connection strings are shown with their passwords masked.
+ * {@link Endpoint @Endpoint} that shows the pgsql relation as the application sees it:
+ * what the state file says, whether the endpoint is ready and why not, and the pools the
+ * routing uses. Connection strings are shown with their passwords masked.
  */
 @Endpoint(id = "pgsqlrelation")
 public final class PgsqlRelationEndpoint {
@@ -44,8 +44,8 @@ public final class PgsqlRelationEndpoint {
 		StateFileDescriptor stateFile = new StateFileDescriptor(this.watcher.file().toString(), status.problem(),
 				status.problemTime());
 		return new PgsqlRelationDescriptor(status.state().endpoint(), describe(effective),
-				status.state().relations().stream().map(PgsqlRelationEndpoint::describe).toList(),
-				status.lastChange(), stateFile, pools());
+				status.state().relations().stream().map(PgsqlRelationEndpoint::describe).toList(), status.lastChange(),
+				stateFile, pools());
 	}
 
 	private List<PoolDescriptor> pools() {
@@ -74,18 +74,20 @@ public final class PgsqlRelationEndpoint {
 
 	private static PoolDescriptor describe(PoolStatus status, boolean retiring) {
 		HikariPoolMXBean pool = status.pool();
-		return new PoolDescriptor(status.backend().name(), status.backend().role().label(),
-				status.backend().address(), retiring, status.available(), pool.getActiveConnections(),
-				pool.getIdleConnections(), pool.getTotalConnections(), pool.getThreadsAwaitingConnection());
+		return new PoolDescriptor(status.backend().name(), status.backend().role().label(), status.backend().address(),
+				retiring, status.available(), pool.getActiveConnections(), pool.getIdleConnections(),
+				pool.getTotalConnections(), pool.getThreadsAwaitingConnection());
 	}
 
 	/**
 	 * The relation as the application sees it.
 	 *
 	 * @param endpoint the relation endpoint, e.g. {@code db}
-	 * @param effective what the application uses: the one ready relation, or why there is none
+	 * @param effective what the application uses: the one ready relation, or why there is
+	 * none
 	 * @param relations every relation on the endpoint, as the protocol sees it
-	 * @param lastChange when the relation last changed, {@code null} before the first change
+	 * @param lastChange when the relation last changed, {@code null} before the first
+	 * change
 	 * @param stateFile the relation state file and its last problem
 	 * @param pools the pools of the routing {@code DataSource}, empty without one
 	 */
@@ -98,9 +100,12 @@ public final class PgsqlRelationEndpoint {
 	/**
 	 * One relation, passwords masked.
 	 *
-	 * @param relationId the Juju relation id, {@code null} when there is no single relation
-	 * @param remoteApp the remote application, {@code null} when there is no single relation
-	 * @param readiness {@code READY}, {@code NOT_READY}, {@code AMBIGUOUS} or {@code NO_RELATION}
+	 * @param relationId the Juju relation id, {@code null} when there is no single
+	 * relation
+	 * @param remoteApp the remote application, {@code null} when there is no single
+	 * relation
+	 * @param readiness {@code READY}, {@code NOT_READY}, {@code AMBIGUOUS} or
+	 * {@code NO_RELATION}
 	 * @param reason why it is not ready, {@code null} when ready
 	 * @param database the database, {@code null} when unknown
 	 * @param version the server's PostgreSQL version, {@code null} when unknown
@@ -117,7 +122,8 @@ public final class PgsqlRelationEndpoint {
 	 * The relation state file.
 	 *
 	 * @param path where it is
-	 * @param problem the last problem reading it, {@code null} when the last read was good
+	 * @param problem the last problem reading it, {@code null} when the last read was
+	 * good
 	 * @param problemTime when the problem was seen
 	 */
 	public record StateFileDescriptor(String path, @Nullable String problem, @Nullable Instant problemTime) {
@@ -130,7 +136,8 @@ public final class PgsqlRelationEndpoint {
 	 * @param name the pool's name, as in logs and metrics
 	 * @param role {@code master} or {@code standby}
 	 * @param address the backend's host and port
-	 * @param retiring whether the pool left the routing and closes once its transactions end
+	 * @param retiring whether the pool left the routing and closes once its transactions
+	 * end
 	 * @param available {@code false} while reads skip a failing standby
 	 * @param active connections in use
 	 * @param idle idle connections

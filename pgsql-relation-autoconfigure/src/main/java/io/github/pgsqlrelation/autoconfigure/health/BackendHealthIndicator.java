@@ -17,8 +17,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * The health of one backend: UP when its pool hands out a valid connection within a short
- * timeout, whatever the pool's own connection timeout, so that a health check never waits long
- * for a server that is gone.
+ * timeout, whatever the pool's own connection timeout, so that a health check never waits
+ * long for a server that is gone.
  */
 final class BackendHealthIndicator implements HealthIndicator {
 
@@ -54,7 +54,8 @@ final class BackendHealthIndicator implements HealthIndicator {
 
 	private Health.Builder check(HikariPoolMXBean pool) {
 		if (!(pool instanceof HikariPool hikari)) {
-			// Only HikariCP's own pool takes a timeout per borrow; otherwise go by the routing's view.
+			// Only HikariCP's own pool takes a timeout per borrow; otherwise go by the
+			// routing's view.
 			return this.status.available() ? Health.unknown() : Health.down();
 		}
 		try (Connection connection = hikari.getConnection(this.timeout.toMillis())) {
@@ -65,8 +66,8 @@ final class BackendHealthIndicator implements HealthIndicator {
 		catch (SQLException ex) {
 			Throwable cause = ex.getCause();
 			if (cause == null && pool.getActiveConnections() > 0) {
-				// Every connection is in use and none failed to connect: the server works, the
-				// pool is busy.
+				// Every connection is in use and none failed to connect: the server
+				// works, the pool is busy.
 				return Health.up().withDetail("busy", true);
 			}
 			return Health.down().withDetail("error", (cause != null) ? cause.getMessage() : ex.getMessage());

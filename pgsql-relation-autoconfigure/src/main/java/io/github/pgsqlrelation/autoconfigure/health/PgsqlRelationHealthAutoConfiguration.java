@@ -17,12 +17,13 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /**
- * Auto-configuration of the {@code pgsqlRelation} health contributor: the relation's readiness
- * and the health of every backend the routing {@code DataSource} uses at the moment of the call.
+ * Auto-configuration of the {@code pgsqlRelation} health contributor: the relation's
+ * readiness and the health of every backend the routing {@code DataSource} uses at the
+ * moment of the call.
  * <p>
  * It stands in for Spring Boot's {@code db} contributor, which would check the routing
- * {@code DataSource} by borrowing a master connection with the pool's full connection timeout and
- * would know nothing of the standbys.
+ * {@code DataSource} by borrowing a master connection with the pool's full connection
+ * timeout and would know nothing of the standbys.
  */
 @AutoConfiguration(after = PgsqlRelationAutoConfiguration.class,
 		beforeName = "org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration")
@@ -35,12 +36,13 @@ public final class PgsqlRelationHealthAutoConfiguration {
 
 	private static PgsqlRelationHealthContributor contributor(RelationStateWatcher watcher,
 			RelationRoutingDataSource dataSource) {
-		return new PgsqlRelationHealthContributor(watcher, dataSource::topology, BackendHealthIndicator.DEFAULT_TIMEOUT);
+		return new PgsqlRelationHealthContributor(watcher, dataSource::topology,
+				BackendHealthIndicator.DEFAULT_TIMEOUT);
 	}
 
 	/**
-	 * Also known as {@code dbHealthContributor}, the name Spring Boot's DataSource health backs
-	 * off for; the alias does not add a second contributor.
+	 * Also known as {@code dbHealthContributor}, the name Spring Boot's DataSource health
+	 * backs off for; the alias does not add a second contributor.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnMissingBean(name = { "dbHealthIndicator", "dbHealthContributor" })
@@ -54,7 +56,9 @@ public final class PgsqlRelationHealthAutoConfiguration {
 
 	}
 
-	/** The application has its own {@code db} contributor: keep it and add ours beside it. */
+	/**
+	 * The application has its own {@code db} contributor: keep it and add ours beside it.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@Conditional(DbHealthContributorCondition.class)
 	static class BesideDbHealthConfiguration {

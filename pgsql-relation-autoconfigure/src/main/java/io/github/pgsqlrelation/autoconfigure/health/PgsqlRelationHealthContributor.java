@@ -17,9 +17,10 @@ import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthContributors;
 
 /**
- * The relation's health: a {@code relation} member for the readiness of the relation, and one
- * member per backend ({@code master}, {@code standby-<host>-<port>}) computed from the routing's
- * topology at every call, so that backends added or removed since start-up show up at once.
+ * The relation's health: a {@code relation} member for the readiness of the relation, and
+ * one member per backend ({@code master}, {@code standby-<host>-<port>}) computed from
+ * the routing's topology at every call, so that backends added or removed since start-up
+ * show up at once.
  */
 final class PgsqlRelationHealthContributor implements CompositeHealthContributor {
 
@@ -31,8 +32,7 @@ final class PgsqlRelationHealthContributor implements CompositeHealthContributor
 
 	private final Duration timeout;
 
-	PgsqlRelationHealthContributor(RelationStateWatcher watcher, Supplier<RoutingTopology> topology,
-			Duration timeout) {
+	PgsqlRelationHealthContributor(RelationStateWatcher watcher, Supplier<RoutingTopology> topology, Duration timeout) {
 		this.relation = new RelationHealthIndicator(watcher);
 		this.topology = topology;
 		this.timeout = timeout;

@@ -11,9 +11,9 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * The relation's own health: UP when the endpoint has exactly one ready relation, DOWN with the
- * reason otherwise. A state file that cannot be read keeps the last good state in force, so it
- * shows as a detail, not as DOWN.
+ * The relation's own health: UP when the endpoint has exactly one ready relation, DOWN
+ * with the reason otherwise. A state file that cannot be read keeps the last good state
+ * in force, so it shows as a detail, not as DOWN.
  */
 final class RelationHealthIndicator implements HealthIndicator {
 
@@ -64,7 +64,8 @@ final class RelationHealthIndicator implements HealthIndicator {
 	private static String describe(RelationSnapshot snapshot) {
 		Readiness readiness = snapshot.readiness();
 		String relation = (snapshot.relation() != null) ? snapshot.relation().toString() : "?";
-		return relation + ": " + readiness.status() + ((readiness.reason() != null) ? " (" + readiness.reason() + ")" : "");
+		return relation + ": " + readiness.status()
+				+ ((readiness.reason() != null) ? " (" + readiness.reason() + ")" : "");
 	}
 
 }

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link PgsqlRelationEndpointAutoConfiguration} and {@link PgsqlRelationEndpoint}.
+ * Tests for {@link PgsqlRelationEndpointAutoConfiguration} and
+ * {@link PgsqlRelationEndpoint}.
  */
 class PgsqlRelationEndpointAutoConfigurationTests {
 
@@ -59,13 +60,12 @@ class PgsqlRelationEndpointAutoConfigurationTests {
 			assertThat(descriptor.lastChange()).isNotNull();
 			assertThat(descriptor.stateFile().path()).isEqualTo(file.toString());
 			assertThat(descriptor.stateFile().problem()).isNull();
-			assertThat(descriptor.pools()).extracting(PoolDescriptor::name, PoolDescriptor::role,
-					PoolDescriptor::address, PoolDescriptor::retiring)
-				.containsExactly(
-						tuple("pgsql-relation-db-master", "master",
-								"127.0.0.1:" + masterPort, false),
-						tuple("pgsql-relation-db-standby-127.0.0.1-" + standbyPort,
-								"standby", "127.0.0.1:" + standbyPort, false));
+			assertThat(descriptor.pools())
+				.extracting(PoolDescriptor::name, PoolDescriptor::role, PoolDescriptor::address,
+						PoolDescriptor::retiring)
+				.containsExactly(tuple("pgsql-relation-db-master", "master", "127.0.0.1:" + masterPort, false),
+						tuple("pgsql-relation-db-standby-127.0.0.1-" + standbyPort, "standby",
+								"127.0.0.1:" + standbyPort, false));
 		});
 	}
 
@@ -76,8 +76,7 @@ class PgsqlRelationEndpointAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file).run((context) -> {
 			PgsqlRelationEndpoint endpoint = context.getBean(PgsqlRelationEndpoint.class);
 			RelationStateFiles.writeAtomically(file, "{\"version\": 1, \"relations\": [");
-			await().atMost(Duration.ofSeconds(10))
-				.until(() -> endpoint.relation().stateFile().problem() != null);
+			await().atMost(Duration.ofSeconds(10)).until(() -> endpoint.relation().stateFile().problem() != null);
 			PgsqlRelationDescriptor descriptor = endpoint.relation();
 			assertThat(descriptor.stateFile().problem()).contains(file.toString());
 			assertThat(descriptor.stateFile().problemTime()).isNotNull();
@@ -93,9 +92,25 @@ class PgsqlRelationEndpointAutoConfigurationTests {
 	}
 
 	@Test
+	void endpointListsEveryRelationWhenTheEndpointIsAmbiguous() {
+		Path file = this.directory.resolve("pgsql-relation.json");
+		StateFile.writeTwoRelations(file, StateFile.server(StateFile.closedPort()));
+		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file).run((context) -> {
+			PgsqlRelationDescriptor descriptor = context.getBean(PgsqlRelationEndpoint.class).relation();
+			assertThat(descriptor.effective().readiness()).isEqualTo("AMBIGUOUS");
+			assertThat(descriptor.effective().reason()).isNotBlank();
+			assertThat(descriptor.effective().master()).isNull();
+			assertThat(descriptor.relations()).extracting(RelationDescriptor::relationId, RelationDescriptor::remoteApp)
+				.containsExactly(tuple(7, "postgresql"), tuple(8, "postgresql-old"));
+			assertThat(descriptor.pools()).isEmpty();
+		});
+	}
+
+	@Test
 	void endpointJsonNamesEverythingAndShowsNoPassword() {
 		Path file = this.directory.resolve("pgsql-relation.json");
-		StateFile.write(file, StateFile.server(StateFile.closedPort()), List.of(StateFile.server(StateFile.closedPort())));
+		StateFile.write(file, StateFile.server(StateFile.closedPort()),
+				List.of(StateFile.server(StateFile.closedPort())));
 		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file).run((context) -> {
 			String json = context.getBean(EndpointJsonMapper.class)
 				.get()

@@ -5,10 +5,15 @@ import java.time.Duration;
 import java.util.List;
 
 import io.github.pgsqlrelation.autoconfigure.PgsqlRelationAutoConfiguration;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
+import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
@@ -29,15 +34,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link PgsqlRelationHealthAutoConfiguration}, with servers that refuse connections.
+ * Tests for {@link PgsqlRelationHealthAutoConfiguration}, with servers that refuse
+ * connections.
  */
 class PgsqlRelationHealthAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(PgsqlRelationAutoConfiguration.class,
-				DataSourceAutoConfiguration.class, HealthContributorAutoConfiguration.class,
-				HealthContributorRegistryAutoConfiguration.class, DataSourceHealthContributorAutoConfiguration.class,
-				PgsqlRelationHealthAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(PgsqlRelationAutoConfiguration.class, DataSourceAutoConfiguration.class,
+						HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
+						DataSourceHealthContributorAutoConfiguration.class, PgsqlRelationHealthAutoConfiguration.class))
 		.withPropertyValues("pgsql.relation.pool.minimum-idle=0");
 
 	@TempDir
@@ -56,10 +62,10 @@ class PgsqlRelationHealthAutoConfigurationTests {
 	@Test
 	void springBootsDbContributorCoversTheRoutingDataSourceWithoutIt() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(PgsqlRelationAutoConfiguration.class,
-					DataSourceAutoConfiguration.class, HealthContributorAutoConfiguration.class,
-					HealthContributorRegistryAutoConfiguration.class,
-					DataSourceHealthContributorAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(PgsqlRelationAutoConfiguration.class, DataSourceAutoConfiguration.class,
+							HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
+							DataSourceHealthContributorAutoConfiguration.class))
 			.withPropertyValues("pgsql.relation.state-file=" + stateFile(List.of()))
 			.run((context) -> assertThat(context.getBean(HealthContributorRegistry.class).getContributor("db"))
 				.isNotNull());
@@ -80,8 +86,7 @@ class PgsqlRelationHealthAutoConfigurationTests {
 	void backsOffWithoutSpringBootHealth() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(HealthContributor.class))
 			.withPropertyValues("pgsql.relation.state-file=" + stateFile(List.of()))
-			.run((context) -> assertThat(context).hasNotFailed()
-				.doesNotHaveBean(PgsqlRelationHealthContributor.class));
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(PgsqlRelationHealthContributor.class));
 	}
 
 	@Test
@@ -116,6 +121,23 @@ class PgsqlRelationHealthAutoConfigurationTests {
 	}
 
 	@Test
+	void relationIsDownAndNamesEveryRelationWhenTheEndpointIsAmbiguous() {
+		Path file = this.directory.resolve("pgsql-relation.json");
+		StateFile.writeTwoRelations(file, StateFile.server(StateFile.closedPort()));
+		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file).run((context) -> {
+			CompositeHealthContributor contributor = context.getBean(PgsqlRelationHealthContributor.class);
+			assertThat(contributor.stream().map(HealthContributors.Entry::name)).containsExactly("relation");
+			Health relation = health(contributor, "relation");
+			assertThat(relation.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(relation.getDetails()).containsEntry("readiness", "AMBIGUOUS");
+			assertThat(relation.getDetails().get("relations")).asInstanceOf(InstanceOfAssertFactories.LIST)
+				.hasSize(2)
+				.anySatisfy((description) -> assertThat(description).asString().startsWith("db:7 (postgresql)"))
+				.anySatisfy((description) -> assertThat(description).asString().startsWith("db:8 (postgresql-old)"));
+		});
+	}
+
+	@Test
 	void unreachableBackendsAreDownQuicklyWithDetailsButNoPassword() {
 		int masterPort = StateFile.closedPort();
 		int standbyPort = StateFile.closedPort();
@@ -138,7 +160,8 @@ class PgsqlRelationHealthAutoConfigurationTests {
 			Health standby = health(contributor, "standby-127.0.0.1-" + standbyPort);
 			assertThat(standby.getStatus()).isEqualTo(Status.DOWN);
 			assertThat(standby.getDetails()).containsEntry("role", "standby");
-			assertThat(master.toString() + standby + health(contributor, "relation")).doesNotContain(StateFile.PASSWORD);
+			assertThat(master.toString() + standby + health(contributor, "relation"))
+				.doesNotContain(StateFile.PASSWORD);
 		});
 	}
 
@@ -157,6 +180,28 @@ class PgsqlRelationHealthAutoConfigurationTests {
 					.containsExactly("relation", "master", "standby-127.0.0.1-" + standbyPort));
 			assertThat(contributor.getContributor("standby-127.0.0.1-" + standbyPort)).isNotNull();
 		});
+	}
+
+	@Test
+	void healthEndpointShowsTheRelationAndEachBackendByPath() {
+		int standbyPort = StateFile.closedPort();
+		Path file = this.directory.resolve("pgsql-relation.json");
+		StateFile.write(file, StateFile.server(StateFile.closedPort()), List.of(StateFile.server(standbyPort)));
+		this.contextRunner.withConfiguration(AutoConfigurations.of(HealthEndpointAutoConfiguration.class))
+			.withPropertyValues("pgsql.relation.state-file=" + file, "management.endpoint.health.show-details=always")
+			.run((context) -> {
+				HealthEndpoint endpoint = context.getBean(HealthEndpoint.class);
+				HealthDescriptor relation = endpoint.healthForPath("pgsqlRelation");
+				assertThat(relation).isInstanceOf(CompositeHealthDescriptor.class);
+				assertThat(relation.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(((CompositeHealthDescriptor) relation).getComponents()).containsOnlyKeys("relation",
+						"master", "standby-127.0.0.1-" + standbyPort);
+				HealthDescriptor standby = endpoint.healthForPath("pgsqlRelation", "standby-127.0.0.1-" + standbyPort);
+				assertThat(standby).isNotNull();
+				assertThat(standby.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(((CompositeHealthDescriptor) endpoint.health()).getComponents()).containsKey("pgsqlRelation")
+					.doesNotContainKey("db");
+			});
 	}
 
 	private Path stateFile(List<String> standbys) {

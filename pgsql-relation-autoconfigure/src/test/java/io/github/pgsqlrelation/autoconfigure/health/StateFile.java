@@ -9,7 +9,10 @@ import java.util.stream.Collectors;
 
 import io.github.pgsqlrelation.test.RelationStateFiles;
 
-/** Writes relation state files whose servers listen on loopback ports where nothing listens. */
+/**
+ * Writes relation state files whose servers listen on loopback ports where nothing
+ * listens.
+ */
 final class StateFile {
 
 	static final String PASSWORD = "s3cret-pw";
@@ -25,11 +28,20 @@ final class StateFile {
 		RelationStateFiles.writeAtomically(file, "{\"version\": 1, \"relations\": [{\"shape\": \"resolved\", "
 				+ "\"endpoint\": \"db\", \"relation-id\": 7, \"remote-app\": \"postgresql\", \"database\": \"app\", "
 				+ "\"version\": \"15.10\", \"master\": \"" + master + "\", \"standbys\": ["
-				+ standbys.stream().map((standby) -> "\"" + standby + "\"").collect(Collectors.joining(", "))
-				+ "]}]}");
+				+ standbys.stream().map((standby) -> "\"" + standby + "\"").collect(Collectors.joining(", ")) + "]}]}");
 	}
 
-	/** Returns a loopback port that nothing listens on: connections are refused at once. */
+	/** Writes two ready relations on the same endpoint: the application uses neither. */
+	static void writeTwoRelations(Path file, String master) {
+		String relation = "{\"shape\": \"resolved\", \"endpoint\": \"db\", \"relation-id\": %d, "
+				+ "\"remote-app\": \"%s\", \"master\": \"" + master + "\"}";
+		RelationStateFiles.writeAtomically(file, "{\"version\": 1, \"relations\": ["
+				+ relation.formatted(7, "postgresql") + ", " + relation.formatted(8, "postgresql-old") + "]}");
+	}
+
+	/**
+	 * Returns a loopback port that nothing listens on: connections are refused at once.
+	 */
 	static int closedPort() {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();

@@ -1,0 +1,200 @@
+package io.github.pgsqlrelation.autoconfigure.metrics;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.metrics.IMetricsTracker;
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
+import io.github.pgsqlrelation.autoconfigure.PgsqlRelationAutoConfiguration;
+import io.github.pgsqlrelation.autoconfigure.PgsqlRelationProperties;
+import io.github.pgsqlrelation.connection.ConnectionString;
+import io.github.pgsqlrelation.relation.MasterChangedEvent;
+import io.github.pgsqlrelation.relation.Readiness;
+import io.github.pgsqlrelation.relation.RelationRef;
+import io.github.pgsqlrelation.relation.RelationSnapshot;
+import io.github.pgsqlrelation.relation.StandbyChangedEvent;
+import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
+import io.github.pgsqlrelation.routing.RoutingListener;
+import io.github.pgsqlrelation.routing.RoutingSettings;
+import io.github.pgsqlrelation.test.RelationStateFiles;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link PgsqlRelationMetricsAutoConfiguration}, with servers that refuse
+ * connections.
+ */
+class PgsqlRelationMetricsAutoConfigurationTests {
+
+	private static final String MASTER_POOL = "pgsql-relation-db-master";
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(PgsqlRelationAutoConfiguration.class, MetricsAutoConfiguration.class,
+				SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+				PgsqlRelationMetricsAutoConfiguration.class))
+		.withPropertyValues("pgsql.relation.pool.minimum-idle=0");
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void poolMetersComeWithNewPoolsAndGoWithClosedOnes() {
+		int masterPort = StateFile.closedPort();
+		int standbyPort = StateFile.closedPort();
+		String standbyPool = "pgsql-relation-db-standby-127.0.0.1-" + standbyPort;
+		Path file = this.directory.resolve("pgsql-relation.json");
+		StateFile.write(file, StateFile.server(masterPort), List.of());
+		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file).run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.find("hikaricp.connections").tag("pool", MASTER_POOL).gauge()).isNotNull();
+			assertThat(registry.find("hikaricp.connections").tag("pool", standbyPool).gauge()).isNull();
+			StateFile.write(file, StateFile.server(masterPort), List.of(StateFile.server(standbyPort)));
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(registry.find("hikaricp.connections").tag("pool", standbyPool).gauge())
+					.isNotNull());
+			StateFile.write(file, StateFile.server(masterPort), List.of());
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(registry.find("hikaricp.connections").tag("pool", standbyPool).meters())
+					.isEmpty());
+			assertThat(registry.find("hikaricp.connections").tag("pool", MASTER_POOL).gauge()).isNotNull();
+		});
+	}
+
+	@Test
+	void relationStateIsMetered() {
+		Path file = this.directory.resolve("pgsql-relation.json");
+		String master = StateFile.server(StateFile.closedPort());
+		StateFile.write(file, master, List.of(StateFile.server(StateFile.closedPort())));
+		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file).run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get(RelationMetrics.CHANGES).tag("endpoint", "db").counter().count()).isEqualTo(1);
+			assertThat(registry.get(RelationMetrics.READY).gauge().value()).isEqualTo(1);
+			assertThat(registry.get(RelationMetrics.STANDBYS).gauge().value()).isEqualTo(1);
+			assertThat(registry.get(RelationMetrics.STATE_FILE_PROBLEM).gauge().value()).isZero();
+			StateFile.write(file, master, List.of());
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(registry.get(RelationMetrics.CHANGES).counter().count()).isEqualTo(2));
+			assertThat(registry.get(RelationMetrics.STANDBYS).gauge().value()).isZero();
+			RelationStateFiles.writeAtomically(file, "{\"version\": 1, \"relations\": [");
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(registry.get(RelationMetrics.STATE_FILE_PROBLEM).gauge().value())
+					.isEqualTo(1));
+			assertThat(registry.get(RelationMetrics.CHANGES).counter().count()).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void relationWithoutStateFileIsNotReady() {
+		Path missing = this.directory.resolve("absent.json");
+		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + missing).run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get(RelationMetrics.READY).gauge().value()).isZero();
+			assertThat(registry.get(RelationMetrics.STATE_FILE_PROBLEM).gauge().value()).isEqualTo(1);
+			assertThat(registry.get(RelationMetrics.CHANGES).counter().count()).isZero();
+		});
+	}
+
+	@Test
+	void applicationsOwnPoolMetricsTrackerIsKept() {
+		PgsqlRelationProperties properties = new PgsqlRelationProperties();
+		MetricsTrackerFactory own = (poolName, poolStats) -> new IMetricsTracker() {
+		};
+		properties.getPool().setMetricsTrackerFactory(own);
+		ObjectProvider<MeterRegistry> registry = new StaticListableBeanFactory(
+				Map.of("registry", new SimpleMeterRegistry()))
+			.getBeanProvider(MeterRegistry.class);
+		new PoolMetricsPostProcessor(registry).postProcessAfterInitialization(properties, "properties");
+		assertThat(properties.getPool().getMetricsTrackerFactory()).isSameAs(own);
+	}
+
+	@Test
+	void readsAreCountedPerStandbyWithSkipsAndFallbacks() throws SQLException {
+		MeterRegistry registry = new SimpleMeterRegistry();
+		RoutingMetrics metrics = new RoutingMetrics(registry, "db");
+		ConnectionString master = ConnectionString.parse(StateFile.server(StateFile.closedPort()));
+		ConnectionString standby = ConnectionString.parse(StateFile.server(StateFile.closedPort()));
+		HikariConfig template = new HikariConfig();
+		template.setMinimumIdle(0);
+		template.setConnectionTimeout(250);
+		try (RelationRoutingDataSource dataSource = new RelationRoutingDataSource(template,
+				RoutingSettings.defaults().withStandbyConnectionTimeout(Duration.ofMillis(250)), "db", () -> null,
+				metrics)) {
+			RelationSnapshot snapshot = new RelationSnapshot("db", new RelationRef("db", 7, "postgresql"), master,
+					List.of(standby), "app", "15", Readiness.READY);
+			dataSource.onMasterChanged(new MasterChangedEvent(snapshot));
+			dataSource.onStandbyChanged(new StandbyChangedEvent(snapshot));
+			String standbyPool = dataSource.topology().standbys().get(0).backend().name();
+			for (int i = 0; i < 2; i++) {
+				assertThatExceptionOfType(SQLException.class).isThrownBy(() -> {
+					try (Connection connection = dataSource.getConnection()) {
+						connection.setReadOnly(true);
+						connection.createStatement().close();
+					}
+				});
+			}
+			assertThat(registry.get(RoutingMetrics.SKIPS).tag("backend", standbyPool).counter().count()).isEqualTo(2);
+			assertThat(registry.get(RoutingMetrics.FALLBACKS).counter().count()).isEqualTo(2);
+			assertThat(registry.find(RoutingMetrics.READS).counters()).isEmpty();
+		}
+		assertThat(registry.find(RoutingMetrics.SKIPS).counters()).isEmpty();
+	}
+
+	@Test
+	void routingMetricsAreOfferedAsRoutingListener() {
+		Path file = this.directory.resolve("pgsql-relation.json");
+		StateFile.write(file, StateFile.server(StateFile.closedPort()), List.of());
+		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file)
+			.run((context) -> assertThat(context).getBean(RoutingListener.class).isInstanceOf(RoutingMetrics.class));
+	}
+
+	@Test
+	void backsOffWithoutMicrometer() {
+		Path file = this.directory.resolve("pgsql-relation.json");
+		StateFile.write(file, StateFile.server(StateFile.closedPort()), List.of());
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(PgsqlRelationAutoConfiguration.class,
+					PgsqlRelationMetricsAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+			.withPropertyValues("pgsql.relation.state-file=" + file)
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(RoutingMetrics.class)
+				.doesNotHaveBean(PoolMetricsPostProcessor.class));
+	}
+
+	@Test
+	void backsOffWithoutMeterRegistry() {
+		Path file = this.directory.resolve("pgsql-relation.json");
+		StateFile.write(file, StateFile.server(StateFile.closedPort()), List.of());
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(PgsqlRelationAutoConfiguration.class,
+					PgsqlRelationMetricsAutoConfiguration.class))
+			.withPropertyValues("pgsql.relation.state-file=" + file)
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RelationMetrics.class));
+	}
+
+	@Test
+	void backsOffWithoutStateFile() {
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(RelationMetrics.class));
+	}
+
+}
