@@ -20,9 +20,9 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
- * Does what a charm would do to the database and the relation, one action at a time in the
- * background, so that the page keeps showing the state in between. Only when the demo runs its
- * own servers: deployed by a real charm, the charm does all this.
+ * Does what a charm would do to the database and the relation, one action at a time in
+ * the background, so that the page keeps showing the state in between. Only when the demo
+ * runs its own servers: deployed by a real charm, the charm does all this.
  */
 @Component
 final class CharmActions implements DisposableBean {
@@ -50,7 +50,9 @@ final class CharmActions implements DisposableBean {
 		this.cluster = cluster.getIfAvailable();
 	}
 
-	/** Whether the demo runs the servers itself, so that the page may act as their charm. */
+	/**
+	 * Whether the demo runs the servers itself, so that the page may act as their charm.
+	 */
 	boolean isLocal() {
 		return this.cluster != null;
 	}
@@ -91,11 +93,11 @@ final class CharmActions implements DisposableBean {
 		String former = cluster.view().primary().name();
 		submit("Switching over from " + former + " to " + standby.name()
 				+ ": stopping the primary cleanly, promoting the standby", () -> {
-			cluster.switchover(standby);
-			note(standby.name() + " is the primary; " + former + " is stopped");
-			cluster.publish();
-			note("Published " + standby.name() + " as the master");
-		});
+					cluster.switchover(standby);
+					note(standby.name() + " is the primary; " + former + " is stopped");
+					cluster.publish();
+					note("Published " + standby.name() + " as the master");
+				});
 	}
 
 	void killMaster() {

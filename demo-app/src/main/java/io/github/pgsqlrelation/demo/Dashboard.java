@@ -16,8 +16,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
- * Takes the {@link DashboardView}: the relation from its events, the pools from the routing
- * DataSource, the rest from the load generator, the cluster and the charm.
+ * Takes the {@link DashboardView}: the relation from its events, the pools from the
+ * routing DataSource, the rest from the load generator, the cluster and the charm.
  */
 @Component
 final class Dashboard {
@@ -51,17 +51,13 @@ final class Dashboard {
 		recentReads.forEach((read) -> readsByNode.merge(nodes.of(read.server()), 1, Integer::sum));
 		LoadGenerator.Traffic writes = this.load.writes();
 		LoadGenerator.Traffic reads = this.load.reads();
-		return new DashboardView(Instant.now(), this.charm.isLocal(), relation(nodes), topology.noMasterReason(), pools(nodes, topology),
-				transaction(nodes, writes.last()), transaction(nodes, reads.last()),
-				recentReads.stream()
-					.limit(RECENT_READS_SHOWN)
-					.map((read) -> nodes.of(read.server()))
-					.toList(),
+		return new DashboardView(Instant.now(), this.charm.isLocal(), relation(nodes), topology.noMasterReason(),
+				pools(nodes, topology), transaction(nodes, writes.last()), transaction(nodes, reads.last()),
+				recentReads.stream().limit(RECENT_READS_SHOWN).map((read) -> nodes.of(read.server())).toList(),
 				readsByNode,
 				new DashboardView.Load(this.load.isEnabled(), writes.succeeded(), writes.retried(), writes.failed(),
 						reads.succeeded(), reads.retried(), reads.failed(), this.load.lastFailure()),
-				nodes(),
-				new DashboardView.Charm(this.charm.isBusy(), this.charm.log()),
+				nodes(), new DashboardView.Charm(this.charm.isBusy(), this.charm.log()),
 				this.events.entries()
 					.stream()
 					.map((entry) -> new DashboardView.Event(entry.time(), entry.event().getClass().getSimpleName(),
@@ -104,8 +100,7 @@ final class Dashboard {
 		return pools;
 	}
 
-	private static DashboardView.Pool pool(ServerNames nodes, RoutingTopology.PoolStatus status,
-			boolean retiring) {
+	private static DashboardView.Pool pool(ServerNames nodes, RoutingTopology.PoolStatus status, boolean retiring) {
 		String address = status.backend().address();
 		return new DashboardView.Pool(status.backend().role().label(), status.backend().name(),
 				new DashboardView.Server(address, nodes.of(address)), status.pool().getActiveConnections(),
@@ -133,8 +128,7 @@ final class Dashboard {
 		return new DashboardView.Server(address, nodes.of(address));
 	}
 
-	private static List<DashboardView.Server> servers(ServerNames nodes,
-			List<ConnectionString> connectionStrings) {
+	private static List<DashboardView.Server> servers(ServerNames nodes, List<ConnectionString> connectionStrings) {
 		List<DashboardView.Server> servers = new ArrayList<>();
 		for (ConnectionString connectionString : connectionStrings) {
 			DashboardView.Server server = server(nodes, connectionString);

@@ -10,8 +10,10 @@ import org.jspecify.annotations.Nullable;
  * Everything the page shows, as JSON. Holds no password.
  *
  * @param time when this view was taken
- * @param localServers whether the demo runs the servers itself, and the page acts as their charm
- * @param relation the relation as the last event described it, {@code null} before any event
+ * @param localServers whether the demo runs the servers itself, and the page acts as
+ * their charm
+ * @param relation the relation as the last event described it, {@code null} before any
+ * event
  * @param noMasterReason why writes cannot be routed, {@code null} when they can
  * @param pools the routing's pools: master, standbys, then retiring ones
  * @param lastWrite the last write of the load generator
@@ -23,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  * @param charm what the charm is doing
  * @param events the recent relation events, newest first
  */
-record DashboardView(Instant time, boolean localServers, @Nullable Relation relation, @Nullable String noMasterReason, List<Pool> pools,
-		@Nullable Transaction lastWrite, @Nullable Transaction lastRead, List<String> recentReads,
+record DashboardView(Instant time, boolean localServers, @Nullable Relation relation, @Nullable String noMasterReason,
+		List<Pool> pools, @Nullable Transaction lastWrite, @Nullable Transaction lastRead, List<String> recentReads,
 		Map<String, Integer> readsByNode, Load load, List<Node> nodes, Charm charm, List<Event> events) {
 
 	/**
@@ -98,8 +100,7 @@ record DashboardView(Instant time, boolean localServers, @Nullable Relation rela
 	 * @param lastFailure the last failure, {@code null} when none
 	 */
 	record Load(boolean enabled, long writes, long writeRetries, long writeErrors, long reads, long readRetries,
-			long readErrors,
-			LoadGenerator.@Nullable Failure lastFailure) {
+			long readErrors, LoadGenerator.@Nullable Failure lastFailure) {
 
 	}
 

@@ -16,10 +16,10 @@ import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
 /**
- * Runs the demo. Deployed by a charm, which sets {@code pgsql.relation.state-file} (e.g. as
- * {@code PGSQL_RELATION_STATE_FILE}), it follows the charm's relation. Otherwise it first starts
- * a local primary and two standbys, publishes them in a relation state file as a charm would,
- * and its page plays the charm.
+ * Runs the demo. Deployed by a charm, which sets {@code pgsql.relation.state-file} (e.g.
+ * as {@code PGSQL_RELATION_STATE_FILE}), it follows the charm's relation. Otherwise it
+ * first starts a local primary and two standbys, publishes them in a relation state file
+ * as a charm would, and its page plays the charm.
  */
 @SpringBootApplication
 public class DemoApplication {
@@ -28,7 +28,10 @@ public class DemoApplication {
 
 	private static final Log logger = LogFactory.getLog(DemoApplication.class);
 
-	/** When {@link #main} began, to tell how long the whole start-up took; 0 when not started by it. */
+	/**
+	 * When {@link #main} began, to tell how long the whole start-up took; 0 when not
+	 * started by it.
+	 */
 	private static volatile long mainStarted;
 
 	public static void main(String[] args) {
@@ -41,7 +44,7 @@ public class DemoApplication {
 		System.out.println("Starting a local PostgreSQL primary and two standbys...");
 		DemoCluster cluster = DemoCluster.start(2);
 		try {
-			// The page's buttons stop and kill these servers: only this machine may reach it.
+			// The page's buttons kill servers: it is for this machine only.
 			application.setDefaultProperties(
 					Map.of(STATE_FILE_PROPERTY, cluster.stateFile().toString(), "server.address", "127.0.0.1"));
 			application.addInitializers((context) -> register(context, cluster));
@@ -53,7 +56,9 @@ public class DemoApplication {
 		}
 	}
 
-	/** Whether the command line, a system property or the environment names a state file. */
+	/**
+	 * Whether the command line, a system property or the environment names a state file.
+	 */
 	private static boolean stateFileConfigured(String[] args) {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(args));

@@ -16,9 +16,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The local PostgreSQL servers and the relation state file describing them, as a charm would
- * publish it (raw shape). Changing the cluster is slow and holds the cluster's lock, so the
- * page reads a view that is refreshed after every change and never waits for one.
+ * The local PostgreSQL servers and the relation state file describing them, as a charm
+ * would publish it (raw shape). Changing the cluster is slow and holds the cluster's
+ * lock, so the page reads a view that is refreshed after every change and never waits for
+ * one.
  */
 final class DemoCluster implements AutoCloseable {
 
@@ -40,8 +41,8 @@ final class DemoCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a primary and the given number of standbys, and publishes them in a state file
-	 * of a new temporary directory.
+	 * Starts a primary and the given number of standbys, and publishes them in a state
+	 * file of a new temporary directory.
 	 */
 	static DemoCluster start(int standbys) {
 		PostgresCluster cluster = startCluster(standbys);
@@ -62,16 +63,16 @@ final class DemoCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the servers, a second time if the first fails: a free port picked for a server may
-	 * be taken by another program before the server binds it.
+	 * Starts the servers, a second time if the first fails: a free port picked for a
+	 * server may be taken by another program before the server binds it.
 	 */
 	private static PostgresCluster startCluster(int standbys) {
 		try {
 			return PostgresCluster.start(standbys);
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Could not start the local PostgreSQL servers (" + ex.getMessage().lines().findFirst().orElse("")
-					+ "); trying once more");
+			logger.warn("Could not start the local PostgreSQL servers ("
+					+ ex.getMessage().lines().findFirst().orElse("") + "); trying once more");
 			return PostgresCluster.start(standbys);
 		}
 	}
@@ -90,7 +91,10 @@ final class DemoCluster implements AutoCloseable {
 		refreshView();
 	}
 
-	/** Rewrites the state file without one standby, as a charm does before removing its unit. */
+	/**
+	 * Rewrites the state file without one standby, as a charm does before removing its
+	 * unit.
+	 */
 	void publishWithout(PostgresNode standby) {
 		List<PostgresNode> remaining = this.view.standbys()
 			.stream()

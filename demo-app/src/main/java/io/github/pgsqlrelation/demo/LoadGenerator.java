@@ -22,9 +22,10 @@ import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Component;
 
 /**
- * A gentle, steady load: a few writes and read-only transactions per second, each on its own
- * thread so that a write waiting for a new master does not hold up the reads. Waits while the
- * relation hands out no master, and creates its table the first time there is one.
+ * A gentle, steady load: a few writes and read-only transactions per second, each on its
+ * own thread so that a write waiting for a new master does not hold up the reads. Waits
+ * while the relation hands out no master, and creates its table the first time there is
+ * one.
  */
 @Component
 final class LoadGenerator implements SmartLifecycle {
@@ -90,9 +91,9 @@ final class LoadGenerator implements SmartLifecycle {
 			thread.setDaemon(true);
 			return thread;
 		});
-		started.scheduleWithFixedDelay(() -> run(this.writes,
-				() -> this.notes.write("note " + this.sequence.incrementAndGet())), 0, WRITE_INTERVAL.toMillis(),
-				TimeUnit.MILLISECONDS);
+		started.scheduleWithFixedDelay(
+				() -> run(this.writes, () -> this.notes.write("note " + this.sequence.incrementAndGet())), 0,
+				WRITE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 		started.scheduleWithFixedDelay(() -> run(this.reads, this.notes::read), 0, READ_INTERVAL.toMillis(),
 				TimeUnit.MILLISECONDS);
 		this.executor = started;
@@ -146,9 +147,9 @@ final class LoadGenerator implements SmartLifecycle {
 
 	/**
 	 * Runs the transaction, and once more if its connection was lost before it could do
-	 * anything. A connection that sat in the pool while its server stopped fails on first use
-	 * (the server said {@code 57P01} while nobody listened); the pool drops it, and the second
-	 * attempt gets a new connection from wherever the master is now.
+	 * anything. A connection that sat in the pool while its server stopped fails on first
+	 * use (the server said {@code 57P01} while nobody listened); the pool drops it, and
+	 * the second attempt gets a new connection from wherever the master is now.
 	 */
 	private static NoteService.Served runRetryingOnce(Traffic traffic, Supplier<NoteService.Served> transaction) {
 		try {

@@ -13,8 +13,8 @@ final class LostConnections {
 	}
 
 	/**
-	 * Whether the failure is a lost connection: SQLSTATE class 08 (connection exception) or
-	 * 57P01 to 57P03 (the server shut down, crashed or cannot connect now).
+	 * Whether the failure is a lost connection: SQLSTATE class 08 (connection exception)
+	 * or 57P01 to 57P03 (the server shut down, crashed or cannot connect now).
 	 */
 	static boolean isLostConnection(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

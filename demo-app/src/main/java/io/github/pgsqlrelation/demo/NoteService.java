@@ -6,7 +6,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Writes notes on the master and reads them wherever the routing sends read-only transactions.
+ * Writes notes on the master and reads them wherever the routing sends read-only
+ * transactions.
  */
 @Service
 class NoteService {

@@ -16,8 +16,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Headless Chromium from the machine's packages, driven by the machine's chromedriver: nothing
- * is downloaded.
+ * Headless Chromium from the machine's packages, driven by the machine's chromedriver:
+ * nothing is downloaded.
  */
 final class Browser implements AutoCloseable {
 

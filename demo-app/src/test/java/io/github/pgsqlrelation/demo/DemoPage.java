@@ -11,8 +11,8 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The demo page as a person sees it. Reads what is on the screen in one go, since the page
- * redraws itself twice a second.
+ * The demo page as a person sees it. Reads what is on the screen in one go, since the
+ * page redraws itself twice a second.
  */
 final class DemoPage {
 
@@ -44,7 +44,8 @@ final class DemoPage {
 	}
 
 	List<String> standbys() {
-		return strings("return [...document.querySelectorAll('#relation-standbys li[data-node]')].map((e) => e.dataset.node)");
+		return strings(
+				"return [...document.querySelectorAll('#relation-standbys li[data-node]')].map((e) => e.dataset.node)");
 	}
 
 	/** The nodes that served the recent reads, newest first. */
@@ -85,7 +86,10 @@ final class DemoPage {
 		return text("last-failure");
 	}
 
-	/** The pools' roles and servers as the pools table lists them, e.g. {@code master postgresql-0}. */
+	/**
+	 * The pools' roles and servers as the pools table lists them, e.g.
+	 * {@code master postgresql-0}.
+	 */
 	List<String> pools() {
 		return strings("return [...document.querySelectorAll('#pools tbody tr')].map((e) => e.dataset.role + ' '"
 				+ " + e.dataset.node + (e.classList.contains('retiring') ? ' retiring' : ''))");
@@ -107,7 +111,10 @@ final class DemoPage {
 		click(By.id("kill-master"));
 	}
 
-	/** Waits until the page shows what the condition looks for, failing with the message and what it showed. */
+	/**
+	 * Waits until the page shows what the condition looks for, failing with the message
+	 * and what it showed.
+	 */
 	<T> T await(Duration timeout, String expectation, Function<DemoPage, T> condition) {
 		try {
 			return new WebDriverWait(this.driver, timeout, Duration.ofMillis(100))

@@ -24,8 +24,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Drives the demo page in a real browser, as a person would: the relation, reads spread over
- * both standbys, a switchover and a crash of the master, with the load running all along.
+ * Drives the demo page in a real browser, as a person would: the relation, reads spread
+ * over both standbys, a switchover and a crash of the master, with the load running all
+ * along.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @DirtiesContext
@@ -72,12 +73,11 @@ class DemoPageTests {
 	void pageShowsTheRelationAndReadsSpreadOverBothStandbys() {
 		DemoPage page = new DemoPage(browser.driver()).open(this.port);
 		assertThat(page.title()).isEqualTo("pgsql-relation demo");
-		page.await(CHANGE_TIMEOUT, "the master and two standbys",
-				(shown) -> shown.master().contains("postgresql-0")
-						&& Set.copyOf(shown.standbys()).equals(Set.of("postgresql-1", "postgresql-2")));
+		page.await(CHANGE_TIMEOUT, "the master and two standbys", (shown) -> shown.master().contains("postgresql-0")
+				&& Set.copyOf(shown.standbys()).equals(Set.of("postgresql-1", "postgresql-2")));
 		assertThat(page.readiness()).startsWith("READY");
-		page.await(CHANGE_TIMEOUT, "reads served by both standbys", (shown) -> shown.recentReads()
-			.containsAll(List.of("postgresql-1", "postgresql-2")));
+		page.await(CHANGE_TIMEOUT, "reads served by both standbys",
+				(shown) -> shown.recentReads().containsAll(List.of("postgresql-1", "postgresql-2")));
 		assertThat(page.recentReads()).doesNotContain("postgresql-0");
 		page.await(CHANGE_TIMEOUT, "writes served by the primary",
 				(shown) -> shown.lastWrite().equals(new DemoPage.Served("postgresql-0", false)));
@@ -95,8 +95,8 @@ class DemoPageTests {
 	@Order(2)
 	void readsAndWritesFollowASwitchoverWithoutErrors() {
 		DemoPage page = new DemoPage(browser.driver()).open(this.port);
-		page.await(CHANGE_TIMEOUT, "reads served by both standbys", (shown) -> shown.recentReads()
-			.containsAll(List.of("postgresql-1", "postgresql-2")));
+		page.await(CHANGE_TIMEOUT, "reads served by both standbys",
+				(shown) -> shown.recentReads().containsAll(List.of("postgresql-1", "postgresql-2")));
 		long writesBefore = page.writes();
 		long started = System.nanoTime();
 		page.switchOverTo("postgresql-1");
@@ -112,11 +112,13 @@ class DemoPageTests {
 		});
 		assertThat(page.lastRead()).isEqualTo(new DemoPage.Served("postgresql-2", true));
 		page.await(CHANGE_TIMEOUT, "ten more writes", (shown) -> shown.writes() >= writesBefore + 10);
-		page.await(CHANGE_TIMEOUT, "only the new pools", (shown) -> shown.pools()
-			.equals(List.of("master postgresql-1", "standby postgresql-2")));
-		System.out.printf("Switchover: new master shown after %d ms, writes on it after %d ms; "
-				+ "write retries %d, read retries %d, errors %d/%d%n", toNewMaster.toMillis(), toWrites.toMillis(),
-				page.writeRetries(), page.readRetries(), page.writeErrors(), page.readErrors());
+		page.await(CHANGE_TIMEOUT, "only the new pools",
+				(shown) -> shown.pools().equals(List.of("master postgresql-1", "standby postgresql-2")));
+		System.out.printf(
+				"Switchover: new master shown after %d ms, writes on it after %d ms; "
+						+ "write retries %d, read retries %d, errors %d/%d%n",
+				toNewMaster.toMillis(), toWrites.toMillis(), page.writeRetries(), page.readRetries(),
+				page.writeErrors(), page.readErrors());
 		assertThat(page.writeErrors()).as("write errors, last failure: %s", page.lastFailure()).isZero();
 		assertThat(page.readErrors()).as("read errors, last failure: %s", page.lastFailure()).isZero();
 		assertThat(page.status()).contains("Master postgresql-1").contains("0 error(s)");
@@ -133,8 +135,9 @@ class DemoPageTests {
 		long started = System.nanoTime();
 		page.killMaster();
 		page.await(CHANGE_TIMEOUT, "the charm waiting with the dead master still in the relation",
-				(shown) -> shown.status().contains("Charm at work") && shown.charmLog().stream()
-					.anyMatch((line) -> line.contains("postgresql-1 is dead")) && shown.master().contains("postgresql-1"));
+				(shown) -> shown.status().contains("Charm at work")
+						&& shown.charmLog().stream().anyMatch((line) -> line.contains("postgresql-1 is dead"))
+						&& shown.master().contains("postgresql-1"));
 		browser.screenshot(SCREENSHOTS.resolve("demo-page-during-failover.png"));
 		page.await(CHANGE_TIMEOUT, "postgresql-2 as the master and no standby",
 				(shown) -> shown.master().contains("postgresql-2") && shown.standbys().isEmpty());
@@ -144,9 +147,10 @@ class DemoPageTests {
 		Duration toWrites = Duration.ofNanos(System.nanoTime() - started);
 		page.await(CHANGE_TIMEOUT, "reads falling back to the master",
 				(shown) -> shown.lastRead().node().equals("postgresql-2") && !shown.lastRead().inRecovery());
-		System.out.printf("Crash of the master: new master shown after %d ms, writes on it after %d ms; "
-				+ "write retries %d (both tests), read retries %d, new errors %d%n", toNewMaster.toMillis(),
-				toWrites.toMillis(), page.writeRetries(), page.readRetries(),
+		System.out.printf(
+				"Crash of the master: new master shown after %d ms, writes on it after %d ms; "
+						+ "write retries %d (both tests), read retries %d, new errors %d%n",
+				toNewMaster.toMillis(), toWrites.toMillis(), page.writeRetries(), page.readRetries(),
 				page.writeErrors() + page.readErrors() - errorsBefore);
 		browser.screenshot(SCREENSHOTS.resolve("demo-page-after-crash.png"));
 	}
