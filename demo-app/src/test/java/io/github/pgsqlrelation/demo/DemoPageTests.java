@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * over both standbys, a switchover and a crash of the master, with the load running all
  * along.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
 @DirtiesContext
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DemoPageTests {
