@@ -148,10 +148,10 @@ final class LoadGenerator implements SmartLifecycle {
 	/**
 	 * Runs the transaction, and once more if its connection was lost. A connection that
 	 * sat in the pool while its server stopped fails on first use (the server said
-	 * {@code 57P01} while nobody listened); the pool drops it, and the second attempt gets
-	 * a new connection from wherever the master is now. A connection lost while a commit
-	 * was on its way may leave the first attempt done: a second note does no harm here, an
-	 * application whose writes must not repeat would check before retrying.
+	 * {@code 57P01} while nobody listened); the pool drops it, and the second attempt
+	 * gets a new connection from wherever the master is now. A connection lost while a
+	 * commit was on its way may leave the first attempt done: a second note does no harm
+	 * here, an application whose writes must not repeat would check before retrying.
 	 */
 	private static NoteService.Served runRetryingOnce(Traffic traffic, Supplier<NoteService.Served> transaction) {
 		try {
