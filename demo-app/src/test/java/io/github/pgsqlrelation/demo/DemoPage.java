@@ -111,6 +111,19 @@ final class DemoPage {
 		click(By.id("kill-master"));
 	}
 
+	void addStandby() {
+		click(By.id("add-standby"));
+	}
+
+	void remove(String node) {
+		click(By.cssSelector("button.remove[data-node='" + node + "']"));
+	}
+
+	/** The servers the page lists, by name. */
+	List<String> servers() {
+		return strings("return [...document.querySelectorAll('#nodes tbody tr')].map((e) => e.dataset.node)");
+	}
+
 	/**
 	 * Waits until the page shows what the condition looks for, failing with the message
 	 * and what it showed.

@@ -155,6 +155,29 @@ class DemoPageTests {
 		browser.screenshot(SCREENSHOTS.resolve("demo-page-after-crash.png"));
 	}
 
+	@Test
+	@Order(4)
+	void readsMoveToAnAddedStandbyAndLeaveARemovedOneWithoutErrors() {
+		DemoPage page = new DemoPage(browser.driver()).open(this.port);
+		page.await(CHANGE_TIMEOUT, "postgresql-2 as the master and no standby",
+				(shown) -> shown.master().contains("postgresql-2") && shown.standbys().isEmpty());
+		long errorsBefore = page.writeErrors() + page.readErrors();
+		page.addStandby();
+		page.await(CHANGE_TIMEOUT, "postgresql-3 as the standby",
+				(shown) -> shown.standbys().equals(List.of("postgresql-3")));
+		page.await(CHANGE_TIMEOUT, "reads served by postgresql-3 as a standby",
+				(shown) -> shown.lastRead().equals(new DemoPage.Served("postgresql-3", true)));
+		page.remove("postgresql-3");
+		page.await(CHANGE_TIMEOUT, "no standby", (shown) -> shown.standbys().isEmpty());
+		page.await(CHANGE_TIMEOUT, "reads served by the primary again",
+				(shown) -> shown.lastRead().equals(new DemoPage.Served("postgresql-2", false)));
+		page.await(CHANGE_TIMEOUT, "postgresql-3 gone from the servers",
+				(shown) -> !shown.servers().contains("postgresql-3"));
+		assertThat(page.writeErrors() + page.readErrors() - errorsBefore)
+			.as("new errors, last failure: %s", page.lastFailure())
+			.isZero();
+	}
+
 	@TestConfiguration(proxyBeanMethods = false)
 	static class ClusterConfiguration {
 
