@@ -12,8 +12,8 @@ import org.springframework.core.env.Environment;
 
 /**
  * Lets a JPA application start while its relation is not ready yet. Hibernate reads the
- * server's metadata at start-up to pick its dialect and fails without a connection; the relation
- * is known to be PostgreSQL, so in that case it is told so instead of asking.
+ * server's metadata at start-up to pick its dialect and fails without a connection; the
+ * relation is known to be PostgreSQL, so in that case it is told so instead of asking.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(HibernatePropertiesCustomizer.class)

@@ -3,7 +3,8 @@ package io.github.pgsqlrelation.autoconfigure;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown at start-up when a {@code pgsql.relation.*} property has a value that cannot work.
+ * Thrown at start-up when a {@code pgsql.relation.*} property has a value that cannot
+ * work.
  */
 public class InvalidPgsqlRelationPropertyException extends RuntimeException {
 

@@ -11,8 +11,8 @@ final class InvalidPgsqlRelationPropertyFailureAnalyzer
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, InvalidPgsqlRelationPropertyException cause) {
-		return new FailureAnalysis(cause.getMessage(), "Update property " + cause.getProperty() + ": " + cause.getAction(),
-				cause);
+		return new FailureAnalysis(cause.getMessage(),
+				"Update property " + cause.getProperty() + ": " + cause.getAction(), cause);
 	}
 
 }

@@ -3,7 +3,9 @@ package io.github.pgsqlrelation.autoconfigure;
 import java.nio.file.Path;
 
 import io.github.pgsqlrelation.relation.RelationStateWatcher;
+import io.github.pgsqlrelation.relation.RelationStateWatcher.RefreshListener;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -13,10 +15,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 /**
- * Auto-configuration for the pgsql relation: follows the relation state file the charm writes,
- * publishes the relation's events and, unless the application has its own, provides a
- * {@link javax.sql.DataSource} that routes writes to the master and read-only transactions to
- * the standbys.
+ * Auto-configuration for the pgsql relation: follows the relation state file the charm
+ * writes, publishes the relation's events and, unless the application has its own,
+ * provides a {@link javax.sql.DataSource} that routes writes to the master and read-only
+ * transactions to the standbys.
  */
 @AutoConfiguration(beforeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @ConditionalOnProperty(prefix = "pgsql.relation", name = "state-file")
@@ -27,12 +29,15 @@ public final class PgsqlRelationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RelationStateWatcher pgsqlRelationStateWatcher(PgsqlRelationProperties properties,
-			ApplicationEventPublisher eventPublisher) {
+			ApplicationEventPublisher eventPublisher, ObjectProvider<RefreshListener> refreshListeners) {
 		Path stateFile = PgsqlRelationPropertiesValidator.validate(properties);
 		RelationStateWatcher watcher = new RelationStateWatcher(stateFile, properties.getEndpoint(),
-				properties.getDatabase(), properties.getRecheckInterval(), eventPublisher::publishEvent);
-		// Read now, so that the relation is in force for the rest of the context's start-up
-		// (schema initialization, JPA); events are published once listeners are registered.
+				properties.getDatabase(), properties.getRecheckInterval(), eventPublisher::publishEvent,
+				new RefreshListeners(refreshListeners));
+		// Read now, so that the relation is in force for the rest of the context's
+		// start-up
+		// (schema initialization, JPA); events are published once listeners are
+		// registered.
 		watcher.load();
 		return watcher;
 	}

@@ -16,8 +16,8 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
 public class PgsqlRelationProperties {
 
 	/**
-	 * Location of the relation state file written by the charm. Setting it turns the starter
-	 * on.
+	 * Location of the relation state file written by the charm. Setting it turns the
+	 * starter on.
 	 */
 	private @Nullable Path stateFile;
 
@@ -98,14 +98,14 @@ public class PgsqlRelationProperties {
 		private boolean readFallbackToMaster = true;
 
 		/**
-		 * Time a retired pool is given to let the transactions in flight finish before it is
-		 * closed anyway.
+		 * Time a retired pool is given to let the transactions in flight finish before it
+		 * is closed anyway.
 		 */
 		private Duration retireTimeout = Duration.ofSeconds(30);
 
 		/**
-		 * Time a read waits for a standby's pool before it tries the next backend. At least
-		 * 250ms.
+		 * Time a read waits for a standby's pool before it tries the next backend. At
+		 * least 250ms.
 		 */
 		private Duration standbyConnectionTimeout = Duration.ofSeconds(1);
 

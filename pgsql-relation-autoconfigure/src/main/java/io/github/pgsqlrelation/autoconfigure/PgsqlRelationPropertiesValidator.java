@@ -18,17 +18,18 @@ final class PgsqlRelationPropertiesValidator {
 	static Path validate(PgsqlRelationProperties properties) {
 		Path stateFile = properties.getStateFile();
 		if (stateFile == null || stateFile.toString().isBlank()) {
-			throw new InvalidPgsqlRelationPropertyException("pgsql.relation.state-file", stateFile,
-					"it is empty", "Set it to the path of the relation state file the charm writes.");
+			throw new InvalidPgsqlRelationPropertyException("pgsql.relation.state-file", stateFile, "it is empty",
+					"Set it to the path of the relation state file the charm writes.");
 		}
 		if (Files.isDirectory(stateFile)) {
 			throw new InvalidPgsqlRelationPropertyException("pgsql.relation.state-file", stateFile,
-					"it is a directory, not a file",
-					"Set it to the file the charm writes inside that directory, e.g. " + stateFile.resolve("pgsql-relation.json") + ".");
+					"it is a directory, not a file", "Set it to the file the charm writes inside that directory, e.g. "
+							+ stateFile.resolve("pgsql-relation.json") + ".");
 		}
 		if (properties.getEndpoint().isBlank()) {
 			throw new InvalidPgsqlRelationPropertyException("pgsql.relation.endpoint", properties.getEndpoint(),
-					"it is empty", "Set it to the name of the relation endpoint in the charm's metadata (default 'db').");
+					"it is empty",
+					"Set it to the name of the relation endpoint in the charm's metadata (default 'db').");
 		}
 		requireEmpty("pgsql.relation.pool.jdbc-url", properties.getPool().getJdbcUrl());
 		requireEmpty("pgsql.relation.pool.username", properties.getPool().getUsername());

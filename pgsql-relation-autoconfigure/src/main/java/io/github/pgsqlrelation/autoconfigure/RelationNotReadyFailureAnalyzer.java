@@ -6,14 +6,15 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Explains a start-up that needed the database (schema initialization, JPA metadata) while the
- * relation had no master.
+ * Explains a start-up that needed the database (schema initialization, JPA metadata)
+ * while the relation had no master.
  */
 final class RelationNotReadyFailureAnalyzer extends AbstractFailureAnalyzer<RelationNotReadyException> {
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, RelationNotReadyException cause) {
-		return new FailureAnalysis("The application needed a database connection while starting, but " + cause.getMessage(),
+		return new FailureAnalysis(
+				"The application needed a database connection while starting, but " + cause.getMessage(),
 				"Check that the charm has written the relation state file (pgsql.relation.state-file) and that "
 						+ "the PostgreSQL application has granted the relation; or let the application start "
 						+ "without connecting (e.g. spring.sql.init.mode=never, an explicit Hibernate dialect).",

@@ -31,7 +31,8 @@ class RoutingDataSourceConfiguration {
 		RelationRoutingDataSource dataSource = new RelationRoutingDataSource(properties.getPool(), settings,
 				properties.getEndpoint(), () -> watcher.status().state().effective().readiness().reason(),
 				RoutingListeners.of(listeners.orderedStream().toList()));
-		// The state read at start-up is in force before anything else uses the DataSource; the
+		// The state read at start-up is in force before anything else uses the
+		// DataSource; the
 		// same events, published later, change nothing.
 		RelationSnapshot initial = watcher.status().state().effective();
 		dataSource.onMasterChanged(new MasterChangedEvent(initial));

@@ -7,8 +7,8 @@ import io.github.pgsqlrelation.routing.Backend;
 import io.github.pgsqlrelation.routing.RoutingListener;
 
 /**
- * Lets every {@link RoutingListener} bean (metrics, health, the application's own) observe the
- * routing {@code DataSource}.
+ * Lets every {@link RoutingListener} bean (metrics, health, the application's own)
+ * observe the routing {@code DataSource}.
  */
 final class RoutingListeners implements RoutingListener {
 

@@ -9,18 +9,18 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A libpq connection string, as published in the {@code master} and {@code standbys} fields of
- * the {@code pgsql} relation. Immutable; equal by content (keyword order does not matter);
- * {@link #toString()} masks the password.
+ * A libpq connection string, as published in the {@code master} and {@code standbys}
+ * fields of the {@code pgsql} relation. Immutable; equal by content (keyword order does
+ * not matter); {@link #toString()} masks the password.
  * <p>
- * Both libpq forms are read (see "Connection Strings" in the PostgreSQL manual): keyword=value
- * pairs and {@code postgresql://} or {@code postgres://} URIs. Keywords are libpq's names
- * ({@code dbname}, {@code host}, {@code port}, ...), whichever form they came from; several hosts
- * are comma lists in {@code host} and {@code port}, as libpq keeps them. Only keywords that libpq
- * knows are accepted.
+ * Both libpq forms are read (see "Connection Strings" in the PostgreSQL manual):
+ * keyword=value pairs and {@code postgresql://} or {@code postgres://} URIs. Keywords are
+ * libpq's names ({@code dbname}, {@code host}, {@code port}, ...), whichever form they
+ * came from; several hosts are comma lists in {@code host} and {@code port}, as libpq
+ * keeps them. Only keywords that libpq knows are accepted.
  * <p>
- * Errors are {@link ConnectionStringException}s; a syntax error gives the zero-based position in
- * the parsed text, and no message ever holds a password.
+ * Errors are {@link ConnectionStringException}s; a syntax error gives the zero-based
+ * position in the parsed text, and no message ever holds a password.
  */
 public final class ConnectionString {
 
@@ -41,8 +41,8 @@ public final class ConnectionString {
 
 	/**
 	 * Parses either libpq form: keyword=value pairs or a {@code postgresql://} URI.
-	 * @throws ConnectionStringException on a syntax error or an unknown keyword, with its zero-based
-	 * position
+	 * @throws ConnectionStringException on a syntax error or an unknown keyword, with its
+	 * zero-based position
 	 */
 	public static ConnectionString parse(String text) {
 		return new ConnectionString(UriParser.isUri(text) ? UriParser.parse(text) : KeywordValueParser.parse(text));
@@ -77,16 +77,20 @@ public final class ConnectionString {
 	}
 
 	/**
-	 * Returns the hosts with their ports, as libpq pairs the {@code host} (else {@code hostaddr})
-	 * and {@code port} lists: one port applies to every host, an empty entry means 5432. Empty
-	 * when no host is given (libpq's default, a Unix-domain socket).
+	 * Returns the hosts with their ports, as libpq pairs the {@code host} (else
+	 * {@code hostaddr}) and {@code port} lists: one port applies to every host, an empty
+	 * entry means 5432. Empty when no host is given (libpq's default, a Unix-domain
+	 * socket).
 	 * @throws ConnectionStringException when the port list does not match the host list
 	 */
 	public List<Host> hosts() {
 		return HostList.named(this.keywords);
 	}
 
-	/** Returns a copy with some keywords replaced or added; a {@code null} value removes the keyword. */
+	/**
+	 * Returns a copy with some keywords replaced or added; a {@code null} value removes
+	 * the keyword.
+	 */
 	public ConnectionString with(Map<String, @Nullable String> replacements) {
 		Map<String, String> result = new LinkedHashMap<>(this.keywords);
 		replacements.forEach((keyword, value) -> {
@@ -111,23 +115,25 @@ public final class ConnectionString {
 	}
 
 	/**
-	 * Returns what the PostgreSQL JDBC driver needs: a URL that holds only hosts, ports and the
-	 * database, and driver properties by pgjdbc name. Keywords map as follows: {@code user},
-	 * {@code password}, {@code options}, {@code service}, {@code sslmode} ({@code require} with
-	 * {@code sslrootcert} given becomes {@code verify-ca}, as in libpq), {@code sslrootcert},
-	 * {@code sslcert}, {@code sslkey}, {@code sslpassword}, {@code sslnegotiation},
-	 * {@code channel_binding}, {@code gssencmode}, {@code gsslib}, {@code require_auth} to the
-	 * pgjdbc properties of the same meaning; {@code connect_timeout} to {@code connectTimeout};
-	 * {@code application_name} (else {@code fallback_application_name}) to {@code ApplicationName};
+	 * Returns what the PostgreSQL JDBC driver needs: a URL that holds only hosts, ports
+	 * and the database, and driver properties by pgjdbc name. Keywords map as follows:
+	 * {@code user}, {@code password}, {@code options}, {@code service}, {@code sslmode}
+	 * ({@code require} with {@code sslrootcert} given becomes {@code verify-ca}, as in
+	 * libpq), {@code sslrootcert}, {@code sslcert}, {@code sslkey}, {@code sslpassword},
+	 * {@code sslnegotiation}, {@code channel_binding}, {@code gssencmode},
+	 * {@code gsslib}, {@code require_auth} to the pgjdbc properties of the same meaning;
+	 * {@code connect_timeout} to {@code connectTimeout}; {@code application_name} (else
+	 * {@code fallback_application_name}) to {@code ApplicationName};
 	 * {@code target_session_attrs} to {@code targetServerType}; {@code keepalives} to
-	 * {@code tcpKeepAlive}, which is {@code true} unless {@code keepalives=0} because libpq keeps
-	 * connections alive by default; {@code krbsrvname}, {@code replication},
-	 * {@code load_balance_hosts} likewise. {@code hostaddr}, where given, is the address connected
-	 * to. A missing {@code dbname} is the user name, as in libpq.
-	 * @throws ConnectionStringException naming what cannot be honoured: a Unix-domain socket host,
-	 * no host, or a keyword pgjdbc has no setting for (such as {@code keepalives_idle},
-	 * {@code keepalives_interval}, {@code keepalives_count}, {@code tcp_user_timeout},
-	 * {@code sslcrl}, {@code passfile}) unless its value is libpq's default
+	 * {@code tcpKeepAlive}, which is {@code true} unless {@code keepalives=0} because
+	 * libpq keeps connections alive by default; {@code krbsrvname}, {@code replication},
+	 * {@code load_balance_hosts} likewise. {@code hostaddr}, where given, is the address
+	 * connected to. A missing {@code dbname} is the user name, as in libpq.
+	 * @throws ConnectionStringException naming what cannot be honoured: a Unix-domain
+	 * socket host, no host, or a keyword pgjdbc has no setting for (such as
+	 * {@code keepalives_idle}, {@code keepalives_interval}, {@code keepalives_count},
+	 * {@code tcp_user_timeout}, {@code sslcrl}, {@code passfile}) unless its value is
+	 * libpq's default
 	 */
 	public JdbcConnection toJdbc() {
 		return JdbcMapping.map(this.keywords);
@@ -152,8 +158,8 @@ public final class ConnectionString {
 	/**
 	 * A host and its port.
 	 *
-	 * @param name the host name, IP address, or (not usable by JDBC) Unix-domain socket directory;
-	 * empty for libpq's default
+	 * @param name the host name, IP address, or (not usable by JDBC) Unix-domain socket
+	 * directory; empty for libpq's default
 	 * @param port the port
 	 */
 	public record Host(String name, int port) {

@@ -11,7 +11,10 @@ final class ConnectionStrings {
 	private ConnectionStrings() {
 	}
 
-	/** Masks secrets by libpq keyword or pgjdbc property name (both say {@code password}, {@code sslpassword}). */
+	/**
+	 * Masks secrets by libpq keyword or pgjdbc property name (both say {@code password},
+	 * {@code sslpassword}).
+	 */
 	static Map<String, String> masked(Map<String, String> keywords) {
 		Map<String, String> result = new LinkedHashMap<>(keywords);
 		result.replaceAll((key, value) -> Keywords.isSecret(key) ? MASK : value);

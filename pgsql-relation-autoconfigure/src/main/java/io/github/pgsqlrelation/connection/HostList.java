@@ -8,9 +8,9 @@ import io.github.pgsqlrelation.connection.ConnectionString.Host;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Pairs libpq's {@code host}, {@code hostaddr} and {@code port} lists as libpq does: one port
- * applies to every host, otherwise there is one port per host; an empty entry means the default
- * port 5432.
+ * Pairs libpq's {@code host}, {@code hostaddr} and {@code port} lists as libpq does: one
+ * port applies to every host, otherwise there is one port per host; an empty entry means
+ * the default port 5432.
  */
 final class HostList {
 
@@ -19,13 +19,17 @@ final class HostList {
 	private HostList() {
 	}
 
-	/** Hosts by name ({@code host}, else {@code hostaddr}); empty when neither is given. */
+	/**
+	 * Hosts by name ({@code host}, else {@code hostaddr}); empty when neither is given.
+	 */
 	static List<Host> named(Map<String, String> keywords) {
 		String names = keywords.getOrDefault("host", keywords.get("hostaddr"));
 		return pair(names, keywords.get("port"));
 	}
 
-	/** Hosts by the address to connect to: {@code hostaddr} where given, as libpq does. */
+	/**
+	 * Hosts by the address to connect to: {@code hostaddr} where given, as libpq does.
+	 */
 	static List<Host> connected(Map<String, String> keywords) {
 		List<Host> named = named(keywords);
 		String addresses = keywords.get("hostaddr");

@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * What the PostgreSQL JDBC driver needs to connect: a URL that holds no secret and the driver
- * properties (user, password, ssl settings, ...).
+ * What the PostgreSQL JDBC driver needs to connect: a URL that holds no secret and the
+ * driver properties (user, password, ssl settings, ...).
  *
  * @param url the {@code jdbc:postgresql://} URL, without user or password
  * @param properties the driver properties, by pgjdbc property name
@@ -16,7 +16,10 @@ public record JdbcConnection(String url, Map<String, String> properties) {
 		properties = Map.copyOf(properties);
 	}
 
-	/** Returns the driver properties as {@link Properties}, as {@code DriverManager} takes them. */
+	/**
+	 * Returns the driver properties as {@link Properties}, as {@code DriverManager} takes
+	 * them.
+	 */
 	public Properties toProperties() {
 		Properties result = new Properties();
 		result.putAll(this.properties);

@@ -10,13 +10,15 @@ import io.github.pgsqlrelation.connection.ConnectionString.Host;
 import org.postgresql.PGProperty;
 
 /**
- * Maps libpq keywords to a pgjdbc URL and properties, honouring libpq's meaning or failing.
+ * Maps libpq keywords to a pgjdbc URL and properties, honouring libpq's meaning or
+ * failing.
  * <p>
- * The URL holds the hosts, ports and database only. A keyword that pgjdbc cannot honour is an
- * error naming it, except when its value is libpq's default (then it asks for nothing and is
- * ignored). libpq enables TCP keepalives unless {@code keepalives=0}, so {@code tcpKeepAlive} is
- * always set. {@code keepalives_idle}, {@code keepalives_interval}, {@code keepalives_count} and
- * {@code tcp_user_timeout} are errors: pgjdbc has no per-connection setting for them.
+ * The URL holds the hosts, ports and database only. A keyword that pgjdbc cannot honour
+ * is an error naming it, except when its value is libpq's default (then it asks for
+ * nothing and is ignored). libpq enables TCP keepalives unless {@code keepalives=0}, so
+ * {@code tcpKeepAlive} is always set. {@code keepalives_idle},
+ * {@code keepalives_interval}, {@code keepalives_count} and {@code tcp_user_timeout} are
+ * errors: pgjdbc has no per-connection setting for them.
  */
 final class JdbcMapping {
 
@@ -25,8 +27,8 @@ final class JdbcMapping {
 			"preferSecondary");
 
 	private static final Map<String, String> DEFAULTS = Map.of("sslcompression", "0", "sslsni", "1",
-			"ssl_min_protocol_version", "TLSv1.2", "sslcertmode", "allow", "gssdelegation", "0",
-			"min_protocol_version", "3.0", "max_protocol_version", "3.0");
+			"ssl_min_protocol_version", "TLSv1.2", "sslcertmode", "allow", "gssdelegation", "0", "min_protocol_version",
+			"3.0", "max_protocol_version", "3.0");
 
 	private static final List<String> URL_KEYWORDS = List.of("host", "hostaddr", "port", "dbname");
 
@@ -61,7 +63,8 @@ final class JdbcMapping {
 			String name = (host.name().indexOf(':') >= 0) ? "[" + host.name() + "]" : host.name();
 			authority.add(name + ":" + host.port());
 		}
-		// libpq's default database is the user name; say so rather than leave it to the driver.
+		// libpq's default database is the user name; say so rather than leave it to the
+		// driver.
 		String dbname = this.keywords.getOrDefault("dbname", this.keywords.getOrDefault("user", ""));
 		return "jdbc:postgresql://" + authority + "/" + PercentEncoding.encode(dbname);
 	}
@@ -110,9 +113,8 @@ final class JdbcMapping {
 			case "require_auth" -> put(PGProperty.REQUIRE_AUTH, value);
 			case "replication" -> replication(value);
 			case "target_session_attrs" -> put(PGProperty.TARGET_SERVER_TYPE, targetServerType(value));
-			case "load_balance_hosts" ->
-				put(PGProperty.LOAD_BALANCE_HOSTS, String.valueOf(choice(keyword, value, "disable", "random")
-					.equals("random")));
+			case "load_balance_hosts" -> put(PGProperty.LOAD_BALANCE_HOSTS,
+					String.valueOf(choice(keyword, value, "disable", "random").equals("random")));
 			default -> throw cannotHonour(keyword);
 		}
 	}
@@ -123,7 +125,8 @@ final class JdbcMapping {
 
 	private String sslMode(String value) {
 		choice("sslmode", value, "disable", "allow", "prefer", "require", "verify-ca", "verify-full");
-		// libpq: "if a root CA file exists, require behaves like verify-ca"; given explicitly, it surely exists.
+		// libpq: "if a root CA file exists, require behaves like verify-ca"; given
+		// explicitly, it surely exists.
 		return (value.equals("require") && this.keywords.containsKey("sslrootcert")) ? "verify-ca" : value;
 	}
 
@@ -144,8 +147,8 @@ final class JdbcMapping {
 	private static void checkClientEncoding(String value) {
 		String normalized = value.toUpperCase(Locale.ROOT).replace("-", "");
 		if (!normalized.equals("UTF8") && !normalized.equals("UNICODE")) {
-			throw new ConnectionStringException("client_encoding=" + value
-					+ " cannot be honoured: the PostgreSQL JDBC driver always uses UTF8");
+			throw new ConnectionStringException(
+					"client_encoding=" + value + " cannot be honoured: the PostgreSQL JDBC driver always uses UTF8");
 		}
 	}
 
@@ -180,14 +183,15 @@ final class JdbcMapping {
 
 	private static String choice(String keyword, String value, String... choices) {
 		if (!List.of(choices).contains(value)) {
-			throw new ConnectionStringException("Invalid " + keyword + " value '" + value + "': expected one of "
-					+ String.join(", ", choices));
+			throw new ConnectionStringException(
+					"Invalid " + keyword + " value '" + value + "': expected one of " + String.join(", ", choices));
 		}
 		return value;
 	}
 
 	private static ConnectionStringException cannotHonour(String keyword) {
-		String onlyDefault = DEFAULTS.containsKey(keyword) ? " other than libpq's default " + DEFAULTS.get(keyword) : "";
+		String onlyDefault = DEFAULTS.containsKey(keyword) ? " other than libpq's default " + DEFAULTS.get(keyword)
+				: "";
 		return new ConnectionStringException("Keyword '" + keyword + "' cannot be honoured by the PostgreSQL JDBC "
 				+ "driver, which has no equivalent setting" + onlyDefault + "; remove it from the connection string");
 	}

@@ -4,10 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Parses the libpq keyword=value form as libpq's {@code conninfo_parse} does: pairs separated by
- * whitespace, optional whitespace around {@code =}, values either bare (up to the next whitespace)
- * or single-quoted, a backslash escaping the next character in both. A keyword given twice keeps
- * its last value. Error messages carry a zero-based position and echo no text but a keyword name.
+ * Parses the libpq keyword=value form as libpq's {@code conninfo_parse} does: pairs
+ * separated by whitespace, optional whitespace around {@code =}, values either bare (up
+ * to the next whitespace) or single-quoted, a backslash escaping the next character in
+ * both. A keyword given twice keeps its last value. Error messages carry a zero-based
+ * position and echo no text but a keyword name.
  */
 final class KeywordValueParser {
 
@@ -32,8 +33,10 @@ final class KeywordValueParser {
 			String keyword = readKeyword();
 			skipWhitespace();
 			if (this.index == this.text.length() || this.text.charAt(this.index) != '=') {
-				throw new ConnectionStringException("Missing '=' after the keyword starting at position " + keywordStart
-						+ ((afterBareSecret) ? " (quote a secret that contains whitespace)" : ""), keywordStart);
+				throw new ConnectionStringException(
+						"Missing '=' after the keyword starting at position " + keywordStart
+								+ ((afterBareSecret) ? " (quote a secret that contains whitespace)" : ""),
+						keywordStart);
 			}
 			this.index++;
 			checkKnown(keyword, keywordStart, afterBareSecret);
@@ -57,9 +60,10 @@ final class KeywordValueParser {
 
 	private void checkKnown(String keyword, int position, boolean afterBareSecret) {
 		if (afterBareSecret && !Keywords.KNOWN.contains(keyword)) {
-			// The "keyword" may well be the rest of a secret that holds a space: do not echo it.
-			throw new ConnectionStringException("Unknown keyword at position " + position
-					+ " (quote a secret that contains whitespace)", position);
+			// The "keyword" may well be the rest of a secret that holds a space: do not
+			// echo it.
+			throw new ConnectionStringException(
+					"Unknown keyword at position " + position + " (quote a secret that contains whitespace)", position);
 		}
 		Keywords.checkKnown(keyword, position);
 	}
@@ -105,8 +109,7 @@ final class KeywordValueParser {
 			}
 			value.append(c);
 		}
-		throw new ConnectionStringException("Unterminated quoted value starting at position " + quoteStart,
-				quoteStart);
+		throw new ConnectionStringException("Unterminated quoted value starting at position " + quoteStart, quoteStart);
 	}
 
 	/** Skips whitespace and says whether anything is left. */

@@ -3,7 +3,10 @@ package io.github.pgsqlrelation.connection;
 import java.util.Map;
 import java.util.StringJoiner;
 
-/** Writes the libpq keyword=value form that {@link KeywordValueParser} reads back unchanged. */
+/**
+ * Writes the libpq keyword=value form that {@link KeywordValueParser} reads back
+ * unchanged.
+ */
 final class KeywordValueWriter {
 
 	private KeywordValueWriter() {
@@ -15,10 +18,13 @@ final class KeywordValueWriter {
 		return result.toString();
 	}
 
-	/** Quotes a value that is empty or holds whitespace, a quote or a backslash, as libpq needs. */
+	/**
+	 * Quotes a value that is empty or holds whitespace, a quote or a backslash, as libpq
+	 * needs.
+	 */
 	static String quoteIfNeeded(String value) {
-		boolean needsQuotes = value.isEmpty() || value.chars()
-			.anyMatch((c) -> c == '\'' || c == '\\' || KeywordValueParser.isWhitespace((char) c));
+		boolean needsQuotes = value.isEmpty()
+				|| value.chars().anyMatch((c) -> c == '\'' || c == '\\' || KeywordValueParser.isWhitespace((char) c));
 		if (!needsQuotes) {
 			return value;
 		}

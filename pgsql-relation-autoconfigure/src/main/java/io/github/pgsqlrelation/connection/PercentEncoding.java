@@ -3,7 +3,10 @@ package io.github.pgsqlrelation.connection;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Percent-encoding as libpq's URI form uses it: every part of the URI is decoded, {@code +} included as is. */
+/**
+ * Percent-encoding as libpq's URI form uses it: every part of the URI is decoded,
+ * {@code +} included as is.
+ */
 final class PercentEncoding {
 
 	private static final String HEX = "0123456789ABCDEF";
@@ -13,7 +16,8 @@ final class PercentEncoding {
 
 	/**
 	 * Decodes {@code text[start, end)}.
-	 * @throws ConnectionStringException naming the position of a bad escape, never its text
+	 * @throws ConnectionStringException naming the position of a bad escape, never its
+	 * text
 	 */
 	static String decode(String text, int start, int end) {
 		int firstEscape = text.indexOf('%', start);
@@ -46,7 +50,10 @@ final class PercentEncoding {
 		return bytes.toString(StandardCharsets.UTF_8);
 	}
 
-	/** Encodes everything but RFC 3986 unreserved characters, so any value survives any URI part. */
+	/**
+	 * Encodes everything but RFC 3986 unreserved characters, so any value survives any
+	 * URI part.
+	 */
 	static String encode(String value) {
 		StringBuilder result = new StringBuilder(value.length());
 		for (byte b : value.getBytes(StandardCharsets.UTF_8)) {

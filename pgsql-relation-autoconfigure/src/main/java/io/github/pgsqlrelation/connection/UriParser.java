@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Parses the libpq URI form, {@code postgresql://[user[:password]@][host][:port][,...][/dbname][?k=v&...]},
- * into libpq keywords as libpq's {@code conninfo_uri_parse} does: several hosts make comma lists
- * of {@code host} and {@code port}, query parameters override the parts before them, and
- * {@code ssl=true} (accepted for JDBC compatibility) means {@code sslmode=require}. Every part is
- * percent-decoded. Error messages carry a zero-based position and echo no text but a parameter
- * name.
+ * Parses the libpq URI form,
+ * {@code postgresql://[user[:password]@][host][:port][,...][/dbname][?k=v&...]}, into
+ * libpq keywords as libpq's {@code conninfo_uri_parse} does: several hosts make comma
+ * lists of {@code host} and {@code port}, query parameters override the parts before
+ * them, and {@code ssl=true} (accepted for JDBC compatibility) means
+ * {@code sslmode=require}. Every part is percent-decoded. Error messages carry a
+ * zero-based position and echo no text but a parameter name.
  */
 final class UriParser {
 
@@ -35,7 +36,8 @@ final class UriParser {
 
 	private Map<String, String> parse() {
 		int start = PREFIXES.stream().filter(this.text::startsWith).findFirst().orElseThrow().length();
-		// Like libpq, look for user credentials up to the first '/' only: '?' may be in a password.
+		// Like libpq, look for user credentials up to the first '/' only: '?' may be in a
+		// password.
 		int at = indexOfAny(start, "@/");
 		if (at < this.text.length() && this.text.charAt(at) == '@') {
 			parseUserInfo(start, at);
@@ -116,8 +118,8 @@ final class UriParser {
 	private void parseParameter(int start, int end) {
 		int equals = indexOfAny(start, "=", end);
 		if (equals == end) {
-			throw new ConnectionStringException(
-					"Missing '=' in the query parameter starting at position " + start, start);
+			throw new ConnectionStringException("Missing '=' in the query parameter starting at position " + start,
+					start);
 		}
 		if (indexOfAny(equals + 1, "=", end) < end) {
 			throw new ConnectionStringException(

@@ -9,9 +9,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Writes the libpq URI form that {@link UriParser} reads back to the same keywords. User,
- * password, hosts and database go where people expect them when the URI syntax can hold them
- * exactly (it cannot hold an empty user or a port list that does not match the host list, for
- * example); everything else becomes a query parameter.
+ * password, hosts and database go where people expect them when the URI syntax can hold
+ * them exactly (it cannot hold an empty user or a port list that does not match the host
+ * list, for example); everything else becomes a query parameter.
  */
 final class UriWriter {
 
@@ -56,8 +56,8 @@ final class UriWriter {
 		StringJoiner result = new StringJoiner(",");
 		for (int i = 0; i < hosts.size(); i++) {
 			String entry = hosts.get(i);
-			String encoded = (entry.indexOf(':') >= 0)
-					? "[" + PercentEncoding.encode(entry).replace("%3A", ":") + "]" : PercentEncoding.encode(entry);
+			String encoded = (entry.indexOf(':') >= 0) ? "[" + PercentEncoding.encode(entry).replace("%3A", ":") + "]"
+					: PercentEncoding.encode(entry);
 			String entryPort = (i < ports.size() && !ports.get(i).isEmpty()) ? ":" + ports.get(i) : "";
 			result.add(encoded + entryPort);
 		}

@@ -1,6 +1,6 @@
 /**
- * libpq connection strings (keyword=value and URI forms) and their mapping to the PostgreSQL
- * JDBC driver.
+ * libpq connection strings (keyword=value and URI forms) and their mapping to the
+ * PostgreSQL JDBC driver.
  */
 @NullMarked
 package io.github.pgsqlrelation.connection;

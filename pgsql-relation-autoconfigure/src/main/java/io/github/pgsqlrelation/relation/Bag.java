@@ -7,8 +7,9 @@ import io.github.pgsqlrelation.connection.ConnectionString;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One remote bag (the application's or a unit's) with its {@code master} and {@code standbys}
- * already parsed, so that a malformed connection string is reported when the file is read.
+ * One remote bag (the application's or a unit's) with its {@code master} and
+ * {@code standbys} already parsed, so that a malformed connection string is reported when
+ * the file is read.
  *
  * @param name the remote application or unit name
  * @param data the bag as Juju returns it

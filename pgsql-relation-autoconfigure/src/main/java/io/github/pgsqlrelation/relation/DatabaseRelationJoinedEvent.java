@@ -1,7 +1,8 @@
 package io.github.pgsqlrelation.relation;
 
 /**
- * A relation joined the endpoint ({@code database_relation_joined}); its snapshot is the relation's own.
+ * A relation joined the endpoint ({@code database_relation_joined}); its snapshot is the
+ * relation's own.
  *
  * @param snapshot what the endpoint hands out after this event
  */

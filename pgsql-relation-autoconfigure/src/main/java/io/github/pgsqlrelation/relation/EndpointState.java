@@ -3,8 +3,9 @@ package io.github.pgsqlrelation.relation;
 import java.util.List;
 
 /**
- * The state of one endpoint: each of its relations as the protocol sees it, and the effective
- * snapshot the application routes by (empty unless exactly one relation is ready).
+ * The state of one endpoint: each of its relations as the protocol sees it, and the
+ * effective snapshot the application routes by (empty unless exactly one relation is
+ * ready).
  *
  * @param endpoint the local endpoint name
  * @param relations one snapshot per relation on the endpoint, by relation id

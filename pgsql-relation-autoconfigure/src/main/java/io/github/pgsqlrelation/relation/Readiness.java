@@ -35,7 +35,9 @@ public record Readiness(Status status, @Nullable String reason) {
 		/** Exactly one relation, and its data passed the protocol's readiness rules. */
 		READY,
 
-		/** The relation exists, but the server has not (yet) granted what was requested. */
+		/**
+		 * The relation exists, but the server has not (yet) granted what was requested.
+		 */
 		NOT_READY,
 
 		/** More than one relation on the endpoint: nothing is handed out. */

@@ -8,7 +8,8 @@ import io.github.pgsqlrelation.connection.ConnectionString;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One log line per topology change: where the master and the standbys are, never credentials.
+ * One log line per topology change: where the master and the standbys are, never
+ * credentials.
  */
 final class RelationChangeDescription {
 

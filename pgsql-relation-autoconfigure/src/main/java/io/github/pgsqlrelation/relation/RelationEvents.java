@@ -14,23 +14,25 @@ import java.util.stream.Collectors;
 import io.github.pgsqlrelation.connection.ConnectionString;
 
 /**
- * Derives the {@code pgsql} interface's events from two successive states of an endpoint, in the
- * order of the Python library.
+ * Derives the {@code pgsql} interface's events from two successive states of an endpoint,
+ * in the order of the Python library.
  * <p>
- * First a {@link DatabaseRelationJoinedEvent} for each new relation (by relation id). Then the
- * effective snapshots are compared: {@link MasterAvailableEvent} (none to some),
- * {@link MasterChangedEvent} (any change, to none included), {@link MasterGoneEvent} (some to
- * none), then the same three for standbys, then {@link DatabaseAvailableEvent} if a master or
- * standbys became available, {@link DatabaseChangedEvent} if either changed, and
- * {@link DatabaseGoneEvent} if something went and neither a master nor a standby is left. Last a
- * {@link DatabaseRelationBrokenEvent} for each relation that went, carrying its last snapshot.
+ * First a {@link DatabaseRelationJoinedEvent} for each new relation (by relation id).
+ * Then the effective snapshots are compared: {@link MasterAvailableEvent} (none to some),
+ * {@link MasterChangedEvent} (any change, to none included), {@link MasterGoneEvent}
+ * (some to none), then the same three for standbys, then {@link DatabaseAvailableEvent}
+ * if a master or standbys became available, {@link DatabaseChangedEvent} if either
+ * changed, and {@link DatabaseGoneEvent} if something went and neither a master nor a
+ * standby is left. Last a {@link DatabaseRelationBrokenEvent} for each relation that
+ * went, carrying its last snapshot.
  * <p>
  * Deliberate differences from the Python library: it compares each relation with its own
- * previous state, while this compares what the endpoint hands out, which is nothing when more
- * than one relation exists; and it compares standbys as ordered lists, while this compares them
- * as sets, since servers reorder them between hooks with nothing else changed. When a relation
- * breaks, the comparison yields the same final changed and gone events, in the same order, as
- * the library emits before {@code database_relation_broken}.
+ * previous state, while this compares what the endpoint hands out, which is nothing when
+ * more than one relation exists; and it compares standbys as ordered lists, while this
+ * compares them as sets, since servers reorder them between hooks with nothing else
+ * changed. When a relation breaks, the comparison yields the same final changed and gone
+ * events, in the same order, as the library emits before
+ * {@code database_relation_broken}.
  */
 public final class RelationEvents {
 
@@ -38,12 +40,12 @@ public final class RelationEvents {
 	}
 
 	/**
-	 * Returns the events that lead from one state of an endpoint to the next, in order; none when
-	 * nothing changed.
+	 * Returns the events that lead from one state of an endpoint to the next, in order;
+	 * none when nothing changed.
 	 * @param previous the state before, {@link EndpointState#none} at start-up
 	 * @param current the state now
-	 * @return the events, each carrying {@code current}'s effective snapshot, except the joined
-	 * and broken events, which carry the snapshot of their relation
+	 * @return the events, each carrying {@code current}'s effective snapshot, except the
+	 * joined and broken events, which carry the snapshot of their relation
 	 */
 	public static List<RelationEvent> between(EndpointState previous, EndpointState current) {
 		List<RelationEvent> events = new ArrayList<>();

@@ -12,14 +12,14 @@ import io.github.pgsqlrelation.connection.ConnectionString;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The readiness rules of the {@code pgsql} protocol, as the Python library applies them: a bag's
- * {@code master} or {@code standbys} may be used only once the server has mirrored what the
- * client requested and granted the client's egress subnets.
+ * The readiness rules of the {@code pgsql} protocol, as the Python library applies them:
+ * a bag's {@code master} or {@code standbys} may be used only once the server has
+ * mirrored what the client requested and granted the client's egress subnets.
  * <p>
- * Two deliberate differences from the Python library: remote units are searched in natural
- * name order ({@code postgresql/2} before {@code postgresql/10}) where the library sorts names
- * as plain strings, and {@code standbys} may also be comma-joined, as Canonical's postgresql
- * charm publishes them.
+ * Two deliberate differences from the Python library: remote units are searched in
+ * natural name order ({@code postgresql/2} before {@code postgresql/10}) where the
+ * library sorts names as plain strings, and {@code standbys} may also be comma-joined, as
+ * Canonical's postgresql charm publishes them.
  */
 final class RelationProtocol {
 
@@ -71,8 +71,9 @@ final class RelationProtocol {
 	/**
 	 * Returns why a bag is not ready, or {@code null} when it is.
 	 * <p>
-	 * An egress subnet is granted when the server lists it exactly (the Python library's rule) or
-	 * lists a wider subnet that contains it, as the server's {@code pg_hba.conf} then lets it in.
+	 * An egress subnet is granted when the server lists it exactly (the Python library's
+	 * rule) or lists a wider subnet that contains it, as the server's {@code pg_hba.conf}
+	 * then lets it in.
 	 */
 	static @Nullable String unreadyReason(Requested requested, String localUnit, String egressSubnets, Bag bag) {
 		// Same order as the Python library, which reports the first mismatch only

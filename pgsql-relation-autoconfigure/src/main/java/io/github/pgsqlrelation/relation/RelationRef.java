@@ -1,8 +1,8 @@
 package io.github.pgsqlrelation.relation;
 
 /**
- * Identifies one relation: the local endpoint (e.g. {@code db}), Juju's relation id and the
- * remote application.
+ * Identifies one relation: the local endpoint (e.g. {@code db}), Juju's relation id and
+ * the remote application.
  *
  * @param endpoint the local endpoint name
  * @param id the Juju relation id

@@ -14,9 +14,9 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The content of a relation state file, as the charm wrote it (see {@code docs/relation-state.md}).
- * Immutable; reading validates the whole file, so a {@code RelationState} always follows the
- * contract.
+ * The content of a relation state file, as the charm wrote it (see
+ * {@code docs/relation-state.md}). Immutable; reading validates the whole file, so a
+ * {@code RelationState} always follows the contract.
  */
 public final class RelationState {
 
@@ -34,7 +34,8 @@ public final class RelationState {
 		String source = file.toString();
 		String json;
 		try {
-			// A strict decoder, so that a damaged file is reported rather than read with replacement characters
+			// A strict decoder, so that a damaged file is reported rather than read with
+			// replacement characters
 			json = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
 			if (json.startsWith("\uFEFF")) {
 				json = json.substring(1);
@@ -47,13 +48,14 @@ public final class RelationState {
 			throw new RelationStateException(source + ": is not valid UTF-8", ex);
 		}
 		catch (IOException ex) {
-			throw new RelationStateException(source + ": cannot be read (" + ex.getClass().getSimpleName() + ")",
-					ex);
+			throw new RelationStateException(source + ": cannot be read (" + ex.getClass().getSimpleName() + ")", ex);
 		}
 		return parse(json, source);
 	}
 
-	/** Parses and validates state file content; {@code source} names it in error messages. */
+	/**
+	 * Parses and validates state file content; {@code source} names it in error messages.
+	 */
 	public static RelationState parse(String json, String source) {
 		return new RelationState(source, RelationStateReader.read(json, source));
 	}
@@ -69,7 +71,8 @@ public final class RelationState {
 	}
 
 	/**
-	 * Applies the {@code pgsql} protocol's readiness rules to the relations of one endpoint.
+	 * Applies the {@code pgsql} protocol's readiness rules to the relations of one
+	 * endpoint.
 	 * @param endpoint the local endpoint name, e.g. {@code db}
 	 * @param expectedDatabase the database the application expects, {@code null} for any
 	 */

@@ -1,9 +1,9 @@
 package io.github.pgsqlrelation.relation;
 
 /**
- * Thrown when a relation state file cannot be read or does not follow the contract. The message
- * names the file and where in it the problem is (key path, line and column); it never contains a
- * password.
+ * Thrown when a relation state file cannot be read or does not follow the contract. The
+ * message names the file and where in it the problem is (key path, line and column); it
+ * never contains a password.
  */
 public class RelationStateException extends RuntimeException {
 

@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** Turns I/O failures on the state file into messages that say what is wrong with which file. */
+/**
+ * Turns I/O failures on the state file into messages that say what is wrong with which
+ * file.
+ */
 final class RelationStateProblems {
 
 	private RelationStateProblems() {

@@ -20,9 +20,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads the content of a relation state file into relations, checking it against the contract
- * ({@code docs/relation-state.md}). Every error names the source, the key path and, where the
- * key exists, its line and column; values are never quoted, since they may hold passwords.
+ * Reads the content of a relation state file into relations, checking it against the
+ * contract ({@code docs/relation-state.md}). Every error names the source, the key path
+ * and, where the key exists, its line and column; values are never quoted, since they may
+ * hold passwords.
  */
 final class RelationStateReader {
 
@@ -32,8 +33,7 @@ final class RelationStateReader {
 
 	static final List<String> RELATION_REQUIRED = List.of("shape", "endpoint", "relation-id", "remote-app");
 
-	static final List<String> RAW_REQUIRED = List.of("local-unit", "local-unit-data", "requested",
-			"remote-units-data");
+	static final List<String> RAW_REQUIRED = List.of("local-unit", "local-unit-data", "requested", "remote-units-data");
 
 	static final List<String> RESOLVED_REQUIRED = List.of();
 
@@ -103,8 +103,8 @@ final class RelationStateReader {
 		}
 		catch (JacksonException ex) {
 			String problem = ex.getOriginalMessage();
-			problem = (problem != null) ? TOKEN_IN_MESSAGE.matcher(problem.lines().findFirst().orElse(""))
-				.replaceAll("'******'") : "";
+			problem = (problem != null)
+					? TOKEN_IN_MESSAGE.matcher(problem.lines().findFirst().orElse("")).replaceAll("'******'") : "";
 			String kind = problem.contains("end-of-input") ? "is truncated or not valid JSON" : "is not valid JSON";
 			throw new RelationStateException(this.source + ": " + kind + ": " + problem + at(ex.getLocation()), ex);
 		}
@@ -193,8 +193,7 @@ final class RelationStateReader {
 		}
 		String database = optionalString(node, path, "database", "");
 		String version = optionalString(node, path, "version", "");
-		return new ResolvedRelation(ref,
-				master.isBlank() ? null : connectionString(master, child(path, "master"), ""),
+		return new ResolvedRelation(ref, master.isBlank() ? null : connectionString(master, child(path, "master"), ""),
 				standbys(standbys, standbysPath, true), database.isEmpty() ? null : database,
 				version.isEmpty() ? null : version);
 	}
@@ -222,8 +221,8 @@ final class RelationStateReader {
 	private Map<String, String> strings(JsonNode node, String path) {
 		requireObject(node, path);
 		Map<String, String> result = new LinkedHashMap<>();
-		node.properties().forEach((entry) -> result.put(entry.getKey(), string(entry.getValue(),
-				child(path, entry.getKey()))));
+		node.properties()
+			.forEach((entry) -> result.put(entry.getKey(), string(entry.getValue(), child(path, entry.getKey()))));
 		return result;
 	}
 
@@ -255,8 +254,8 @@ final class RelationStateReader {
 	private void requireFields(JsonNode node, String path, List<String> names) {
 		for (String name : names) {
 			if (!node.has(name)) {
-				throw new RelationStateException(this.source + ": " + child(path, name)
-						+ ": required field is missing" + in(path));
+				throw new RelationStateException(
+						this.source + ": " + child(path, name) + ": required field is missing" + in(path));
 			}
 		}
 	}
@@ -296,8 +295,8 @@ final class RelationStateReader {
 	private String in(String path) {
 		TokenStreamLocation location = this.locations.get(path);
 		String what = path.isEmpty() ? "the top-level object" : path;
-		return (location != null) ? " (in " + what + " at line " + location.getLineNr() + ", column "
-				+ location.getColumnNr() + ")" : "";
+		return (location != null)
+				? " (in " + what + " at line " + location.getLineNr() + ", column " + location.getColumnNr() + ")" : "";
 	}
 
 	private static String at(@Nullable TokenStreamLocation location) {

@@ -25,23 +25,26 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Follows a relation state file and publishes the {@code pgsql} events of one endpoint whenever
- * its content changes.
+ * Follows a relation state file and publishes the {@code pgsql} events of one endpoint
+ * whenever its content changes.
  * <p>
- * File system notifications on the file's directory (and, when the file is a symlink, on the
- * directory of its target, as in Kubernetes volumes) pick up changes within milliseconds; a
- * periodic re-check is the safety net for notifications that never come (network file systems,
- * a directory that does not exist yet). Written on top of the JDK's {@link WatchService} because
- * Spring Boot's own file watcher is not public API.
+ * File system notifications on the file's directory (and, when the file is a symlink, on
+ * the directory of its target, as in Kubernetes volumes) pick up changes within
+ * milliseconds; a periodic re-check is the safety net for notifications that never come
+ * (network file systems, a directory that does not exist yet). Written on top of the
+ * JDK's {@link WatchService} because Spring Boot's own file watcher is not public API.
  * <p>
- * A file that cannot be read or does not follow the contract never replaces the last good state:
- * the problem is logged once per distinct message and kept in {@link #status()}.
+ * A file that cannot be read or does not follow the contract never replaces the last good
+ * state: the problem is logged once per distinct message and kept in {@link #status()}.
  */
 public final class RelationStateWatcher implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(RelationStateWatcher.class);
 
-	/** Events often come in bursts (write, then rename): wait this long for the burst to end. */
+	/**
+	 * Events often come in bursts (write, then rename): wait this long for the burst to
+	 * end.
+	 */
 	private static final long QUIET_PERIOD_MILLIS = 15;
 
 	private final Path file;
@@ -55,6 +58,8 @@ public final class RelationStateWatcher implements AutoCloseable {
 	private final Consumer<RelationEvent> publisher;
 
 	private final Clock clock;
+
+	private final RefreshListener refreshListener;
 
 	private final Object refreshLock = new Object();
 
@@ -72,21 +77,38 @@ public final class RelationStateWatcher implements AutoCloseable {
 
 	private final List<RelationEvent> pendingEvents = new ArrayList<>();
 
-	public RelationStateWatcher(Path file, String endpoint, @Nullable String expectedDatabase,
-			Duration recheckInterval, Consumer<RelationEvent> publisher) {
-		this(file, endpoint, expectedDatabase, recheckInterval, publisher, Clock.systemUTC());
+	private boolean started;
+
+	public RelationStateWatcher(Path file, String endpoint, @Nullable String expectedDatabase, Duration recheckInterval,
+			Consumer<RelationEvent> publisher) {
+		this(file, endpoint, expectedDatabase, recheckInterval, publisher, RefreshListener.NONE);
+	}
+
+	/**
+	 * Creates a watcher whose refreshes and problems are observed, e.g. for metrics.
+	 * @param file the state file
+	 * @param endpoint the relation endpoint, e.g. {@code db}
+	 * @param expectedDatabase the database the application expects, {@code null} for any
+	 * @param recheckInterval the interval of the periodic re-check
+	 * @param publisher receives the relation's events
+	 * @param refreshListener observes refreshes and problems with the file
+	 */
+	public RelationStateWatcher(Path file, String endpoint, @Nullable String expectedDatabase, Duration recheckInterval,
+			Consumer<RelationEvent> publisher, RefreshListener refreshListener) {
+		this(file, endpoint, expectedDatabase, recheckInterval, publisher, refreshListener, Clock.systemUTC());
 	}
 
 	RelationStateWatcher(Path file, String endpoint, @Nullable String expectedDatabase, Duration recheckInterval,
-			Consumer<RelationEvent> publisher, Clock clock) {
+			Consumer<RelationEvent> publisher, RefreshListener refreshListener, Clock clock) {
 		this.file = file.toAbsolutePath().normalize();
 		this.endpoint = endpoint;
 		this.expectedDatabase = expectedDatabase;
 		this.recheckInterval = recheckInterval;
 		this.publisher = publisher;
 		this.clock = clock;
-		this.status = RelationStateStatus.initial(
-				EndpointState.none(endpoint, "relation state file " + this.file + " has not been read yet"));
+		this.refreshListener = refreshListener;
+		this.status = RelationStateStatus
+			.initial(EndpointState.none(endpoint, "relation state file " + this.file + " has not been read yet"));
 	}
 
 	/** Returns the file this watcher follows. */
@@ -100,31 +122,47 @@ public final class RelationStateWatcher implements AutoCloseable {
 	}
 
 	/**
-	 * Reads the file now, without publishing anything yet: the events wait for {@link #start()}.
-	 * Called once at start-up, before anyone listens, so that the state is in force for the
-	 * application's own initialization.
+	 * Reads the file now, without publishing anything yet: the events wait for
+	 * {@link #start()}. Called once at start-up, before anyone listens, so that the state
+	 * is in force for the application's own initialization.
 	 */
 	public void load() {
 		synchronized (this.refreshLock) {
-			this.pendingEvents.addAll(read());
+			List<RelationEvent> events = read();
+			if (events != null) {
+				this.pendingEvents.addAll(events);
+			}
 		}
 	}
 
 	/** Re-reads the file and publishes the events of any change. */
 	public void refresh() {
 		synchronized (this.refreshLock) {
-			read().forEach(this::publish);
+			long started = System.nanoTime();
+			List<RelationEvent> events = read();
+			if (events != null) {
+				events.forEach(this::publish);
+				this.refreshListener.refreshed(Duration.ofNanos(System.nanoTime() - started), !events.isEmpty());
+			}
 		}
 	}
 
-	/** Publishes the events of what {@link #load()} read, then starts following the file. */
+	/**
+	 * Publishes the events of what {@link #load()} read, then starts following the file.
+	 */
 	public synchronized void start() {
 		if (this.thread != null) {
 			return;
 		}
 		synchronized (this.refreshLock) {
+			// Listeners are told from now on; a problem load() found is theirs too.
+			this.started = true;
 			this.pendingEvents.forEach(this::publish);
 			this.pendingEvents.clear();
+			String problem = this.status.problem();
+			if (problem != null) {
+				this.refreshListener.problem(problem);
+			}
 		}
 		try {
 			this.watchService = FileSystems.getDefault().newWatchService();
@@ -173,7 +211,8 @@ public final class RelationStateWatcher implements AutoCloseable {
 	}
 
 	private void watch() {
-		// A change between load() and the registration of the directories would go unnoticed.
+		// A change between load() and the registration of the directories would go
+		// unnoticed.
 		refresh();
 		while (!Thread.currentThread().isInterrupted()) {
 			try {
@@ -212,7 +251,8 @@ public final class RelationStateWatcher implements AutoCloseable {
 			registerDirectory(service, target.getParent());
 		}
 		catch (IOException ex) {
-			// The file does not exist (yet): its directory is watched, which is enough to see it come.
+			// The file does not exist (yet): its directory is watched, which is enough to
+			// see it come.
 		}
 		this.watchedDirectories.values().removeIf((key) -> !key.isValid());
 	}
@@ -222,27 +262,30 @@ public final class RelationStateWatcher implements AutoCloseable {
 			return;
 		}
 		try {
-			this.watchedDirectories.put(directory,
-					directory.register(service, StandardWatchEventKinds.ENTRY_CREATE,
-							StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE));
+			this.watchedDirectories.put(directory, directory.register(service, StandardWatchEventKinds.ENTRY_CREATE,
+					StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE));
 		}
 		catch (IOException ex) {
 			logger.debug("Cannot watch " + directory + "; relying on the periodic re-check", ex);
 		}
 	}
 
-	private List<RelationEvent> read() {
+	/**
+	 * Returns the events of new content, {@code null} when the content is unchanged or
+	 * unusable.
+	 */
+	private @Nullable List<RelationEvent> read() {
 		byte[] content;
 		try {
 			content = Files.readAllBytes(this.file);
 		}
 		catch (IOException ex) {
 			problem(RelationStateProblems.describe(this.file, ex));
-			return List.of();
+			return null;
 		}
 		if (this.lastContent != null && Arrays.equals(content, this.lastContent)) {
 			recovered();
-			return List.of();
+			return null;
 		}
 		EndpointState next;
 		try {
@@ -252,7 +295,7 @@ public final class RelationStateWatcher implements AutoCloseable {
 		}
 		catch (RelationStateException ex) {
 			problem(ex.getMessage());
-			return List.of();
+			return null;
 		}
 		this.lastContent = content;
 		this.lastLoggedProblem = null;
@@ -268,12 +311,14 @@ public final class RelationStateWatcher implements AutoCloseable {
 	private void problem(String message) {
 		RelationStateStatus current = this.status;
 		// Until a good state was read, the problem is also why the relation is not ready.
-		EndpointState state = (this.lastContent != null) ? current.state()
-				: EndpointState.none(this.endpoint, message);
+		EndpointState state = (this.lastContent != null) ? current.state() : EndpointState.none(this.endpoint, message);
 		this.status = new RelationStateStatus(state, current.lastChange(), message, this.clock.instant());
 		if (!message.equals(this.lastLoggedProblem)) {
 			this.lastLoggedProblem = message;
 			logger.warn(message + (this.lastContent != null ? " (keeping the last good relation state)" : ""));
+			if (this.started) {
+				this.refreshListener.problem(message);
+			}
 		}
 	}
 
@@ -295,12 +340,40 @@ public final class RelationStateWatcher implements AutoCloseable {
 	}
 
 	/**
-	 * What the watcher knows: the state in force, when it last changed, and the last problem with
-	 * the file (cleared by the next good read).
+	 * Observes the watcher, e.g. for metrics. Called on the watching thread.
+	 */
+	public interface RefreshListener {
+
+		/** A listener that does nothing. */
+		RefreshListener NONE = new RefreshListener() {
+		};
+
+		/**
+		 * New content was read and its events published.
+		 * @param took how long reading, checking and publishing took
+		 * @param changed whether the relation changed (else only the file did)
+		 */
+		default void refreshed(Duration took, boolean changed) {
+		}
+
+		/**
+		 * A new problem with the file was seen (once per distinct problem, as it is
+		 * logged).
+		 * @param message what is wrong, with the file's name; never a password
+		 */
+		default void problem(String message) {
+		}
+
+	}
+
+	/**
+	 * What the watcher knows: the state in force, when it last changed, and the last
+	 * problem with the file (cleared by the next good read).
 	 *
 	 * @param state the endpoint state in force
 	 * @param lastChange when the state last changed, {@code null} before the first change
-	 * @param problem the last problem reading the file, {@code null} when the last read was good
+	 * @param problem the last problem reading the file, {@code null} when the last read
+	 * was good
 	 * @param problemTime when the problem was seen
 	 */
 	public record RelationStateStatus(EndpointState state, @Nullable Instant lastChange, @Nullable String problem,

@@ -1,8 +1,8 @@
 package io.github.pgsqlrelation.relation;
 
 /**
- * What the client's leader requested on a relation; each value is the empty string when not
- * requested, as the protocol treats a missing value.
+ * What the client's leader requested on a relation; each value is the empty string when
+ * not requested, as the protocol treats a missing value.
  *
  * @param database the requested database, empty for the server's default
  * @param roles comma-separated role names

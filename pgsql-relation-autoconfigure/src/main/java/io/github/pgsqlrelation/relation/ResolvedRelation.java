@@ -6,7 +6,8 @@ import io.github.pgsqlrelation.connection.ConnectionString;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A relation in the {@code resolved} shape: the charm already applied the readiness rules.
+ * A relation in the {@code resolved} shape: the charm already applied the readiness
+ * rules.
  *
  * @param ref the relation
  * @param master the master, {@code null} when none

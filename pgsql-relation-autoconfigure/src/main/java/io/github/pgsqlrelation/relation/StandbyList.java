@@ -10,14 +10,15 @@ import java.util.regex.Pattern;
 import io.github.pgsqlrelation.connection.ConnectionString;
 
 /**
- * Splits the {@code standbys} value of a bag into connection strings and puts them in canonical
- * order.
+ * Splits the {@code standbys} value of a bag into connection strings and puts them in
+ * canonical order.
  * <p>
- * The protocol puts one connection string per line; Canonical's postgresql charm joins them with
- * commas instead. A comma also occurs inside connection strings (a quoted value, a host list such
- * as {@code host=h1,h2} or {@code postgresql://h1,h2/db}), so a comma separates two connection
- * strings only where libpq would not read it as part of a value: outside quotes, and followed by
- * what starts a connection string ({@code keyword=} or {@code postgresql://}).
+ * The protocol puts one connection string per line; Canonical's postgresql charm joins
+ * them with commas instead. A comma also occurs inside connection strings (a quoted
+ * value, a host list such as {@code host=h1,h2} or {@code postgresql://h1,h2/db}), so a
+ * comma separates two connection strings only where libpq would not read it as part of a
+ * value: outside quotes, and followed by what starts a connection string
+ * ({@code keyword=} or {@code postgresql://}).
  */
 final class StandbyList {
 
@@ -29,7 +30,10 @@ final class StandbyList {
 	private StandbyList() {
 	}
 
-	/** Returns the connection strings of a {@code standbys} value, as text, in published order. */
+	/**
+	 * Returns the connection strings of a {@code standbys} value, as text, in published
+	 * order.
+	 */
 	static List<String> split(String value) {
 		List<String> result = new ArrayList<>();
 		StringBuilder current = new StringBuilder();
@@ -62,9 +66,9 @@ final class StandbyList {
 	}
 
 	/**
-	 * Returns the connection strings without duplicates, sorted by their keyword=value form with
-	 * keywords in alphabetical order, so that neither the order of the standbys nor the order of
-	 * keywords within one makes a difference.
+	 * Returns the connection strings without duplicates, sorted by their keyword=value
+	 * form with keywords in alphabetical order, so that neither the order of the standbys
+	 * nor the order of keywords within one makes a difference.
 	 */
 	static List<ConnectionString> canonical(Collection<ConnectionString> standbys) {
 		Map<String, ConnectionString> byText = new TreeMap<>();

@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A CIDR subnet such as {@code 10.0.0.0/24} or {@code 2001:db8::/32}, to tell whether a unit's
- * egress subnet lies inside a subnet the server granted. The JDK has no CIDR type, and this is
- * all the protocol needs of one.
+ * A CIDR subnet such as {@code 10.0.0.0/24} or {@code 2001:db8::/32}, to tell whether a
+ * unit's egress subnet lies inside a subnet the server granted. The JDK has no CIDR type,
+ * and this is all the protocol needs of one.
  *
  * @param address the network address bytes
  * @param prefixLength the number of leading bits that make the network
@@ -20,7 +20,9 @@ record Subnet(byte[] address, int prefixLength) {
 	// Literal addresses only: InetAddress.getByName must never resolve a host name here.
 	private static final Pattern LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
-	/** Parses a CIDR subnet (a bare address is a single host), or returns {@code null}. */
+	/**
+	 * Parses a CIDR subnet (a bare address is a single host), or returns {@code null}.
+	 */
 	static @Nullable Subnet parse(String text) {
 		int slash = text.indexOf('/');
 		String host = (slash >= 0) ? text.substring(0, slash) : text;
@@ -30,8 +32,7 @@ record Subnet(byte[] address, int prefixLength) {
 		try {
 			byte[] address = InetAddress.getByName(host).getAddress();
 			int prefixLength = (slash >= 0) ? Integer.parseInt(text.substring(slash + 1)) : address.length * 8;
-			return (prefixLength >= 0 && prefixLength <= address.length * 8) ? new Subnet(address, prefixLength)
-					: null;
+			return (prefixLength >= 0 && prefixLength <= address.length * 8) ? new Subnet(address, prefixLength) : null;
 		}
 		catch (UnknownHostException | NumberFormatException ex) {
 			return null;
@@ -56,9 +57,9 @@ record Subnet(byte[] address, int prefixLength) {
 	}
 
 	/**
-	 * Whether a unit's egress subnet is granted by one of the allowed subnets: listed as is (as
-	 * the Python library checks), or inside a wider allowed subnet (as the server's
-	 * {@code pg_hba.conf} will let it in).
+	 * Whether a unit's egress subnet is granted by one of the allowed subnets: listed as
+	 * is (as the Python library checks), or inside a wider allowed subnet (as the
+	 * server's {@code pg_hba.conf} will let it in).
 	 */
 	static boolean granted(String egress, Iterable<String> allowed) {
 		Subnet inner = parse(egress);

@@ -3,8 +3,8 @@ package io.github.pgsqlrelation.relation;
 import java.util.Comparator;
 
 /**
- * Orders Juju unit names ({@code app/number}) by application, then by unit number as a number,
- * so that {@code postgresql/2} comes before {@code postgresql/10}.
+ * Orders Juju unit names ({@code app/number}) by application, then by unit number as a
+ * number, so that {@code postgresql/2} comes before {@code postgresql/10}.
  */
 final class UnitNameOrder implements Comparator<String> {
 

@@ -15,13 +15,14 @@ import org.postgresql.Driver;
 import org.springframework.jdbc.datasource.AbstractDataSource;
 
 /**
- * The physical connections of one pool: pgjdbc connecting with a URL and properties that may
- * change while the pool lives (the master's list of failover hosts follows the standbys). Holds
- * the password, so its {@link #toString()} shows the URL only.
+ * The physical connections of one pool: pgjdbc connecting with a URL and properties that
+ * may change while the pool lives (the master's list of failover hosts follows the
+ * standbys). Holds the password, so its {@link #toString()} shows the URL only.
  * <p>
- * With a retry interval, a failed attempt is repeated at that pace for as long as requests wait
- * for the pool. HikariCP would otherwise retry with a backoff that grows to 5 seconds while the
- * requests keep waiting, so that writes would resume seconds after a standby is promoted.
+ * With a retry interval, a failed attempt is repeated at that pace for as long as
+ * requests wait for the pool. HikariCP would otherwise retry with a backoff that grows to
+ * 5 seconds while the requests keep waiting, so that writes would resume seconds after a
+ * standby is promoted.
  */
 final class BackendDataSource extends AbstractDataSource {
 
@@ -97,7 +98,10 @@ final class BackendDataSource extends AbstractDataSource {
 				&& isUnavailable(ex.getSQLState());
 	}
 
-	/** No server (class 08: connection exception) or none ready yet (57P03: cannot connect now). */
+	/**
+	 * No server (class 08: connection exception) or none ready yet (57P03: cannot connect
+	 * now).
+	 */
 	private static boolean isUnavailable(@Nullable String sqlState) {
 		return sqlState != null && (sqlState.startsWith("08") || sqlState.equals("57P03"));
 	}

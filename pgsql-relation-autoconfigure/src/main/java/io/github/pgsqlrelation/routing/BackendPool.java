@@ -52,7 +52,10 @@ final class BackendPool {
 		return this.down.get();
 	}
 
-	/** Returns {@code true} for the caller that took the pool down, so that only one schedules a probe. */
+	/**
+	 * Returns {@code true} for the caller that took the pool down, so that only one
+	 * schedules a probe.
+	 */
 	boolean markDown() {
 		return this.down.compareAndSet(false, true);
 	}

@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
 import org.postgresql.PGProperty;
 
 /**
- * Creates one HikariCP pool per backend from the application's pool settings, connecting with the
- * relation's connection strings, and names each pool after its role.
+ * Creates one HikariCP pool per backend from the application's pool settings, connecting
+ * with the relation's connection strings, and names each pool after its role.
  */
 final class PoolFactory {
 
@@ -52,9 +52,9 @@ final class PoolFactory {
 	}
 
 	/**
-	 * Creates the master's pool. It connects to the primary among the master's host and the
-	 * standbys' hosts (with the master's credentials), so that writes find a promoted standby
-	 * before the relation reports it.
+	 * Creates the master's pool. It connects to the primary among the master's host and
+	 * the standbys' hosts (with the master's credentials), so that writes find a promoted
+	 * standby before the relation reports it.
 	 */
 	BackendPool master(ConnectionString master, List<ConnectionString> standbys) {
 		return create(Backend.Role.MASTER, master, masterJdbc(master, standbys), this.template.getConnectionTimeout(),
@@ -62,21 +62,25 @@ final class PoolFactory {
 	}
 
 	/**
-	 * Creates a standby's pool. It connects to that standby only, whatever its role: a standby
-	 * that was promoted holds the newest data, so reading from it is never stale, while the
-	 * master's pool alone insists on a primary.
+	 * Creates a standby's pool. It connects to that standby only, whatever its role: a
+	 * standby that was promoted holds the newest data, so reading from it is never stale,
+	 * while the master's pool alone insists on a primary.
 	 */
 	BackendPool standby(ConnectionString standby) {
 		long timeout = Math.min(this.template.getConnectionTimeout(),
 				this.settings.standbyConnectionTimeout().toMillis());
-		// A standby that does not answer must not hold up the pool longer than a read waits for it.
+		// A standby that does not answer must not hold up the pool longer than a read
+		// waits for it.
 		String connectTimeout = String.valueOf(Math.max(1, Duration.ofMillis(timeout).toSeconds()));
 		JdbcConnection jdbc = merged(standby.toJdbc(), Map.of(PGProperty.CONNECT_TIMEOUT.getName(), connectTimeout));
 		// No retry: a read rather tries the next standby.
 		return create(Backend.Role.STANDBY, standby, jdbc, timeout, Duration.ZERO);
 	}
 
-	/** Returns how the master's pool connects: master host first, then the standbys' hosts. */
+	/**
+	 * Returns how the master's pool connects: master host first, then the standbys'
+	 * hosts.
+	 */
 	JdbcConnection masterJdbc(ConnectionString master, List<ConnectionString> standbys) {
 		Set<Host> hosts = new LinkedHashSet<>(master.hosts());
 		for (ConnectionString standby : standbys) {
@@ -95,11 +99,13 @@ final class PoolFactory {
 		replacements.put("port", ports.toString());
 		replacements.put("hostaddr", null);
 		replacements.put("target_session_attrs", "primary");
-		// A host that does not answer (a dead machine drops packets) costs each new connection the
+		// A host that does not answer (a dead machine drops packets) costs each new
+		// connection the
 		// connect timeout before the next host is tried: keep it short.
 		return merged(master.with(replacements).toJdbc(),
-				Map.of(PGProperty.HOST_RECHECK_SECONDS.getName(), String.valueOf(this.settings.hostRecheck().toSeconds()),
-						PGProperty.CONNECT_TIMEOUT.getName(), String.valueOf(MASTER_CONNECT_TIMEOUT.toSeconds())));
+				Map.of(PGProperty.HOST_RECHECK_SECONDS.getName(),
+						String.valueOf(this.settings.hostRecheck().toSeconds()), PGProperty.CONNECT_TIMEOUT.getName(),
+						String.valueOf(MASTER_CONNECT_TIMEOUT.toSeconds())));
 	}
 
 	/** Frees the name of a closed pool for the next pool of that backend. */
@@ -111,22 +117,26 @@ final class PoolFactory {
 		try {
 			return standby.hosts()
 				.stream()
-				.filter((host) -> !host.name().isEmpty() && !host.name().startsWith("/") && !host.name().startsWith("@"))
+				.filter((host) -> !host.name().isEmpty() && !host.name().startsWith("/")
+						&& !host.name().startsWith("@"))
 				.toList();
 		}
 		catch (ConnectionStringException ex) {
-			// A standby pool reports its own connection string problem; failover just goes without it.
+			// A standby pool reports its own connection string problem; failover just
+			// goes without it.
 			return List.of();
 		}
 	}
 
 	/**
-	 * Adds the driver properties of the application's pool settings, then the relation's own
-	 * (host, credentials, TLS), which win, then the routing's defaults where neither says.
+	 * Adds the driver properties of the application's pool settings, then the relation's
+	 * own (host, credentials, TLS), which win, then the routing's defaults where neither
+	 * says.
 	 */
 	private JdbcConnection merged(JdbcConnection jdbc, Map<String, String> defaults) {
 		Map<String, String> properties = new LinkedHashMap<>();
-		this.template.getDataSourceProperties().forEach((key, value) -> properties.put(key.toString(), value.toString()));
+		this.template.getDataSourceProperties()
+			.forEach((key, value) -> properties.put(key.toString(), value.toString()));
 		properties.putAll(jdbc.properties());
 		defaults.forEach(properties::putIfAbsent);
 		return new JdbcConnection(jdbc.url(), properties);
@@ -148,10 +158,12 @@ final class PoolFactory {
 		config.setDataSourceJNDI(null);
 		config.setCredentials(Credentials.of(null, null));
 		config.setConnectionTimeout(connectionTimeout);
-		// Never fail, nor block, at creation when the server is down: the pool connects when asked.
+		// Never fail, nor block, at creation when the server is down: the pool connects
+		// when asked.
 		config.setInitializationFailTimeout(-1);
 		if (config.getTransactionIsolation() == null) {
-			// The routing DataSource promises Spring this default without connecting; make it true.
+			// The routing DataSource promises Spring this default without connecting;
+			// make it true.
 			config.setTransactionIsolation(READ_COMMITTED);
 		}
 		try {
@@ -166,8 +178,9 @@ final class PoolFactory {
 	}
 
 	/**
-	 * Names a pool after its role and, for a standby, its address. While a pool of the same
-	 * backend drains, the new one gets a numbered name: metrics and JMX need unique names.
+	 * Names a pool after its role and, for a standby, its address. While a pool of the
+	 * same backend drains, the new one gets a numbered name: metrics and JMX need unique
+	 * names.
 	 */
 	private String reserveName(Backend.Role role, List<Host> hosts) {
 		String base = this.prefix + "-" + role.label();

@@ -15,8 +15,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Works in the background for the routing, on one daemon thread that exists only while there is
- * work: drains and closes retired pools, and probes failing standbys until they recover.
+ * Works in the background for the routing, on one daemon thread that exists only while
+ * there is work: drains and closes retired pools, and probes failing standbys until they
+ * recover.
  */
 final class PoolHousekeeper {
 
@@ -50,9 +51,9 @@ final class PoolHousekeeper {
 	}
 
 	/**
-	 * Closes a pool that left the routing once the transactions in flight on it have finished, or
-	 * at the retire timeout. HikariCP's own close would abort connections in use after a few
-	 * seconds, so it is called only when none is left.
+	 * Closes a pool that left the routing once the transactions in flight on it have
+	 * finished, or at the retire timeout. HikariCP's own close would abort connections in
+	 * use after a few seconds, so it is called only when none is left.
 	 */
 	void retire(BackendPool pool) {
 		if (!pool.retire()) {
@@ -66,8 +67,8 @@ final class PoolHousekeeper {
 	}
 
 	/**
-	 * Takes a standby out of reads until a background probe connects to it again. Runs on the
-	 * request's thread: it only schedules, the housekeeper thread logs.
+	 * Takes a standby out of reads until a background probe connects to it again. Runs on
+	 * the request's thread: it only schedules, the housekeeper thread logs.
 	 */
 	void standbyFailed(BackendPool standby, SQLException failure) {
 		if (!standby.isRetired() && standby.markDown() && !schedule(() -> skip(standby, failure), 0)) {

@@ -3,10 +3,11 @@ package io.github.pgsqlrelation.routing;
 import java.sql.SQLTransientConnectionException;
 
 /**
- * Thrown at once, instead of waiting, when a connection needs the master and the relation hands
- * out none. The message says why: the relation is not ready (and what it waits for), the master
- * is gone, the endpoint has more than one relation, or the relation state file is missing or
- * invalid. Transient: it goes away when the relation provides a master.
+ * Thrown at once, instead of waiting, when a connection needs the master and the relation
+ * hands out none. The message says why: the relation is not ready (and what it waits
+ * for), the master is gone, the endpoint has more than one relation, or the relation
+ * state file is missing or invalid. Transient: it goes away when the relation provides a
+ * master.
  */
 public class RelationNotReadyException extends SQLTransientConnectionException {
 

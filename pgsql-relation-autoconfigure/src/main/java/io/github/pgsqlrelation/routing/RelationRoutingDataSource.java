@@ -22,30 +22,33 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 
 /**
- * A {@code DataSource} that sends writes to the master of a {@code pgsql} relation and read-only
- * transactions round-robin to its hot standbys, following the relation's events without restart.
+ * A {@code DataSource} that sends writes to the master of a {@code pgsql} relation and
+ * read-only transactions round-robin to its hot standbys, following the relation's events
+ * without restart.
  * <p>
  * Built on Spring's {@link LazyConnectionDataSourceProxy}: a transaction manager
- * ({@code DataSourceTransactionManager}, {@code JpaTransactionManager}) marks the connection
- * read-only for {@code @Transactional(readOnly = true)} before the first statement, and only then
- * is a physical connection taken, from a standby. Everything else uses the master. A read that no
- * standby can serve uses the master (read-only), unless
- * {@link RoutingSettings#readFallbackToMaster()} is off.
+ * ({@code DataSourceTransactionManager}, {@code JpaTransactionManager}) marks the
+ * connection read-only for {@code @Transactional(readOnly = true)} before the first
+ * statement, and only then is a physical connection taken, from a standby. Everything
+ * else uses the master. A read that no standby can serve uses the master (read-only),
+ * unless {@link RoutingSettings#readFallbackToMaster()} is off.
  * <p>
- * Every backend has its own HikariCP pool, configured from the application's pool settings and
- * named after its role. {@link #onMasterChanged} and {@link #onStandbyChanged} refresh the pools
- * incrementally: unchanged backends keep their pools and connections, a removed or changed one
- * leaves the routing at once and closes when its transactions have finished. Until an event hands
- * out a master, writes fail at once with a {@link RelationNotReadyException} saying why.
+ * Every backend has its own HikariCP pool, configured from the application's pool
+ * settings and named after its role. {@link #onMasterChanged} and
+ * {@link #onStandbyChanged} refresh the pools incrementally: unchanged backends keep
+ * their pools and connections, a removed or changed one leaves the routing at once and
+ * closes when its transactions have finished. Until an event hands out a master, writes
+ * fail at once with a {@link RelationNotReadyException} saying why.
  * <p>
- * The master's pool connects with pgjdbc's {@code targetServerType=primary} to the master's host,
- * then to the standbys' hosts (with the master's credentials), so that writes follow a promoted
- * standby before the relation reports it. Each standby's pool connects to its own host whatever
- * its role: a promoted standby holds the newest data, so a read there is never stale, while
- * insisting on a standby would turn every promotion into failing reads.
+ * The master's pool connects with pgjdbc's {@code targetServerType=primary} to the
+ * master's host, then to the standbys' hosts (with the master's credentials), so that
+ * writes follow a promoted standby before the relation reports it. Each standby's pool
+ * connects to its own host whatever its role: a promoted standby holds the newest data,
+ * so a read there is never stale, while insisting on a standby would turn every promotion
+ * into failing reads.
  * <p>
- * Nothing connects before the first connection is needed: the proxy's default auto-commit and
- * isolation come from the pool settings, not from a server.
+ * Nothing connects before the first connection is needed: the proxy's default auto-commit
+ * and isolation come from the pool settings, not from a server.
  */
 public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy implements AutoCloseable {
 
@@ -65,12 +68,12 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy imp
 
 	/**
 	 * Creates a routing DataSource that has no pool until the first event.
-	 * @param poolTemplate the settings every pool starts from (copied now); its URL and credentials
-	 * are ignored: they come from the relation
+	 * @param poolTemplate the settings every pool starts from (copied now); its URL and
+	 * credentials are ignored: they come from the relation
 	 * @param settings how to route and retire
 	 * @param endpoint the relation endpoint whose events apply, e.g. {@code db}
-	 * @param noMasterReason why there is no master while no event has said, e.g. a problem with
-	 * the relation state file; may return {@code null}
+	 * @param noMasterReason why there is no master while no event has said, e.g. a
+	 * problem with the relation state file; may return {@code null}
 	 */
 	public RelationRoutingDataSource(HikariConfig poolTemplate, RoutingSettings settings, String endpoint,
 			Supplier<@Nullable String> noMasterReason) {
@@ -79,12 +82,12 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy imp
 
 	/**
 	 * Creates a routing DataSource that has no pool until the first event.
-	 * @param poolTemplate the settings every pool starts from (copied now); its URL and credentials
-	 * are ignored: they come from the relation
+	 * @param poolTemplate the settings every pool starts from (copied now); its URL and
+	 * credentials are ignored: they come from the relation
 	 * @param settings how to route and retire
 	 * @param endpoint the relation endpoint whose events apply, e.g. {@code db}
-	 * @param noMasterReason why there is no master while no event has said, e.g. a problem with
-	 * the relation state file; may return {@code null}
+	 * @param noMasterReason why there is no master while no event has said, e.g. a
+	 * problem with the relation state file; may return {@code null}
 	 * @param listener observes pools and routing decisions
 	 */
 	public RelationRoutingDataSource(HikariConfig poolTemplate, RoutingSettings settings, String endpoint,
@@ -96,8 +99,7 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy imp
 		this.pools = new PoolFactory(template, settings, endpoint);
 		this.housekeeper = new PoolHousekeeper("pgsql-relation-" + endpoint + "-housekeeper", settings, listener,
 				this.pools::released);
-		this.router = new Router(endpoint, settings.readFallbackToMaster(), noMasterReason, listener,
-				this.housekeeper);
+		this.router = new Router(endpoint, settings.readFallbackToMaster(), noMasterReason, listener, this.housekeeper);
 		setTargetDataSource(new RoleDataSource("master of endpoint '" + endpoint + "'", this.router::master));
 		setReadOnlyDataSource(new RoleDataSource("standbys of endpoint '" + endpoint + "'", this.router::standby));
 		setDefaultAutoCommit(template.isAutoCommit());
@@ -107,8 +109,9 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy imp
 
 	/**
 	 * Follows a change of the master: creates a pool for a new master (any change of its
-	 * connection string, a new password included) and retires the old one; without a master,
-	 * writes fail at once with the snapshot's reason. Events of other endpoints are ignored.
+	 * connection string, a new password included) and retires the old one; without a
+	 * master, writes fail at once with the snapshot's reason. Events of other endpoints
+	 * are ignored.
 	 */
 	public void onMasterChanged(MasterChangedEvent event) {
 		RelationSnapshot snapshot = event.snapshot();
@@ -141,9 +144,9 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy imp
 	}
 
 	/**
-	 * Follows a change of the standbys: creates pools only for new standbys and retires only the
-	 * removed ones; the others keep their pools and connections. Events of other endpoints are
-	 * ignored.
+	 * Follows a change of the standbys: creates pools only for new standbys and retires
+	 * only the removed ones; the others keep their pools and connections. Events of other
+	 * endpoints are ignored.
 	 */
 	public void onStandbyChanged(StandbyChangedEvent event) {
 		RelationSnapshot snapshot = event.snapshot();
@@ -171,8 +174,9 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy imp
 				this.router.topology(current.withStandbys(standbys));
 			}
 			if (!added.isEmpty() || !removed.isEmpty()) {
-				logger.info("Endpoint '" + this.endpoint + "' standbys are " + standbys + ((!added.isEmpty())
-						? "; added " + added : "") + ((!removed.isEmpty()) ? "; retiring " + removed.values() : ""));
+				logger.info("Endpoint '" + this.endpoint + "' standbys are " + standbys
+						+ ((!added.isEmpty()) ? "; added " + added : "")
+						+ ((!removed.isEmpty()) ? "; retiring " + removed.values() : ""));
 			}
 			removed.values().forEach(this.housekeeper::retire);
 			added.forEach((pool) -> this.listener.poolCreated(pool.backend(), pool.pool()));
@@ -193,8 +197,8 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy imp
 	}
 
 	/**
-	 * Closes every pool at once (aborting connections still in use) and stops the background
-	 * thread. Idempotent; later events are ignored and connections fail.
+	 * Closes every pool at once (aborting connections still in use) and stops the
+	 * background thread. Idempotent; later events are ignored and connections fail.
 	 */
 	@Override
 	public void close() {
@@ -235,7 +239,8 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy imp
 	private @Nullable BackendPool createStandby(ConnectionString standby) {
 		try {
 			BackendPool pool = this.pools.standby(standby);
-			// Reads skip a standby as soon as its pool fails to connect, not when one of them times out.
+			// Reads skip a standby as soon as its pool fails to connect, not when one of
+			// them times out.
 			pool.connections().onFailure((ex) -> this.housekeeper.standbyFailed(pool, ex));
 			return pool;
 		}
@@ -250,7 +255,8 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy imp
 			master.connections().update(this.pools.masterJdbc(master.connectionString(), standbys));
 		}
 		catch (RuntimeException ex) {
-			// Keep the current hosts: the master's own connection string was usable when its pool was made.
+			// Keep the current hosts: the master's own connection string was usable when
+			// its pool was made.
 		}
 	}
 

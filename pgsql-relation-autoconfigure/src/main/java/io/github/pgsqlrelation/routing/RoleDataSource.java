@@ -6,8 +6,8 @@ import java.sql.SQLException;
 import org.springframework.jdbc.datasource.AbstractDataSource;
 
 /**
- * One side of the routing as Spring's {@code LazyConnectionDataSourceProxy} sees it: the target
- * (master) or the read-only DataSource (standbys).
+ * One side of the routing as Spring's {@code LazyConnectionDataSourceProxy} sees it: the
+ * target (master) or the read-only DataSource (standbys).
  */
 final class RoleDataSource extends AbstractDataSource {
 

@@ -11,9 +11,10 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Hands out connections by the current topology: writes to the master, reads round-robin over
- * the standbys. The hot path takes no lock and logs nothing; it reads the topology once and sticks
- * to it, except that a master replaced while a request waited is tried again.
+ * Hands out connections by the current topology: writes to the master, reads round-robin
+ * over the standbys. The hot path takes no lock and logs nothing; it reads the topology
+ * once and sticks to it, except that a master replaced while a request waited is tried
+ * again.
  */
 final class Router {
 
@@ -54,8 +55,8 @@ final class Router {
 	}
 
 	/**
-	 * Returns a connection to a standby, round-robin, skipping failing ones; when none can serve,
-	 * a read-only connection to the master (if allowed).
+	 * Returns a connection to a standby, round-robin, skipping failing ones; when none
+	 * can serve, a read-only connection to the master (if allowed).
 	 */
 	Connection standby() throws SQLException {
 		Topology topology = this.topology;
@@ -121,8 +122,9 @@ final class Router {
 	}
 
 	/**
-	 * Tells a server that refuses connections from a pool that is merely busy: HikariCP's timeout
-	 * carries the last connection failure as its cause, and a busy pool has connections.
+	 * Tells a server that refuses connections from a pool that is merely busy: HikariCP's
+	 * timeout carries the last connection failure as its cause, and a busy pool has
+	 * connections.
 	 */
 	private static boolean serverFailed(BackendPool standby, SQLException ex) {
 		if (ex.getCause() != null) {
@@ -159,7 +161,8 @@ final class Router {
 
 	private static Connection readOnly(Connection connection) throws SQLException {
 		try {
-			// A read-only transaction stays read-only wherever it lands, the master included.
+			// A read-only transaction stays read-only wherever it lands, the master
+			// included.
 			// HikariCP resets the flag when the connection returns to its pool.
 			connection.setReadOnly(true);
 			return connection;

@@ -3,9 +3,10 @@ package io.github.pgsqlrelation.routing;
 import com.zaxxer.hikari.HikariDataSource;
 
 /**
- * Observes a {@link RelationRoutingDataSource}, e.g. for metrics. Every method does nothing by
- * default. {@link #readRouted}, {@link #readFellBackToMaster} and {@link #standbySkipped} run on
- * the thread that asks for a connection: keep them cheap (a counter increment), never block.
+ * Observes a {@link RelationRoutingDataSource}, e.g. for metrics. Every method does
+ * nothing by default. {@link #readRouted}, {@link #readFellBackToMaster} and
+ * {@link #standbySkipped} run on the thread that asks for a connection: keep them cheap
+ * (a counter increment), never block.
  */
 public interface RoutingListener {
 
@@ -29,7 +30,10 @@ public interface RoutingListener {
 	default void readRouted(Backend standby) {
 	}
 
-	/** A read-only transaction got a connection to the master, because no standby could serve it. */
+	/**
+	 * A read-only transaction got a connection to the master, because no standby could
+	 * serve it.
+	 */
 	default void readFellBackToMaster() {
 	}
 

@@ -5,18 +5,19 @@ import java.time.Duration;
 /**
  * How a {@link RelationRoutingDataSource} routes and retires connections.
  *
- * @param readFallbackToMaster whether read-only transactions use the master when no standby can
- * serve them
- * @param retireTimeout how long a pool that left the routing may take to finish the transactions
- * in flight before it is closed anyway
- * @param standbyConnectionTimeout how long a read waits for a standby's pool before it tries the
- * next backend; short, because a standby that refuses connections would otherwise cost every read
- * the pool's whole connection timeout (at least 250 ms, HikariCP's floor)
- * @param standbyRetryInterval how long a standby that failed is skipped before it is tried again
- * (in the background, not by a read)
+ * @param readFallbackToMaster whether read-only transactions use the master when no
+ * standby can serve them
+ * @param retireTimeout how long a pool that left the routing may take to finish the
+ * transactions in flight before it is closed anyway
+ * @param standbyConnectionTimeout how long a read waits for a standby's pool before it
+ * tries the next backend; short, because a standby that refuses connections would
+ * otherwise cost every read the pool's whole connection timeout (at least 250 ms,
+ * HikariCP's floor)
+ * @param standbyRetryInterval how long a standby that failed is skipped before it is
+ * tried again (in the background, not by a read)
  * @param hostRecheck how long the master pool trusts what it learned about a host's role
- * (pgjdbc's {@code hostRecheckSeconds}, whole seconds); short, so that a promoted standby is
- * found soon after a failover
+ * (pgjdbc's {@code hostRecheckSeconds}, whole seconds); short, so that a promoted standby
+ * is found soon after a failover
  */
 public record RoutingSettings(boolean readFallbackToMaster, Duration retireTimeout, Duration standbyConnectionTimeout,
 		Duration standbyRetryInterval, Duration hostRecheck) {
@@ -28,7 +29,8 @@ public record RoutingSettings(boolean readFallbackToMaster, Duration retireTimeo
 		requirePositive("standbyRetryInterval", standbyRetryInterval);
 		if (standbyConnectionTimeout.compareTo(HIKARI_TIMEOUT_FLOOR) < 0) {
 			throw new IllegalArgumentException(
-					"standbyConnectionTimeout must be at least 250ms (HikariCP's floor), was " + standbyConnectionTimeout);
+					"standbyConnectionTimeout must be at least 250ms (HikariCP's floor), was "
+							+ standbyConnectionTimeout);
 		}
 		if (hostRecheck.isNegative()) {
 			throw new IllegalArgumentException("hostRecheck must not be negative, was " + hostRecheck);
@@ -36,8 +38,8 @@ public record RoutingSettings(boolean readFallbackToMaster, Duration retireTimeo
 	}
 
 	/**
-	 * Returns the defaults: fall back to the master, retire within 30 s, 1 s standby connection
-	 * timeout, retry a failed standby every 5 s, recheck host roles every 2 s.
+	 * Returns the defaults: fall back to the master, retire within 30 s, 1 s standby
+	 * connection timeout, retry a failed standby every 5 s, recheck host roles every 2 s.
 	 */
 	public static RoutingSettings defaults() {
 		return new RoutingSettings(true, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(5),

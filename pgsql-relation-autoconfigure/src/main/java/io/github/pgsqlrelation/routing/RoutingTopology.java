@@ -6,14 +6,15 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A read-only view of what a {@link RelationRoutingDataSource} routes to at one moment, e.g. for
- * an actuator endpoint or a health indicator. Holds no password.
+ * A read-only view of what a {@link RelationRoutingDataSource} routes to at one moment,
+ * e.g. for an actuator endpoint or a health indicator. Holds no password.
  *
  * @param endpoint the relation endpoint, e.g. {@code db}
  * @param master the master's pool, {@code null} when there is none
  * @param noMasterReason why there is no master, {@code null} when there is one
  * @param standbys the standbys' pools, in the relation's order
- * @param retiring pools that left the routing and finish their transactions before they close
+ * @param retiring pools that left the routing and finish their transactions before they
+ * close
  */
 public record RoutingTopology(String endpoint, @Nullable PoolStatus master, @Nullable String noMasterReason,
 		List<PoolStatus> standbys, List<PoolStatus> retiring) {

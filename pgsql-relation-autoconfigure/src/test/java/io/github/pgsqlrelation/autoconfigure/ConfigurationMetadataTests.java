@@ -12,7 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The configuration metadata generated from {@link PgsqlRelationProperties}, which IDEs show.
+ * The configuration metadata generated from {@link PgsqlRelationProperties}, which IDEs
+ * show.
  */
 class ConfigurationMetadataTests {
 
@@ -21,7 +22,10 @@ class ConfigurationMetadataTests {
 		Map<String, JsonNode> properties = new HashMap<>();
 		try (InputStream metadata = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
 			assertThat(metadata).as("generated configuration metadata").isNotNull();
-			JsonMapper.builder().build().readTree(metadata).get("properties")
+			JsonMapper.builder()
+				.build()
+				.readTree(metadata)
+				.get("properties")
 				.forEach((property) -> properties.put(property.get("name").asString(), property));
 		}
 		assertThat(properties.get("pgsql.relation.state-file").get("description").asString())

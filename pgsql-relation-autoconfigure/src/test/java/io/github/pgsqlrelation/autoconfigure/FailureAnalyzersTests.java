@@ -35,8 +35,8 @@ class FailureAnalyzersTests {
 				"Set it to the file the charm writes.");
 		FailureAnalysis analysis = new InvalidPgsqlRelationPropertyFailureAnalyzer()
 			.analyze(new BeanCreationException("watcher", "failed", failure));
-		assertThat(analysis.getDescription()).isEqualTo(
-				"Invalid value '/etc' for property pgsql.relation.state-file: it is a directory, not a file");
+		assertThat(analysis.getDescription())
+			.isEqualTo("Invalid value '/etc' for property pgsql.relation.state-file: it is a directory, not a file");
 		assertThat(analysis.getAction()).contains("pgsql.relation.state-file").contains("the file the charm writes");
 	}
 

@@ -205,8 +205,7 @@ class PgsqlRelationAutoConfigurationTests {
 		try {
 			Path temporary = Files.createTempFile(file.getParent(), ".pgsql-relation", ".tmp");
 			Files.writeString(temporary, content, StandardCharsets.UTF_8);
-			Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE,
-					StandardCopyOption.REPLACE_EXISTING);
+			Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

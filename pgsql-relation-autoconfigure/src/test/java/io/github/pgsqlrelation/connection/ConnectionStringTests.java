@@ -44,8 +44,8 @@ class ConnectionStringTests {
 
 	@Test
 	void readsAQuotedPasswordWithAnEscapedQuoteFromTheProtocolV2Sample() {
-		ConnectionString master = ConnectionString.parse(
-				"dbname=foo user=juju_myapp password='it\\'s complicated' host=prod1 port=5432 connect_timeout=3");
+		ConnectionString master = ConnectionString
+			.parse("dbname=foo user=juju_myapp password='it\\'s complicated' host=prod1 port=5432 connect_timeout=3");
 		assertThat(master.get("password")).isEqualTo("it's complicated");
 		assertThat(master.get("connect_timeout")).isEqualTo("3");
 		assertThat(master.toKeywordValueString()).isEqualTo(
@@ -66,8 +66,9 @@ class ConnectionStringTests {
 
 	@Test
 	void writesUserPasswordHostsAndDatabaseInTheirUriPlaces() {
-		assertThat(ConnectionString.parse("user=u password='p w' host=h1,::1 port=1,2 dbname=d/b sslmode=require")
-			.toUri()).isEqualTo("postgresql://u:p%20w@h1:1,[::1]:2/d%2Fb?sslmode=require");
+		assertThat(
+				ConnectionString.parse("user=u password='p w' host=h1,::1 port=1,2 dbname=d/b sslmode=require").toUri())
+			.isEqualTo("postgresql://u:p%20w@h1:1,[::1]:2/d%2Fb?sslmode=require");
 	}
 
 	@Test
@@ -101,7 +102,8 @@ class ConnectionStringTests {
 		replacements.put("dbname", null);
 		ConnectionString copy = original.with(replacements);
 		assertThat(copy.keywords()).containsExactly(entry("host", "h"), entry("port", "5433"), entry("user", "u"));
-		assertThat(original.keywords()).containsExactly(entry("host", "h"), entry("port", "5432"), entry("dbname", "d"));
+		assertThat(original.keywords()).containsExactly(entry("host", "h"), entry("port", "5432"),
+				entry("dbname", "d"));
 	}
 
 	@Test
@@ -117,10 +119,10 @@ class ConnectionStringTests {
 
 	@Test
 	void pairsHostsWithPortsAsLibpqDoes() {
-		assertThat(ConnectionString.parse("host=a,b,c port=1,,3").hosts())
-			.containsExactly(new Host("a", 1), new Host("b", 5432), new Host("c", 3));
-		assertThat(ConnectionString.parse("host=a,b port=6432").hosts())
-			.containsExactly(new Host("a", 6432), new Host("b", 6432));
+		assertThat(ConnectionString.parse("host=a,b,c port=1,,3").hosts()).containsExactly(new Host("a", 1),
+				new Host("b", 5432), new Host("c", 3));
+		assertThat(ConnectionString.parse("host=a,b port=6432").hosts()).containsExactly(new Host("a", 6432),
+				new Host("b", 6432));
 		assertThat(ConnectionString.parse("hostaddr=127.0.0.1").hosts()).containsExactly(new Host("127.0.0.1", 5432));
 		assertThat(ConnectionString.parse("dbname=d").hosts()).isEmpty();
 		assertThat(ConnectionString.parse("postgresql://[2001:db8::1234]:7/d").hosts())

@@ -28,11 +28,12 @@ class JdbcMappingTests {
 
 	@Test
 	void mapsTheProtocolV2SampleWithItsQuotedPasswordAndTimeout() {
-		JdbcConnection jdbc = ConnectionString.parse(
-				"dbname=foo user=juju_myapp password='it\\'s complicated' host=prod1 port=5432 connect_timeout=3")
+		JdbcConnection jdbc = ConnectionString
+			.parse("dbname=foo user=juju_myapp password='it\\'s complicated' host=prod1 port=5432 connect_timeout=3")
 			.toJdbc();
 		assertThat(jdbc.url()).isEqualTo("jdbc:postgresql://prod1:5432/foo");
-		assertThat(jdbc.properties()).containsEntry("password", "it's complicated").containsEntry("connectTimeout", "3");
+		assertThat(jdbc.properties()).containsEntry("password", "it's complicated")
+			.containsEntry("connectTimeout", "3");
 		assertThat(jdbc.toString()).doesNotContain("complicated");
 	}
 
@@ -122,22 +123,23 @@ class JdbcMappingTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', textBlock = """
-			keepalives_idle=30              | Keyword 'keepalives_idle' cannot be honoured by the PostgreSQL JDBC driver, which has no equivalent setting; remove it from the connection string
-			keepalives_interval=5           | Keyword 'keepalives_interval' cannot be honoured by the PostgreSQL JDBC driver, which has no equivalent setting; remove it from the connection string
-			keepalives_count=3              | Keyword 'keepalives_count' cannot be honoured by the PostgreSQL JDBC driver, which has no equivalent setting; remove it from the connection string
-			tcp_user_timeout=1000           | Keyword 'tcp_user_timeout' cannot be honoured by the PostgreSQL JDBC driver, which has no equivalent setting; remove it from the connection string
-			sslcrl=/crl.pem                 | Keyword 'sslcrl' cannot be honoured by the PostgreSQL JDBC driver, which has no equivalent setting; remove it from the connection string
-			passfile=/pgpass                | Keyword 'passfile' cannot be honoured by the PostgreSQL JDBC driver, which has no equivalent setting; remove it from the connection string
-			sslsni=0                        | Keyword 'sslsni' cannot be honoured by the PostgreSQL JDBC driver, which has no equivalent setting other than libpq's default 1; remove it from the connection string
-			sslrootcert=system              | sslrootcert=system (the system's trusted CAs) cannot be honoured by the PostgreSQL JDBC driver; give the path of a root certificate file
-			client_encoding=LATIN1          | client_encoding=LATIN1 cannot be honoured: the PostgreSQL JDBC driver always uses UTF8
-			sslmode=bogus                   | Invalid sslmode value 'bogus': expected one of disable, allow, prefer, require, verify-ca, verify-full
-			target_session_attrs=primary-ish | Invalid target_session_attrs value 'primary-ish': expected one of any, read-write, primary, read-only, standby, prefer-standby
-			connect_timeout=soon            | Invalid connect_timeout value 'soon': expected an integer
-			keepalives=yes                  | Invalid keepalives value 'yes': expected an integer
-			replication=maybe               | Invalid replication value 'maybe': expected database or a boolean
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					keepalives_idle=30              | Keyword 'keepalives_idle' cannot be honoured by the PostgreSQL JDBC driver, which has no equivalent setting; remove it from the connection string
+					keepalives_interval=5           | Keyword 'keepalives_interval' cannot be honoured by the PostgreSQL JDBC driver, which has no equivalent setting; remove it from the connection string
+					keepalives_count=3              | Keyword 'keepalives_count' cannot be honoured by the PostgreSQL JDBC driver, which has no equivalent setting; remove it from the connection string
+					tcp_user_timeout=1000           | Keyword 'tcp_user_timeout' cannot be honoured by the PostgreSQL JDBC driver, which has no equivalent setting; remove it from the connection string
+					sslcrl=/crl.pem                 | Keyword 'sslcrl' cannot be honoured by the PostgreSQL JDBC driver, which has no equivalent setting; remove it from the connection string
+					passfile=/pgpass                | Keyword 'passfile' cannot be honoured by the PostgreSQL JDBC driver, which has no equivalent setting; remove it from the connection string
+					sslsni=0                        | Keyword 'sslsni' cannot be honoured by the PostgreSQL JDBC driver, which has no equivalent setting other than libpq's default 1; remove it from the connection string
+					sslrootcert=system              | sslrootcert=system (the system's trusted CAs) cannot be honoured by the PostgreSQL JDBC driver; give the path of a root certificate file
+					client_encoding=LATIN1          | client_encoding=LATIN1 cannot be honoured: the PostgreSQL JDBC driver always uses UTF8
+					sslmode=bogus                   | Invalid sslmode value 'bogus': expected one of disable, allow, prefer, require, verify-ca, verify-full
+					target_session_attrs=primary-ish | Invalid target_session_attrs value 'primary-ish': expected one of any, read-write, primary, read-only, standby, prefer-standby
+					connect_timeout=soon            | Invalid connect_timeout value 'soon': expected an integer
+					keepalives=yes                  | Invalid keepalives value 'yes': expected an integer
+					replication=maybe               | Invalid replication value 'maybe': expected database or a boolean
+					""")
 	void rejectsWhatTheDriverCannotHonour(String keyword, String message) {
 		assertThatExceptionOfType(ConnectionStringException.class)
 			.isThrownBy(() -> ConnectionString.parse("host=h dbname=d " + keyword).toJdbc())
@@ -145,16 +147,17 @@ class JdbcMappingTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', textBlock = """
-			host=/var/run/postgresql dbname=d                  | Host '/var/run/postgresql' is a Unix-domain socket, which the PostgreSQL JDBC driver cannot use; give a host name or address
-			postgresql://%2Fvar%2Flib%2Fpostgresql/dbname      | Host '/var/lib/postgresql' is a Unix-domain socket, which the PostgreSQL JDBC driver cannot use; give a host name or address
-			host=@abstract dbname=d                            | Host '@abstract' is a Unix-domain socket, which the PostgreSQL JDBC driver cannot use; give a host name or address
-			host=h1,/tmp dbname=d                              | Host '/tmp' is a Unix-domain socket, which the PostgreSQL JDBC driver cannot use; give a host name or address
-			dbname=d                                           | No host given: libpq would use a Unix-domain socket, which the PostgreSQL JDBC driver cannot use; give host=...
-			host=,h2 dbname=d                                  | Empty host in the host list: libpq would use a Unix-domain socket, which the PostgreSQL JDBC driver cannot use
-			host=a,b hostaddr=127.0.0.1 dbname=d               | Could not match 1 host addresses (hostaddr) to 2 hosts (host)
-			host=a,b,c port=1,2 dbname=d                       | Could not match 2 ports to 3 hosts
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					host=/var/run/postgresql dbname=d                  | Host '/var/run/postgresql' is a Unix-domain socket, which the PostgreSQL JDBC driver cannot use; give a host name or address
+					postgresql://%2Fvar%2Flib%2Fpostgresql/dbname      | Host '/var/lib/postgresql' is a Unix-domain socket, which the PostgreSQL JDBC driver cannot use; give a host name or address
+					host=@abstract dbname=d                            | Host '@abstract' is a Unix-domain socket, which the PostgreSQL JDBC driver cannot use; give a host name or address
+					host=h1,/tmp dbname=d                              | Host '/tmp' is a Unix-domain socket, which the PostgreSQL JDBC driver cannot use; give a host name or address
+					dbname=d                                           | No host given: libpq would use a Unix-domain socket, which the PostgreSQL JDBC driver cannot use; give host=...
+					host=,h2 dbname=d                                  | Empty host in the host list: libpq would use a Unix-domain socket, which the PostgreSQL JDBC driver cannot use
+					host=a,b hostaddr=127.0.0.1 dbname=d               | Could not match 1 host addresses (hostaddr) to 2 hosts (host)
+					host=a,b,c port=1,2 dbname=d                       | Could not match 2 ports to 3 hosts
+					""")
 	void rejectsHostsTheDriverCannotReach(String text, String message) {
 		assertThatExceptionOfType(ConnectionStringException.class)
 			.isThrownBy(() -> ConnectionString.parse(text).toJdbc())
@@ -172,13 +175,13 @@ class JdbcMappingTests {
 		assertThat(parsed).as("pgjdbc accepts %s", jdbc).isNotNull();
 		ConnectionString original = ConnectionString.parse(text);
 		assertThat(parsed.getProperty(PGProperty.PG_DBNAME.getName())).isEqualTo(original.database());
-		assertThat(parsed.getProperty(PGProperty.PG_HOST.getName()))
-			.isEqualTo(String.join(",", original.hosts()
-				.stream()
-				.map((host) -> host.name().contains(":") ? "[" + host.name() + "]" : host.name())
-				.toList()));
-		assertThat(parsed.getProperty(PGProperty.PG_PORT.getName())).isEqualTo(
-				String.join(",", original.hosts().stream().map((host) -> String.valueOf(host.port())).toList()));
+		assertThat(parsed.getProperty(PGProperty.PG_HOST.getName())).isEqualTo(String.join(",",
+				original.hosts()
+					.stream()
+					.map((host) -> host.name().contains(":") ? "[" + host.name() + "]" : host.name())
+					.toList()));
+		assertThat(parsed.getProperty(PGProperty.PG_PORT.getName()))
+			.isEqualTo(String.join(",", original.hosts().stream().map((host) -> String.valueOf(host.port())).toList()));
 		jdbc.properties().forEach((name, value) -> assertThat(parsed.getProperty(name)).isEqualTo(value));
 		assertThat(jdbc.url()).doesNotContain("user", "password", "Xq3vTn8sLw", ":p@");
 	}

@@ -8,31 +8,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.entry;
 
-/** The keyword=value form; expectations are what libpq's {@code PQconninfoParse} returns. */
+/**
+ * The keyword=value form; expectations are what libpq's {@code PQconninfoParse} returns.
+ */
 class KeywordValueFormTests {
 
 	@ParameterizedTest(name = "[{index}] {0}")
-	@CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
-			host=localhost port=5432 dbname=mydb connect_timeout=10 | host=localhost;port=5432;dbname=mydb;connect_timeout=10
-			"host=localhost port=5432 dbname=mydb password='it\\'s complicated'" | host=localhost;port=5432;dbname=mydb;password=it's complicated
-			host = a port= 5 dbname =b                               | host=a;port=5;dbname=b
-			"	host=a
-			port=5"                                                  | host=a;port=5
-			"dbname=''"                                              | dbname=
-			dbname=                                                  | dbname=
-			"user=a\\ b"                                              | user=a b
-			"dbname=a\\\\b"                                           | dbname=a\\b
-			"user='a\\\\b'"                                           | user=a\\b
-			host=a=b                                                 | host=a=b
-			"host=a'b'"                                              | host=a'b'
-			host=a host=b                                            | host=b
-			port=x port=5433                                         | port=5433
-			host=h1,h2 port=123,456 target_session_attrs=read-write  | host=h1,h2;port=123,456;target_session_attrs=read-write
-			"options='-c geqo=off'"                                  | options=-c geqo=off
-			"user=\\"                                                 | user=
-			""                                                       | ""
-			"   "                                                    | ""
-			""")
+	@CsvSource(delimiter = '|', quoteCharacter = '"',
+			textBlock = """
+					host=localhost port=5432 dbname=mydb connect_timeout=10 | host=localhost;port=5432;dbname=mydb;connect_timeout=10
+					"host=localhost port=5432 dbname=mydb password='it\\'s complicated'" | host=localhost;port=5432;dbname=mydb;password=it's complicated
+					host = a port= 5 dbname =b                               | host=a;port=5;dbname=b
+					"	host=a
+					port=5"                                                  | host=a;port=5
+					"dbname=''"                                              | dbname=
+					dbname=                                                  | dbname=
+					"user=a\\ b"                                              | user=a b
+					"dbname=a\\\\b"                                           | dbname=a\\b
+					"user='a\\\\b'"                                           | user=a\\b
+					host=a=b                                                 | host=a=b
+					"host=a'b'"                                              | host=a'b'
+					host=a host=b                                            | host=b
+					port=x port=5433                                         | port=5433
+					host=h1,h2 port=123,456 target_session_attrs=read-write  | host=h1,h2;port=123,456;target_session_attrs=read-write
+					"options='-c geqo=off'"                                  | options=-c geqo=off
+					"user=\\"                                                 | user=
+					""                                                       | ""
+					"   "                                                    | ""
+					""")
 	void parsesLikeLibpq(String text, String expected) {
 		assertThat(ConnectionString.parse(text).keywords()).containsExactlyEntriesOf(Expected.keywords(expected));
 	}
@@ -75,7 +78,8 @@ class KeywordValueFormTests {
 	void hintsAtQuotingWhenAnUnquotedPasswordIsFollowedByAWordWithoutEquals() {
 		assertThatExceptionOfType(ConnectionStringException.class)
 			.isThrownBy(() -> ConnectionString.parse("password=correct horse host=h"))
-			.withMessage("Missing '=' after the keyword starting at position 17 (quote a secret that contains whitespace)");
+			.withMessage(
+					"Missing '=' after the keyword starting at position 17 (quote a secret that contains whitespace)");
 	}
 
 }

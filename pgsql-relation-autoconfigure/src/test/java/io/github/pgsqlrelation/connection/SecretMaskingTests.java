@@ -31,9 +31,10 @@ class SecretMaskingTests {
 	}
 
 	@ParameterizedTest(name = "[{index}] {0}")
-	@ValueSource(strings = { "host=/tmp password=S3cr3t", "password=S3cr3t dbname=d", "host=h password=S3cr3t keepalives_idle=1",
-			"host=h password=S3cr3t port=1,2 host=a,b,c", "host=h sslpassword=S3cr3t oauth_client_secret=S3cr3t",
-			"host=h scram_client_key=S3cr3t", "host=h password=S3cr3t sslmode=bogus" })
+	@ValueSource(strings = { "host=/tmp password=S3cr3t", "password=S3cr3t dbname=d",
+			"host=h password=S3cr3t keepalives_idle=1", "host=h password=S3cr3t port=1,2 host=a,b,c",
+			"host=h sslpassword=S3cr3t oauth_client_secret=S3cr3t", "host=h scram_client_key=S3cr3t",
+			"host=h password=S3cr3t sslmode=bogus" })
 	void keepsSecretsOutOfMappingErrors(String text) {
 		ConnectionStringException ex = catchThrowableOfType(ConnectionStringException.class,
 				() -> ConnectionString.parse(text).toJdbc());

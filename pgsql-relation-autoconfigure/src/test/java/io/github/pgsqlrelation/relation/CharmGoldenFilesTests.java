@@ -15,9 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The state files the charm-side exporter produces ({@code charm/tests/golden}, checked byte for
- * byte by the Python tests) read here to the outcome each one states, so that the two sides
- * cannot drift apart.
+ * The state files the charm-side exporter produces ({@code charm/tests/golden}, checked
+ * byte for byte by the Python tests) read here to the outcome each one states, so that
+ * the two sides cannot drift apart.
  */
 class CharmGoldenFilesTests {
 

@@ -15,25 +15,24 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Keeps {@code docs/} honest: every example reads as documented, and the JSON Schema requires
- * what the reader requires.
+ * Keeps {@code docs/} honest: every example reads as documented, and the JSON Schema
+ * requires what the reader requires.
  */
 class DocumentedContractTests {
 
 	private static final Path DOCS = Path.of("../docs");
 
-	private static final Map<String, Consumer<EndpointState>> EXPECTED = Map.of(
-			"raw-protocol-v2.json", RelationSamplesTests::assertProtocolV2,
-			"raw-canonical-postgresql.json", RelationSamplesTests::assertCanonicalPostgresql,
-			"resolved.json", DocumentedContractTests::assertResolved,
+	private static final Map<String, Consumer<EndpointState>> EXPECTED = Map.of("raw-protocol-v2.json",
+			RelationSamplesTests::assertProtocolV2, "raw-canonical-postgresql.json",
+			RelationSamplesTests::assertCanonicalPostgresql, "resolved.json", DocumentedContractTests::assertResolved,
 			"two-relations-ambiguous.json", DocumentedContractTests::assertAmbiguous,
 			"not-ready-request-not-mirrored.json", DocumentedContractTests::assertNotReady);
 
 	@Test
 	void everyExampleHasAnExpectedOutcome() throws IOException {
 		try (Stream<Path> files = Files.list(DOCS.resolve("examples"))) {
-			assertThat(files.map((file) -> file.getFileName().toString())).containsExactlyInAnyOrderElementsOf(
-					EXPECTED.keySet());
+			assertThat(files.map((file) -> file.getFileName().toString()))
+				.containsExactlyInAnyOrderElementsOf(EXPECTED.keySet());
 		}
 	}
 
@@ -84,8 +83,8 @@ class DocumentedContractTests {
 
 	private static void assertAmbiguous(EndpointState endpoint) {
 		assertThat(endpoint.relations()).hasSize(2);
-		assertThat(endpoint.effective())
-			.isEqualTo(RelationSnapshot.empty("db", Readiness.ambiguous("Too many db relations: 7 (postgresql), 9 (pg2)")));
+		assertThat(endpoint.effective()).isEqualTo(
+				RelationSnapshot.empty("db", Readiness.ambiguous("Too many db relations: 7 (postgresql), 9 (pg2)")));
 	}
 
 	private static void assertNotReady(EndpointState endpoint) {
@@ -96,6 +95,5 @@ class DocumentedContractTests {
 		assertThat(effective.standbys()).isEmpty();
 		assertThat(effective.database()).isEqualTo("orders");
 	}
-
 
 }

@@ -14,8 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Event derivation, including the cases of the Python library's own tests
- * ({@code TestPostgreSQLClient} in {@code tests/test_client.py}): the remote application bag
- * publishes master and standbys one per line, and the server has granted the client's subnet.
+ * ({@code TestPostgreSQLClient} in {@code tests/test_client.py}): the remote application
+ * bag publishes master and standbys one per line, and the server has granted the client's
+ * subnet.
  */
 class RelationEventsTests {
 
@@ -54,7 +55,8 @@ class RelationEventsTests {
 
 	@Test
 	void emitsNothingWhenNothingChanged() {
-		assertThat(RelationEvents.between(dbs("dbname=master", "dbname=standby"), dbs("dbname=master", "dbname=standby")))
+		assertThat(
+				RelationEvents.between(dbs("dbname=master", "dbname=standby"), dbs("dbname=master", "dbname=standby")))
 			.isEmpty();
 		assertThat(RelationEvents.between(NONE, NONE)).isEmpty();
 	}
@@ -170,9 +172,9 @@ class RelationEventsTests {
 
 	@Test
 	void emitsEveryGoneEventWhenMasterAndStandbysGoTogether() {
-		assertThat(types(RelationEvents.between(dbs("dbname=master", "dbname=standby"), dbs(""))))
-			.containsExactly(MasterChangedEvent.class, MasterGoneEvent.class, StandbyChangedEvent.class,
-					StandbyGoneEvent.class, DatabaseChangedEvent.class, DatabaseGoneEvent.class);
+		assertThat(types(RelationEvents.between(dbs("dbname=master", "dbname=standby"), dbs("")))).containsExactly(
+				MasterChangedEvent.class, MasterGoneEvent.class, StandbyChangedEvent.class, StandbyGoneEvent.class,
+				DatabaseChangedEvent.class, DatabaseGoneEvent.class);
 	}
 
 	@Test
@@ -192,7 +194,8 @@ class RelationEventsTests {
 
 	@Test
 	void ignoresAChangeOfStandbyOrderAlone() {
-		assertThat(RelationEvents.between(dbs("dbname=master", "host=a", "host=b"), dbs("dbname=master", "host=b", "host=a")))
+		assertThat(RelationEvents.between(dbs("dbname=master", "host=a", "host=b"),
+				dbs("dbname=master", "host=b", "host=a")))
 			.isEmpty();
 	}
 

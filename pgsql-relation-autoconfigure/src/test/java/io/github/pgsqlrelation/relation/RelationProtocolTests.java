@@ -22,10 +22,10 @@ class RelationProtocolTests {
 
 	private static final Map<String, String> EGRESS = bag("egress-subnets", "127.1.2.3/24");
 
-	private static @Nullable String unreadyReason(Map<String, String> requested,
-			Map<String, String> local, Map<String, String> remote) {
-		Requested request = new Requested(requested.getOrDefault("database", ""),
-				requested.getOrDefault("roles", ""), requested.getOrDefault("extensions", ""));
+	private static @Nullable String unreadyReason(Map<String, String> requested, Map<String, String> local,
+			Map<String, String> remote) {
+		Requested request = new Requested(requested.getOrDefault("database", ""), requested.getOrDefault("roles", ""),
+				requested.getOrDefault("extensions", ""));
 		return RelationProtocol.unreadyReason(request, "myapp/0", local.getOrDefault("egress-subnets", ""),
 				new Bag("postgresql/0", remote, null, List.of()));
 	}
@@ -121,8 +121,8 @@ class RelationProtocolTests {
 			.snapshot();
 		assertThat(snapshot.master()).isNull();
 		assertThat(snapshot.standbys()).isEmpty();
-		assertThat(snapshot.readiness()).isEqualTo(Readiness.notReady("postgresql: allowed-subnets "
-				+ "does not grant egress subnet(s) 127.1.2.3/24 of myapp/0"));
+		assertThat(snapshot.readiness()).isEqualTo(Readiness
+			.notReady("postgresql: allowed-subnets " + "does not grant egress subnet(s) 127.1.2.3/24 of myapp/0"));
 	}
 
 	@Test
@@ -244,7 +244,8 @@ class RelationProtocolTests {
 	@Test
 	void readsCommaJoinedStandbysInCanonicalOrder() {
 		RelationSnapshot snapshot = raw(7)
-			.unit("postgresql/0", bag("standbys", "host=b port=5432 user=u,host=a port=5432 user=u,port=5432 host=b user=u"))
+			.unit("postgresql/0",
+					bag("standbys", "host=b port=5432 user=u,host=a port=5432 user=u,port=5432 host=b user=u"))
 			.snapshot();
 		assertThat(snapshot.standbys()).containsExactly(ConnectionString.parse("host=a port=5432 user=u"),
 				ConnectionString.parse("host=b port=5432 user=u"));
@@ -252,7 +253,8 @@ class RelationProtocolTests {
 
 	@Test
 	void takesAResolvedRelationAsReady() {
-		RelationSnapshot snapshot = StateFiles.state(StateFiles.resolved(11, "postgresql", "host=m", "host=s2", "host=s1"))
+		RelationSnapshot snapshot = StateFiles
+			.state(StateFiles.resolved(11, "postgresql", "host=m", "host=s2", "host=s1"))
 			.endpoint("db", null)
 			.effective();
 		assertThat(snapshot.readiness()).isEqualTo(Readiness.READY);

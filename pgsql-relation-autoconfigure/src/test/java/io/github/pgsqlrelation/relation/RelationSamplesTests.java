@@ -29,8 +29,8 @@ class RelationSamplesTests {
 
 	@Test
 	void expectsTheDatabaseTheSampleWasRequestedFor() throws Exception {
-		Path file = Path.of(RelationSamplesTests.class.getResource("/relation/canonical-postgresql-leader-unit-bag.json")
-			.toURI());
+		Path file = Path
+			.of(RelationSamplesTests.class.getResource("/relation/canonical-postgresql-leader-unit-bag.json").toURI());
 		RelationState state = RelationState.read(file);
 		assertThat(state.endpoint("db", "myapp").effective().readiness().isReady()).isTrue();
 		assertThat(state.endpoint("db", "foo").effective().readiness().isReady()).isFalse();
@@ -44,8 +44,8 @@ class RelationSamplesTests {
 			.containsEntry("password", "it's complicated")
 			.containsEntry("connect_timeout", "3");
 		assertThat(effective.standbys()).extracting((standby) -> standby.get("host")).containsExactly("prod2", "prod3");
-		assertThat(effective.standbys()).allSatisfy(
-				(standby) -> assertThat(standby.get("password")).isEqualTo("it's complicated"));
+		assertThat(effective.standbys())
+			.allSatisfy((standby) -> assertThat(standby.get("password")).isEqualTo("it's complicated"));
 		assertThat(effective.database()).isEqualTo("foo");
 		assertThat(effective.version()).isEqualTo("16");
 		assertThat(effective.toString()).doesNotContain("complicated");
@@ -60,10 +60,10 @@ class RelationSamplesTests {
 			.containsEntry("dbname", "myapp");
 		assertThat(effective.standbys()).extracting((standby) -> standby.get("host"))
 			.isEqualTo(List.of("10.252.20.54", "10.252.20.92"));
-		assertThat(effective.standbys()).allSatisfy((standby) -> assertThat(standby.keywords())
-			.containsEntry("user", "relation-10")
-			.containsEntry("password", "Xq3vTn8sLw")
-			.containsEntry("port", "5432"));
+		assertThat(effective.standbys())
+			.allSatisfy((standby) -> assertThat(standby.keywords()).containsEntry("user", "relation-10")
+				.containsEntry("password", "Xq3vTn8sLw")
+				.containsEntry("port", "5432"));
 		assertThat(effective.database()).isEqualTo("myapp");
 		assertThat(effective.version()).isEqualTo("14.9");
 		assertThat(effective.toString()).doesNotContain("Xq3vTn8sLw");

@@ -58,7 +58,8 @@ class RelationStateReaderTests {
 
 	@Test
 	void ignoresUnknownFieldsEverywhere() {
-		String json = RAW.replace("\"version\": 1,", "\"version\": 1, \"written-at\": \"now\", \"extra\": {\"a\": [1]},")
+		String json = RAW
+			.replace("\"version\": 1,", "\"version\": 1, \"written-at\": \"now\", \"extra\": {\"a\": [1]},")
 			.replace("\"shape\": \"raw\",", "\"shape\": \"raw\", \"comment\": 42,")
 			.replace("\"requested\": {", "\"requested\": {\"priority\": 3, ");
 		assertThat(RelationState.parse(json, "s").endpoint("db", null).effective().readiness().isReady()).isTrue();
@@ -170,8 +171,8 @@ class RelationStateReaderTests {
 
 	@Test
 	void rejectsARelationIdThatIsNotAnInteger() {
-		assertThat(failure(RAW.replace("\"relation-id\": 10", "\"relation-id\": \"10\""))).isEqualTo(
-				"state.json: relations[0].relation-id: expected an integer, found a string (line 7, column 22)");
+		assertThat(failure(RAW.replace("\"relation-id\": 10", "\"relation-id\": \"10\"")))
+			.isEqualTo("state.json: relations[0].relation-id: expected an integer, found a string (line 7, column 22)");
 	}
 
 	@Test

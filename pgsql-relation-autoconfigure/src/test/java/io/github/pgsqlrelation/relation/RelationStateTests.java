@@ -51,13 +51,13 @@ class RelationStateTests {
 
 	@Test
 	void handsOutNothingWhenTheEndpointHasMoreThanOneRelation() {
-		EndpointState endpoint = state(resolved(9, "pg2", "host=b"), resolved(7, "postgresql", "host=a"))
-			.endpoint("db", null);
+		EndpointState endpoint = state(resolved(9, "pg2", "host=b"), resolved(7, "postgresql", "host=a")).endpoint("db",
+				null);
 		assertThat(endpoint.relations()).extracting(RelationSnapshot::relation)
 			.containsExactly(new RelationRef("db", 7, "postgresql"), new RelationRef("db", 9, "pg2"));
 		assertThat(endpoint.relations()).allSatisfy((snapshot) -> assertThat(snapshot.master()).isNotNull());
-		assertThat(endpoint.effective())
-			.isEqualTo(RelationSnapshot.empty("db", Readiness.ambiguous("Too many db relations: 7 (postgresql), 9 (pg2)")));
+		assertThat(endpoint.effective()).isEqualTo(
+				RelationSnapshot.empty("db", Readiness.ambiguous("Too many db relations: 7 (postgresql), 9 (pg2)")));
 	}
 
 	@Test

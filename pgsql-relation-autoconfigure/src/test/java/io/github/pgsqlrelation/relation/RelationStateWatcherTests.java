@@ -70,7 +70,8 @@ class RelationStateWatcherTests {
 
 	@Test
 	void symlinkSwapLikeKubernetesVolumesIsFollowed() throws IOException {
-		// Kubernetes: file -> ..data/file, ..data -> ..<timestamp>; an update swaps ..data.
+		// Kubernetes: file -> ..data/file, ..data -> ..<timestamp>; an update swaps
+		// ..data.
 		Path first = Files.createDirectory(this.directory.resolve("..2026_01"));
 		write(first.resolve("state.json"), state("10.0.0.5"));
 		Files.createSymbolicLink(this.directory.resolve("..data"), first.getFileName());

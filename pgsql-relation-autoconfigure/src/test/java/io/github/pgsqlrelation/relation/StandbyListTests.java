@@ -44,8 +44,8 @@ class StandbyListTests {
 
 	@Test
 	void splitsAUriFromAKeywordValueString() {
-		assertThat(StandbyList.split("host=a port=1,postgresql://h2/db\nhost=c"))
-			.containsExactly("host=a port=1", "postgresql://h2/db", "host=c");
+		assertThat(StandbyList.split("host=a port=1,postgresql://h2/db\nhost=c")).containsExactly("host=a port=1",
+				"postgresql://h2/db", "host=c");
 	}
 
 	@Test

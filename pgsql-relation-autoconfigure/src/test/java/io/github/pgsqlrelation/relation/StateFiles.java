@@ -39,7 +39,9 @@ final class StateFiles {
 		return relation;
 	}
 
-	/** A raw relation on endpoint {@code db} with remote application {@code postgresql}. */
+	/**
+	 * A raw relation on endpoint {@code db} with remote application {@code postgresql}.
+	 */
 	static final class Raw extends LinkedHashMap<String, Object> {
 
 		private final Map<String, Object> units = new LinkedHashMap<>();

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Pools made from the application's settings and the relation's connection strings, without a
- * server: nothing connects at creation.
+ * Pools made from the application's settings and the relation's connection strings,
+ * without a server: nothing connects at creation.
  */
 class PoolFactoryTests {
 

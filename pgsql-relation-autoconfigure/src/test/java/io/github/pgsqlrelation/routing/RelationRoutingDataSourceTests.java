@@ -114,8 +114,9 @@ class RelationRoutingDataSourceTests {
 		Servers servers = routed(RoutingSettings.defaults().withReadFallbackToMaster(false),
 				snapshot(connectionString(cluster.primary()), List.of()));
 		Throwable failure = catchThrowable(servers::whereReadsRun);
-		assertThat(causeOfType(failure, SQLException.class).getMessage()).isEqualTo("No standby can serve a read-only transaction "
-				+ "on endpoint 'db' (the relation has no standby) and read fallback to the master is off");
+		assertThat(causeOfType(failure, SQLException.class).getMessage())
+			.isEqualTo("No standby can serve a read-only transaction "
+					+ "on endpoint 'db' (the relation has no standby) and read fallback to the master is off");
 		assertThat(servers.whereWritesRun().port()).isEqualTo(cluster.primary().port());
 	}
 
@@ -169,8 +170,8 @@ class RelationRoutingDataSourceTests {
 
 	@Test
 	void aMasterTheDriverCannotReachIsNoMasterAndWritesSayWhy() {
-		ConnectionString socket = ConnectionString.parse("dbname=app host=/var/run/postgresql user=relation-7 "
-				+ "password=s3cret");
+		ConnectionString socket = ConnectionString
+			.parse("dbname=app host=/var/run/postgresql user=relation-7 " + "password=s3cret");
 		Servers servers = routed(RoutingSettings.defaults(), snapshot(socket, List.of()));
 		Throwable failure = catchThrowable(servers::whereWritesRun);
 		assertThat(causeOfType(failure, RelationNotReadyException.class).getMessage())
@@ -226,7 +227,8 @@ class RelationRoutingDataSourceTests {
 		String keptName = standbyName(keptStandby[0]);
 		assertThat(topology.standbys()).extracting((standby) -> standby.backend().name()).contains(keptName);
 		assertThat(this.listener.created.get(keptName)).isSameAs(before.get(keptName));
-		assertThat(this.listener.created.get("pgsql-relation-db-master")).isSameAs(before.get("pgsql-relation-db-master"));
+		assertThat(this.listener.created.get("pgsql-relation-db-master"))
+			.isSameAs(before.get("pgsql-relation-db-master"));
 		awaitClosed(this.listener.retired.get(0), Duration.ofSeconds(5));
 		assertThat(servers.whereReadsRun().inRecovery()).isTrue();
 	}
@@ -243,10 +245,11 @@ class RelationRoutingDataSourceTests {
 			assertThat(this.listener.closed).isEmpty();
 			return null;
 		});
-		assertThat(servers.jdbc().queryForObject("select count(*) from note where text like '%in flight'",
-				Integer.class)).isEqualTo(2);
-		String applicationName = servers.write((status) -> servers.jdbc()
-			.queryForObject("select current_setting('application_name')", String.class));
+		assertThat(
+				servers.jdbc().queryForObject("select count(*) from note where text like '%in flight'", Integer.class))
+			.isEqualTo(2);
+		String applicationName = servers.write(
+				(status) -> servers.jdbc().queryForObject("select current_setting('application_name')", String.class));
 		assertThat(applicationName).isEqualTo("rotated");
 		awaitClosed("pgsql-relation-db-master", Duration.ofSeconds(2));
 		assertThat(this.dataSource.topology().master().backend().name()).isEqualTo("pgsql-relation-db-master-2");
@@ -280,8 +283,10 @@ class RelationRoutingDataSourceTests {
 			servers.whereReadsRun();
 		}
 		cluster.stop(stopped);
-		// HikariCP hands out a connection used within the last 500 ms without checking it: the
-		// stop above killed those, so a read right now would fail on one, whatever the routing.
+		// HikariCP hands out a connection used within the last 500 ms without checking
+		// it: the
+		// stop above killed those, so a read right now would fail on one, whatever the
+		// routing.
 		sleep(600);
 		try {
 			long[] millis = new long[20];
@@ -344,15 +349,18 @@ class RelationRoutingDataSourceTests {
 		Duration elapsed = Duration.ofNanos(refreshing);
 		int peakThreads = routingThreads().size();
 		this.dataSource.close();
-		System.out.printf("Refresh: %d standby changes took %d ms (%.2f ms each), %d routing threads at the end, "
-				+ "%d pools created%n", changes, elapsed.toMillis(), elapsed.toNanos() / 1e6 / changes,
-				peakThreads, this.listener.createdNames.size());
+		System.out.printf(
+				"Refresh: %d standby changes took %d ms (%.2f ms each), %d routing threads at the end, "
+						+ "%d pools created%n",
+				changes, elapsed.toMillis(), elapsed.toNanos() / 1e6 / changes, peakThreads,
+				this.listener.createdNames.size());
 		assertThat(this.listener.createdNames).hasSize(3 + changes / 2);
 		assertThat(this.listener.closed).hasSameSizeAs(this.listener.createdNames);
 		long waitStart = System.nanoTime();
 		while (!routingThreads().equals(threadsBefore) || !serverConnections().equals(connectionsBefore)) {
-			assertThat(Duration.ofNanos(System.nanoTime() - waitStart)).as("threads %s, server connections %s",
-					routingThreads(), serverConnections()).isLessThan(Duration.ofSeconds(10));
+			assertThat(Duration.ofNanos(System.nanoTime() - waitStart))
+				.as("threads %s, server connections %s", routingThreads(), serverConnections())
+				.isLessThan(Duration.ofSeconds(10));
 			sleep(100);
 		}
 	}
@@ -415,11 +423,14 @@ class RelationRoutingDataSourceTests {
 			.collect(Collectors.toCollection(TreeSet::new));
 	}
 
-	/** Backends of the relation user on every node, by port, not counting the one asking. */
+	/**
+	 * Backends of the relation user on every node, by port, not counting the one asking.
+	 */
 	private static Map<Integer, Integer> serverConnections() throws SQLException {
 		Map<Integer, Integer> result = new TreeMap<>();
 		for (PostgresNode node : cluster.nodes()) {
-			try (Connection connection = node.connect(); Statement statement = connection.createStatement();
+			try (Connection connection = node.connect();
+					Statement statement = connection.createStatement();
 					ResultSet rows = statement.executeQuery("select count(*) from pg_stat_activity "
 							+ "where usename = current_user and pid <> pg_backend_pid()")) {
 				rows.next();

@@ -19,8 +19,8 @@ import static io.github.pgsqlrelation.routing.Relations.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Writes across a failover that the relation has not reported yet: the master's pool finds the
- * promoted standby on its own.
+ * Writes across a failover that the relation has not reported yet: the master's pool
+ * finds the promoted standby on its own.
  */
 class RelationRoutingFailoverTests {
 
@@ -67,17 +67,19 @@ class RelationRoutingFailoverTests {
 				}
 			}
 		});
-		// A few seconds without primary: the driver learns that every host it knows is no primary.
+		// A few seconds without primary: the driver learns that every host it knows is no
+		// primary.
 		RelationRoutingDataSourceTests.sleep(3000);
 		long promoting = System.nanoTime();
 		this.cluster.promote(promoted);
 		long promotedAt = System.nanoTime();
 		Servers.Server server = firstWrite.get(20, TimeUnit.SECONDS);
 		long done = System.nanoTime();
-		System.out.printf("Failover: first write %d ms after the promotion began (promotion took %d ms; %d ms "
-				+ "after the kill), %d failed writes%n", Duration.ofNanos(done - promoting).toMillis(),
-				Duration.ofNanos(promotedAt - promoting).toMillis(), Duration.ofNanos(done - killed).toMillis(),
-				this.failedWrites.get());
+		System.out.printf(
+				"Failover: first write %d ms after the promotion began (promotion took %d ms; %d ms "
+						+ "after the kill), %d failed writes%n",
+				Duration.ofNanos(done - promoting).toMillis(), Duration.ofNanos(promotedAt - promoting).toMillis(),
+				Duration.ofNanos(done - killed).toMillis(), this.failedWrites.get());
 		assertThat(server.port()).isEqualTo(promoted.port());
 		assertThat(server.inRecovery()).isFalse();
 		assertThat(Duration.ofNanos(done - promoting)).isLessThan(Duration.ofSeconds(2));
@@ -93,8 +95,10 @@ class RelationRoutingFailoverTests {
 		servers.whereWritesRun();
 		PostgresNode promoted = this.cluster.standbys().get(0);
 		this.cluster.switchover(promoted);
-		// HikariCP hands out a connection used within the last 500 ms without checking it: the
-		// switchover closed those, so a write right now could fail on one, whatever the routing.
+		// HikariCP hands out a connection used within the last 500 ms without checking
+		// it: the
+		// switchover closed those, so a write right now could fail on one, whatever the
+		// routing.
 		RelationRoutingDataSourceTests.sleep(600);
 		assertThat(servers.whereWritesRun().port()).isEqualTo(promoted.port());
 		publish(this.dataSource, snapshot(this.cluster));

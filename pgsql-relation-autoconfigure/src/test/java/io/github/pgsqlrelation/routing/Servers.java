@@ -7,7 +7,10 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionCallback;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Runs transactions the way a Spring application does, and asks the server where they ran. */
+/**
+ * Runs transactions the way a Spring application does, and asks the server where they
+ * ran.
+ */
 final class Servers {
 
 	private final JdbcTemplate jdbc;
@@ -46,9 +49,10 @@ final class Servers {
 
 	/** Where the current transaction runs. */
 	Server here() {
-		return this.jdbc.queryForObject("select pg_is_in_recovery(), inet_server_port(), pg_backend_pid(), "
-				+ "current_setting('transaction_read_only') = 'on'", (rs, row) -> new Server(rs.getBoolean(1),
-						rs.getInt(2), rs.getInt(3), rs.getBoolean(4)));
+		return this.jdbc.queryForObject(
+				"select pg_is_in_recovery(), inet_server_port(), pg_backend_pid(), "
+						+ "current_setting('transaction_read_only') = 'on'",
+				(rs, row) -> new Server(rs.getBoolean(1), rs.getInt(2), rs.getInt(3), rs.getBoolean(4)));
 	}
 
 	record Server(boolean inRecovery, int port, int pid, boolean readOnly) {

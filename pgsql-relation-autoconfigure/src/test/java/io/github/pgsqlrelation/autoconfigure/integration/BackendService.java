@@ -8,8 +8,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Reads and writes the way application code does: JdbcTemplate and JPA, read-only transactions
- * marked as such.
+ * Reads and writes the way application code does: JdbcTemplate and JPA, read-only
+ * transactions marked as such.
  */
 @Service
 class BackendService {

@@ -34,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Switchover and failover under load, through the state file, against a real primary and two
- * streaming standbys.
+ * Switchover and failover under load, through the state file, against a real primary and
+ * two streaming standbys.
  */
 class FailoverIntegrationTests {
 
@@ -100,7 +100,8 @@ class FailoverIntegrationTests {
 		PostgresNode promoted = this.cluster.standbys().get(0);
 		this.cluster.kill(this.cluster.primary());
 		this.cluster.promote(promoted);
-		// The state file still names the dead primary: the driver finds the promoted standby.
+		// The state file still names the dead primary: the driver finds the promoted
+		// standby.
 		long started = System.nanoTime();
 		AtomicLong id = new AtomicLong(100);
 		await().atMost(Duration.ofSeconds(30))

@@ -34,7 +34,10 @@ class IntegrationApplication {
 			.run();
 	}
 
-	/** A plain JDBC transaction manager instead of JPA's, as applications without JPA have. */
+	/**
+	 * A plain JDBC transaction manager instead of JPA's, as applications without JPA
+	 * have.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnProperty(name = "test.transaction-manager", havingValue = "jdbc")
 	static class JdbcTransactionManagerConfiguration {

@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Writes go to the primary and read-only transactions to the standbys, through the
- * auto-configuration, for JdbcTemplate and for JPA, against a real primary and two streaming
- * standbys.
+ * auto-configuration, for JdbcTemplate and for JPA, against a real primary and two
+ * streaming standbys.
  */
 class ReadWriteSplitIntegrationTests {
 
@@ -96,8 +96,8 @@ class ReadWriteSplitIntegrationTests {
 
 	@Test
 	void withoutStandbysReadsUseTheMaster() {
-		BackendService service = start((file, cluster) -> RelationStateFiles.write(file,
-				RelationStateFiles.raw(cluster).standbys(List.of())));
+		BackendService service = start(
+				(file, cluster) -> RelationStateFiles.write(file, RelationStateFiles.raw(cluster).standbys(List.of())));
 		assertThat(service.readWithJdbc()).isEqualTo(new Backend(cluster.primary().port(), false));
 	}
 
@@ -106,7 +106,8 @@ class ReadWriteSplitIntegrationTests {
 		BackendService service = start(RelationStateFiles::writeRaw);
 		PostgresNode stopped = cluster.standbys().get(0);
 		cluster.stop(stopped);
-		// HikariCP hands out a connection used in the last 500 ms without validating it: a read
+		// HikariCP hands out a connection used in the last 500 ms without validating it:
+		// a read
 		// already bound to the stopped server fails with it; the next ones must not.
 		Thread.sleep(600);
 		try {

@@ -95,10 +95,13 @@ class PgsqlRelationMetricsAutoConfigurationTests {
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(registry.get(RelationMetrics.CHANGES).counter().count()).isEqualTo(2));
 			assertThat(registry.get(RelationMetrics.STANDBYS).gauge().value()).isZero();
+			assertThat(registry.get(RelationMetrics.REFRESH).timer().count()).isEqualTo(1);
+			assertThat(registry.get(RelationMetrics.STATE_FILE_ERRORS).counter().count()).isZero();
 			RelationStateFiles.writeAtomically(file, "{\"version\": 1, \"relations\": [");
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(registry.get(RelationMetrics.STATE_FILE_PROBLEM).gauge().value())
 					.isEqualTo(1));
+			assertThat(registry.get(RelationMetrics.STATE_FILE_ERRORS).counter().count()).isEqualTo(1);
 			assertThat(registry.get(RelationMetrics.CHANGES).counter().count()).isEqualTo(2);
 		});
 	}
@@ -110,6 +113,7 @@ class PgsqlRelationMetricsAutoConfigurationTests {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(registry.get(RelationMetrics.READY).gauge().value()).isZero();
 			assertThat(registry.get(RelationMetrics.STATE_FILE_PROBLEM).gauge().value()).isEqualTo(1);
+			assertThat(registry.get(RelationMetrics.STATE_FILE_ERRORS).counter().count()).isEqualTo(1);
 			assertThat(registry.get(RelationMetrics.CHANGES).counter().count()).isZero();
 		});
 	}
