@@ -89,8 +89,8 @@ function renderNodes(state) {
 			: '';
 		return `<tr data-node="${esc(n.name)}" data-role="${esc(n.role)}">
 			<td><b>${esc(n.name)}</b><br><span class="sub nowrap">unit ${esc(n.unit)}</span></td><td>${esc(n.address)}</td>
-			<td>${tag(n.role, n.role === 'former primary' ? 'stopped' : n.role)}</td>
-			<td class="nowrap">${n.running ? 'running' : '<b class="failure">not running</b>'}</td>
+			<td>${tag(n.role, n.role === 'former primary' ? 'stopped' : n.role)}<br>`
+				+ `${n.running ? '<span class="sub">running</span>' : '<b class="failure">not running</b>'}</td>
 			<td class="actions-cell">${actions}</td></tr>`;
 	}).join('');
 	$('add-standby').disabled = busy;
