@@ -161,6 +161,10 @@ final class PoolFactory {
 		// Never fail, nor block, at creation when the server is down: the pool connects
 		// when asked.
 		config.setInitializationFailTimeout(-1);
+		// The application's own override (set as an instance or a class name) still
+		// decides.
+		ServerGoneEviction eviction = new ServerGoneEviction(config.getExceptionOverride());
+		config.setExceptionOverride(eviction);
 		if (config.getTransactionIsolation() == null) {
 			// The routing DataSource promises Spring this default without connecting;
 			// make it true.
@@ -169,6 +173,7 @@ final class PoolFactory {
 		try {
 			HikariDataSource pool = new HikariDataSource(config);
 			connections.pool(pool.getHikariPoolMXBean());
+			eviction.pool(pool.getHikariPoolMXBean());
 			return new BackendPool(backend, connectionString, pool, connections);
 		}
 		catch (RuntimeException ex) {
