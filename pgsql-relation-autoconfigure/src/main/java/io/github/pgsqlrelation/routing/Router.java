@@ -70,10 +70,9 @@ final class Router {
 					this.listener.standbySkipped(standby.backend());
 					continue;
 				}
+				Connection connection;
 				try {
-					Connection connection = standby.pool().getConnection();
-					this.listener.readRouted(standby.backend());
-					return readOnly(connection);
+					connection = standby.pool().getConnection();
 				}
 				catch (SQLException ex) {
 					if (!standby.isRetired() && serverFailed(standby, ex)) {
@@ -81,7 +80,9 @@ final class Router {
 					}
 					this.listener.standbySkipped(standby.backend());
 					failure = chain(failure, ex);
+					continue;
 				}
+				return routed(readOnly(connection), standby.backend());
 			}
 		}
 		if (!this.readFallbackToMaster) {
@@ -143,6 +144,17 @@ final class Router {
 		}
 		first.addSuppressed(next);
 		return first;
+	}
+
+	private Connection routed(Connection connection, Backend standby) throws SQLException {
+		try {
+			this.listener.readRouted(standby);
+			return connection;
+		}
+		catch (RuntimeException ex) {
+			connection.close();
+			throw ex;
+		}
 	}
 
 	private static Connection readOnly(Connection connection) throws SQLException {

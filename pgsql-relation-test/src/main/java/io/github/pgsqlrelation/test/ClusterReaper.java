@@ -26,17 +26,28 @@ final class ClusterReaper {
 
 	private static final Set<PostgresCluster> OPEN = new LinkedHashSet<>();
 
+	private static final Set<Path> DELETE_ON_EXIT = new LinkedHashSet<>();
+
 	private static boolean hookInstalled;
 
 	private ClusterReaper() {
 	}
 
 	static synchronized void register(PostgresCluster cluster) {
+		installHook();
+		OPEN.add(cluster);
+	}
+
+	static synchronized void deleteOnExit(Path directory) {
+		installHook();
+		DELETE_ON_EXIT.add(directory);
+	}
+
+	private static void installHook() {
 		if (!hookInstalled) {
 			Runtime.getRuntime().addShutdownHook(new Thread(ClusterReaper::closeAll, "pgsql-relation-test-reaper"));
 			hookInstalled = true;
 		}
-		OPEN.add(cluster);
 	}
 
 	static synchronized void unregister(PostgresCluster cluster) {
@@ -45,10 +56,13 @@ final class ClusterReaper {
 
 	private static void closeAll() {
 		List<PostgresCluster> clusters;
+		List<Path> directories;
 		synchronized (ClusterReaper.class) {
 			clusters = new ArrayList<>(OPEN);
+			directories = new ArrayList<>(DELETE_ON_EXIT);
 		}
 		clusters.forEach(PostgresCluster::close);
+		directories.forEach(FileTrees::delete);
 	}
 
 	/**

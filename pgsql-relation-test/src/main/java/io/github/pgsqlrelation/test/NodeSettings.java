@@ -33,11 +33,13 @@ final class NodeSettings {
 			wal_level = replica
 			max_wal_senders = 10
 			max_replication_slots = 10
-			wal_keep_size = 512MB
+			wal_keep_size = 256MB
+			min_wal_size = 32MB
 			hot_standby = on
 			hot_standby_feedback = on
 			wal_receiver_status_interval = 1s
 			fsync = off
+			dynamic_shared_memory_type = mmap
 			full_page_writes = on
 			password_encryption = 'scram-sha-256'
 			""";

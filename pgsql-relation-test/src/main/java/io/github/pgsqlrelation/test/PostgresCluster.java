@@ -2,15 +2,10 @@ package io.github.pgsqlrelation.test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -34,15 +29,18 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PostgresCluster implements AutoCloseable {
 
-	private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-
-	private static final Duration REPLICATION_TIMEOUT = Duration.ofSeconds(30);
+	/** Environment variable naming the directory to create cluster directories in. */
+	public static final String DIRECTORY_VARIABLE = "PGSQL_RELATION_CLUSTER_DIR";
 
 	private final Settings settings;
 
 	private final ServerCommands commands;
 
-	private final AdminConnections admin = new AdminConnections(LibpqValues.newPassword());
+	private final ServerControl servers;
+
+	private final DataDirectoryTemplate template;
+
+	private final AdminConnections admin;
 
 	private final String replicationPassword = LibpqValues.newPassword();
 
@@ -58,10 +56,13 @@ public final class PostgresCluster implements AutoCloseable {
 
 	private boolean closed;
 
-	private PostgresCluster(Settings settings, PostgresBinaries binaries, Path root) {
+	private PostgresCluster(Settings settings, PostgresBinaries binaries, DataDirectoryTemplate template, Path root) {
 		this.settings = settings;
 		this.root = root;
 		this.commands = new ServerCommands(binaries, ServerUser.get(), root);
+		this.template = template;
+		this.admin = new AdminConnections(template.superuserPassword());
+		this.servers = new ServerControl(this.commands, this.admin);
 	}
 
 	/**
@@ -78,12 +79,12 @@ public final class PostgresCluster implements AutoCloseable {
 	}
 
 	static PostgresCluster start(Settings settings) {
-		Path parent = clusterParentDirectory();
-		ClusterReaper.sweepOrphans(parent);
-		PostgresBinaries binaries = (settings.binDirectory != null) ? new PostgresBinaries(settings.binDirectory)
-				: PostgresBinaries.locate();
-		Path root = createRoot(parent);
-		PostgresCluster cluster = new PostgresCluster(settings, binaries, root);
+		ClusterDirectories.candidates().forEach(ClusterReaper::sweepOrphans);
+		Path parent = ClusterDirectories.parent();
+		PostgresBinaries binaries = binaries(settings);
+		DataDirectoryTemplate template = DataDirectoryTemplate.get(binaries, parent);
+		Path root = ClusterDirectories.create(parent, ClusterReaper.ROOT_PREFIX);
+		PostgresCluster cluster = new PostgresCluster(settings, binaries, template, root);
 		ClusterReaper.register(cluster);
 		try {
 			cluster.startNew();
@@ -95,54 +96,53 @@ public final class PostgresCluster implements AutoCloseable {
 		}
 	}
 
+	private static PostgresBinaries binaries(Settings settings) {
+		if (settings.binDirectory() == null) {
+			return PostgresBinaries.locate();
+		}
+		PostgresBinaries binaries = new PostgresBinaries(settings.binDirectory());
+		if (!binaries.isComplete()) {
+			throw new IllegalArgumentException(
+					"Bin directory " + settings.binDirectory() + " does not hold initdb, pg_ctl and postgres");
+		}
+		return binaries;
+	}
+
 	private void startNew() {
 		PostgresNode first = newNode();
 		initialize(first);
 		this.primary = first;
-		startServer(first);
+		this.servers.start(first);
 		createRoles(first);
-		if (this.settings.standbys > 0) {
+		if (this.settings.standbys() > 0) {
 			// Standbys are cold copies of the stopped primary: no backup tool needed
-			stopServer(first, "fast");
-			for (int i = 0; i < this.settings.standbys; i++) {
+			this.servers.stop(first, "fast");
+			for (int i = 0; i < this.settings.standbys(); i++) {
 				PostgresNode standby = newNode();
 				FileTrees.copyDataDirectory(first.dataDirectory(), standby.dataDirectory(), true);
 				configureStandby(standby, first);
 				this.standbys.add(standby);
 			}
-			startServer(first);
-			this.standbys.forEach(this::startServer);
-			this.standbys.forEach((standby) -> awaitStreaming(standby, first));
+			this.servers.start(first);
+			this.standbys.forEach(this.servers::start);
+			this.standbys.forEach((standby) -> this.servers.awaitStreaming(standby, first));
 		}
 	}
 
 	private void initialize(PostgresNode node) {
-		Path passwordFile = node.directory().resolve("superuser-password");
-		try {
-			Files.writeString(passwordFile, this.admin.password(), StandardCharsets.UTF_8);
-			ServerUser.get().own(node.directory());
-			this.commands.run(START_TIMEOUT, "initdb", "-D", node.dataDirectory().toString(), "-U",
-					NodeSettings.SUPERUSER, "--pwfile=" + passwordFile, "--auth-local=trust",
-					"--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync");
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not initialize " + node.dataDirectory(), ex);
-		}
-		finally {
-			deleteQuietly(passwordFile);
-		}
-		NodeSettings.writeCommon(node.dataDirectory());
+		FileTrees.copyDataDirectory(this.template.dataDirectory(), node.dataDirectory(), true);
 		NodeSettings.writeNodeSpecific(node, null);
+		ServerUser.get().own(node.directory());
 	}
 
 	private void createRoles(PostgresNode node) {
 		try {
 			this.admin.executeFormatted(node, "CREATE ROLE %I WITH REPLICATION LOGIN PASSWORD %L",
 					NodeSettings.REPLICATION_USER, this.replicationPassword);
-			this.admin.executeFormatted(node, "CREATE ROLE %I WITH LOGIN PASSWORD %L", this.settings.user,
-					this.settings.password);
-			this.admin.executeFormatted(node, "CREATE DATABASE %I OWNER %I", this.settings.database,
-					this.settings.user);
+			this.admin.executeFormatted(node, "CREATE ROLE %I WITH LOGIN PASSWORD %L", this.settings.user(),
+					this.settings.password());
+			this.admin.executeFormatted(node, "CREATE DATABASE %I OWNER %I", this.settings.database(),
+					this.settings.user());
 			String version = this.admin.queryValue(node, "SHOW server_version");
 			this.serverVersion = Objects.requireNonNull(version).split(" ")[0];
 		}
@@ -194,7 +194,7 @@ public final class PostgresCluster implements AutoCloseable {
 		PostgresNode source = primary();
 		requireRunning(source, "add a standby of");
 		PostgresNode standby = newNode();
-		if (this.settings.useBaseBackupTool && this.commands.binaries().hasBaseBackupTool()) {
+		if (this.settings.useBaseBackupTool() && this.commands.binaries().hasBaseBackupTool()) {
 			ServerUser.get().own(standby.directory());
 			BaseBackups.withBaseBackupTool(this.commands, source, standby.dataDirectory(), this.replicationPassword);
 		}
@@ -203,8 +203,8 @@ public final class PostgresCluster implements AutoCloseable {
 		}
 		configureStandby(standby, source);
 		this.standbys.add(standby);
-		startServer(standby);
-		awaitStreaming(standby, source);
+		this.servers.start(standby);
+		this.servers.awaitStreaming(standby, source);
 		return standby;
 	}
 
@@ -218,7 +218,7 @@ public final class PostgresCluster implements AutoCloseable {
 			throw new IllegalArgumentException(node + " is not a standby of this cluster");
 		}
 		if (node.isRunning()) {
-			stopServer(node, "immediate");
+			this.servers.stop(node, "immediate");
 		}
 		this.standbys.remove(node);
 		this.allNodes.remove(node);
@@ -234,10 +234,7 @@ public final class PostgresCluster implements AutoCloseable {
 	public synchronized void promote(PostgresNode node) {
 		requireStandby(node);
 		requireRunning(node, "promote");
-		this.commands.run(START_TIMEOUT, "pg_ctl", "promote", "-w", "-t", timeoutSeconds(START_TIMEOUT), "-D",
-				node.dataDirectory().toString());
-		Waits.until(START_TIMEOUT, node + " is out of recovery",
-				() -> "f".equals(this.admin.queryValue(node, "SELECT pg_is_in_recovery()")));
+		this.servers.promote(node);
 		this.standbys.remove(node);
 		this.primary = node;
 	}
@@ -255,9 +252,9 @@ public final class PostgresCluster implements AutoCloseable {
 		requireRunning(node, "switch over to");
 		PostgresNode former = primary();
 		requireRunning(former, "switch over from");
-		String lastWritten = lsn(former, "SELECT pg_current_wal_lsn()");
-		stopServer(former, "fast");
-		Waits.until(REPLICATION_TIMEOUT, node + " has replayed the shutdown checkpoint of " + former,
+		String lastWritten = this.servers.currentLsn(former);
+		this.servers.stop(former, "fast");
+		Waits.until(ServerControl.REPLICATION_TIMEOUT, node + " has replayed the shutdown checkpoint of " + former,
 				() -> "t".equals(this.admin.queryValue(node,
 						"SELECT pg_last_wal_replay_lsn() > ?::pg_lsn AND pg_last_wal_replay_lsn() >= pg_last_wal_receive_lsn()",
 						lastWritten)));
@@ -287,8 +284,8 @@ public final class PostgresCluster implements AutoCloseable {
 			if (Integer.parseInt(Objects.requireNonNull(this.admin.queryValue(standby, "SHOW server_version_num")))
 					< 130000) {
 				// primary_conninfo takes effect on reload only from PostgreSQL 13 on
-				stopServer(standby, "fast");
-				startServer(standby);
+				this.servers.stop(standby, "fast");
+				this.servers.start(standby);
 			}
 		}
 		catch (SQLException ex) {
@@ -296,7 +293,7 @@ public final class PostgresCluster implements AutoCloseable {
 					ex);
 		}
 		if (target.isRunning()) {
-			awaitStreaming(standby, target);
+			this.servers.awaitStreaming(standby, target);
 		}
 	}
 
@@ -307,7 +304,7 @@ public final class PostgresCluster implements AutoCloseable {
 	public synchronized void stop(PostgresNode node) {
 		requireMember(node);
 		if (node.isRunning()) {
-			stopServer(node, "fast");
+			this.servers.stop(node, "fast");
 		}
 	}
 
@@ -321,10 +318,10 @@ public final class PostgresCluster implements AutoCloseable {
 		if (node.isRunning()) {
 			return;
 		}
-		startServer(node);
+		this.servers.start(node);
 		PostgresNode current = primary();
 		if (this.standbys.contains(node) && current.isRunning()) {
-			awaitStreaming(node, current);
+			this.servers.awaitStreaming(node, current);
 		}
 	}
 
@@ -344,29 +341,28 @@ public final class PostgresCluster implements AutoCloseable {
 
 	/**
 	 * Waits until every running standby has replayed all the WAL the primary has written so
-	 * far.
+	 * far. A standby left following a former primary after {@link #promote(PostgresNode)}
+	 * never does: {@link #follow(PostgresNode)} it first.
 	 */
 	public synchronized void awaitReplication() {
 		PostgresNode current = primary();
 		requireRunning(current, "await replication from");
-		String written = lsn(current, "SELECT pg_current_wal_lsn()");
+		String written = this.servers.currentLsn(current);
 		for (PostgresNode standby : runningStandbys()) {
-			Waits.until(REPLICATION_TIMEOUT, standby + " has replayed " + current + " up to " + written,
-					() -> "t".equals(this.admin.queryValue(standby, "SELECT pg_last_wal_replay_lsn() >= ?::pg_lsn",
-							written)));
+			this.servers.awaitReplay(standby, written, standby + " has replayed " + current + " up to " + written);
 		}
 	}
 
 	public String database() {
-		return this.settings.database;
+		return this.settings.database();
 	}
 
 	public String user() {
-		return this.settings.user;
+		return this.settings.user();
 	}
 
 	public String password() {
-		return this.settings.password;
+		return this.settings.password();
 	}
 
 	/**
@@ -400,7 +396,7 @@ public final class PostgresCluster implements AutoCloseable {
 		for (PostgresNode node : this.allNodes) {
 			if (node.isRunning()) {
 				try {
-					stopServer(node, "immediate");
+					this.servers.stop(node, "immediate");
 				}
 				catch (RuntimeException ex) {
 					// Falls through to SIGKILL below
@@ -431,7 +427,7 @@ public final class PostgresCluster implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not create " + directory, ex);
 		}
-		PostgresNode node = new PostgresNode(this, index, freePort(), directory);
+		PostgresNode node = new PostgresNode(this, index, ClusterDirectories.freePort(), directory);
 		this.allNodes.add(node);
 		return node;
 	}
@@ -440,54 +436,6 @@ public final class PostgresCluster implements AutoCloseable {
 		NodeSettings.writeNodeSpecific(standby,
 				NodeSettings.primaryConnection(source, standby, this.replicationPassword));
 		ServerUser.get().own(standby.directory());
-	}
-
-	private void startServer(PostgresNode node) {
-		removeStaleLockFiles(node);
-		this.commands.run(START_TIMEOUT, "pg_ctl", "start", "-w", "-t", timeoutSeconds(START_TIMEOUT), "-D",
-				node.dataDirectory().toString(), "-l", node.logFile().toString());
-	}
-
-	/**
-	 * A killed postmaster leaves its lock files behind. PostgreSQL takes them over when their
-	 * process is gone, but not while it is a zombie that {@code init} has yet to reap (the
-	 * lock check sees the process id as taken): remove them once the process is no more.
-	 */
-	private static void removeStaleLockFiles(PostgresNode node) {
-		if (node.isRunning()) {
-			return;
-		}
-		try (DirectoryStream<Path> socketLocks = Files.newDirectoryStream(node.directory(), ".s.PGSQL.*")) {
-			Files.deleteIfExists(node.dataDirectory().resolve("postmaster.pid"));
-			for (Path lock : socketLocks) {
-				Files.deleteIfExists(lock);
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not remove the stale lock files of " + node, ex);
-		}
-	}
-
-	private void stopServer(PostgresNode node, String mode) {
-		this.commands.run(START_TIMEOUT, "pg_ctl", "stop", "-w", "-t", timeoutSeconds(START_TIMEOUT), "-m", mode,
-				"-D", node.dataDirectory().toString());
-	}
-
-	private void awaitStreaming(PostgresNode standby, PostgresNode source) {
-		Waits.until(START_TIMEOUT, standby + " streams from " + source,
-				() -> "t".equals(this.admin.queryValue(source,
-						"SELECT count(*) > 0 FROM pg_stat_replication WHERE application_name = ? AND state = 'streaming'",
-						standby.name())));
-	}
-
-	private String lsn(PostgresNode node, String query) {
-		try {
-			return Objects.requireNonNull(this.admin.queryValue(node, query));
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException("Could not read the WAL position of " + node + ": " + ex.getMessage(),
-					ex);
-		}
 	}
 
 	private void requireMember(PostgresNode node) {
@@ -506,51 +454,6 @@ public final class PostgresCluster implements AutoCloseable {
 	private static void requireRunning(PostgresNode node, String action) {
 		if (!node.isRunning()) {
 			throw new IllegalStateException("Cannot " + action + " " + node + ": it is not running");
-		}
-	}
-
-	private static String timeoutSeconds(Duration timeout) {
-		return Long.toString(timeout.toSeconds());
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not find a free port on the loopback interface", ex);
-		}
-	}
-
-	/**
-	 * Where cluster directories go: the temporary directory, unless its path is too long for
-	 * the servers' Unix sockets (at most 107 bytes).
-	 */
-	private static Path clusterParentDirectory() {
-		Path temporary = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
-		return (temporary.toString().length() <= 40) ? temporary : Path.of("/tmp");
-	}
-
-	private static Path createRoot(Path parent) {
-		try {
-			Path root = Files.createTempDirectory(parent, ClusterReaper.ROOT_PREFIX);
-			// The server user must be able to enter it when it is not the JVM's user
-			Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-			Files.writeString(root.resolve(ClusterReaper.OWNER_FILE), Long.toString(ProcessHandle.current().pid()),
-					StandardCharsets.UTF_8);
-			return root;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not create a cluster directory in " + parent, ex);
-		}
-	}
-
-	private static void deleteQuietly(Path file) {
-		try {
-			Files.deleteIfExists(file);
-		}
-		catch (IOException ex) {
-			// Left inside the cluster directory, which close() deletes
 		}
 	}
 

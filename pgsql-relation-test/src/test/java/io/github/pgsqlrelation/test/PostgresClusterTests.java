@@ -91,6 +91,14 @@ class PostgresClusterTests {
 		assertThat(cluster.serverVersion()).matches("\\d+(\\.\\d+)?");
 	}
 
+	@Test
+	void serversRunAsAnUnprivilegedUser() {
+		for (PostgresNode node : cluster.nodes()) {
+			ProcessHandle postmaster = ProcessHandle.of(node.pid().orElseThrow()).orElseThrow();
+			assertThat(postmaster.info().user()).isNotEmpty().get().isNotEqualTo("root");
+		}
+	}
+
 	static String queryString(PostgresNode node, String sql) throws SQLException {
 		try (Connection connection = node.connect(); Statement statement = connection.createStatement();
 				ResultSet result = statement.executeQuery(sql)) {

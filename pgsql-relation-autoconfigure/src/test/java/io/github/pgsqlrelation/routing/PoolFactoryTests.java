@@ -1,0 +1,108 @@
+package io.github.pgsqlrelation.routing;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.zaxxer.hikari.HikariConfig;
+import io.github.pgsqlrelation.connection.ConnectionString;
+import io.github.pgsqlrelation.connection.JdbcConnection;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Pools made from the application's settings and the relation's connection strings, without a
+ * server: nothing connects at creation.
+ */
+class PoolFactoryTests {
+
+	private static final ConnectionString MASTER = ConnectionString
+		.parse("dbname=app host=10.0.0.5 password=s3cret port=5432 user=relation-7");
+
+	private static final ConnectionString STANDBY_1 = ConnectionString
+		.parse("dbname=app host=10.0.0.6 password=s3cret port=5432 user=relation-7");
+
+	private static final ConnectionString STANDBY_2 = ConnectionString
+		.parse("dbname=app host=10.0.0.7 password=s3cret port=5433 user=relation-7");
+
+	private final HikariConfig template = Relations.poolTemplate();
+
+	private final PoolFactory factory = new PoolFactory(this.template, RoutingSettings.defaults(), "db");
+
+	@Test
+	void theMasterConnectsToThePrimaryAmongItsOwnHostThenTheStandbysHosts() {
+		JdbcConnection jdbc = this.factory.masterJdbc(MASTER, List.of(STANDBY_1, STANDBY_2));
+		assertThat(jdbc.url()).isEqualTo("jdbc:postgresql://10.0.0.5:5432,10.0.0.6:5432,10.0.0.7:5433/app");
+		assertThat(jdbc.properties()).containsEntry("targetServerType", "primary")
+			.containsEntry("hostRecheckSeconds", "2")
+			.containsEntry("user", "relation-7")
+			.containsEntry("password", "s3cret");
+	}
+
+	@Test
+	void theMastersFailoverHostsListEachHostOnce() {
+		JdbcConnection jdbc = this.factory.masterJdbc(MASTER, List.of(STANDBY_1, MASTER, STANDBY_1));
+		assertThat(jdbc.url()).isEqualTo("jdbc:postgresql://10.0.0.5:5432,10.0.0.6:5432/app");
+	}
+
+	@Test
+	void theApplicationsDriverPropertiesApplyUnlessTheRelationSetsThem() {
+		this.template.addDataSourceProperty("reWriteBatchedInserts", "true");
+		this.template.addDataSourceProperty("user", "someone-else");
+		JdbcConnection jdbc = this.factory.masterJdbc(MASTER, List.of());
+		assertThat(jdbc.properties()).containsEntry("reWriteBatchedInserts", "true").containsEntry("user", "relation-7");
+	}
+
+	@Test
+	void poolsAreNamedAfterTheirRoleAndTakeTheirTimeoutsFromTheSettings() {
+		BackendPool master = this.factory.master(MASTER, List.of(STANDBY_1));
+		BackendPool standby = this.factory.standby(STANDBY_2);
+		try {
+			assertThat(master.backend().name()).isEqualTo("pgsql-relation-db-master");
+			assertThat(master.pool().getConnectionTimeout()).isEqualTo(2000);
+			assertThat(standby.backend().name()).isEqualTo("pgsql-relation-db-standby-10.0.0.7-5433");
+			assertThat(standby.backend().address()).isEqualTo("10.0.0.7:5433");
+			assertThat(standby.pool().getConnectionTimeout()).isEqualTo(1000);
+			assertThat(standby.pool().getInitializationFailTimeout()).isEqualTo(-1);
+			assertThat(standby.backend().connectionString()).doesNotContain("s3cret");
+			assertThat(standby.connections().toString()).doesNotContain("s3cret");
+		}
+		finally {
+			master.pool().close();
+			standby.pool().close();
+		}
+	}
+
+	@Test
+	void aSecondPoolOfTheSameBackendGetsANumberedNameUntilTheFirstIsReleased() {
+		BackendPool first = this.factory.master(MASTER, List.of());
+		BackendPool second = this.factory.master(MASTER.with(Map.of("password", "rotated")), List.of());
+		first.pool().close();
+		second.pool().close();
+		this.factory.released(first.backend());
+		BackendPool third = this.factory.master(MASTER, List.of());
+		third.pool().close();
+		assertThat(List.of(first, second, third)).extracting((pool) -> pool.backend().name())
+			.containsExactly("pgsql-relation-db-master", "pgsql-relation-db-master-2", "pgsql-relation-db-master");
+	}
+
+	@Test
+	void namesHoldNoCharacterThatJmxRejects() {
+		PoolFactory factory = new PoolFactory(this.template, RoutingSettings.defaults(), "my:db");
+		BackendPool standby = factory.standby(STANDBY_1.with(Map.of("host", "fd00::6")));
+		standby.pool().close();
+		assertThat(standby.backend().name()).isEqualTo("pgsql-relation-my-db-standby-fd00--6-5432");
+	}
+
+	@Test
+	void aShortStandbyTimeoutNeverLengthensTheApplicationsOwn() {
+		this.template.setConnectionTimeout(500);
+		PoolFactory factory = new PoolFactory(this.template,
+				RoutingSettings.defaults().withStandbyConnectionTimeout(Duration.ofSeconds(3)), "db");
+		BackendPool standby = factory.standby(STANDBY_1);
+		standby.pool().close();
+		assertThat(standby.pool().getConnectionTimeout()).isEqualTo(500);
+	}
+
+}

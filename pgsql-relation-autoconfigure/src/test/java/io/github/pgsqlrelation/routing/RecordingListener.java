@@ -1,0 +1,52 @@
+package io.github.pgsqlrelation.routing;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+/** Remembers what the routing told it. */
+final class RecordingListener implements RoutingListener {
+
+	final Map<String, HikariDataSource> created = new ConcurrentHashMap<>();
+
+	final List<String> createdNames = new CopyOnWriteArrayList<>();
+
+	final List<String> retired = new CopyOnWriteArrayList<>();
+
+	final List<String> closed = new CopyOnWriteArrayList<>();
+
+	final AtomicInteger fallbacks = new AtomicInteger();
+
+	final AtomicInteger skips = new AtomicInteger();
+
+	@Override
+	public void poolCreated(Backend backend, HikariDataSource pool) {
+		this.created.put(backend.name(), pool);
+		this.createdNames.add(backend.name());
+	}
+
+	@Override
+	public void poolRetired(Backend backend, HikariDataSource pool) {
+		this.retired.add(backend.name());
+	}
+
+	@Override
+	public void poolClosed(Backend backend, HikariDataSource pool) {
+		this.closed.add(backend.name());
+	}
+
+	@Override
+	public void readFellBackToMaster() {
+		this.fallbacks.incrementAndGet();
+	}
+
+	@Override
+	public void standbySkipped(Backend standby) {
+		this.skips.incrementAndGet();
+	}
+
+}
