@@ -3,6 +3,7 @@ package io.github.pgsqlrelation.benchmarks;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -53,6 +54,8 @@ public class RoutingBenchmarks {
 
 	private RelationRoutingDataSource routed;
 
+	private RelationRoutingDataSource routedToOneStandby;
+
 	private HikariDataSource directToStandby;
 
 	private HikariDataSource directToPrimary;
@@ -63,11 +66,15 @@ public class RoutingBenchmarks {
 		this.routed = Relations.routing(poolTemplate());
 		Relations.publish(this.routed, Relations.snapshot(connectionString(this.cluster.primary()),
 				this.cluster.standbys().stream().map(RoutingBenchmarks::connectionString).toList()));
+		this.routedToOneStandby = Relations.routing(poolTemplate());
+		Relations.publish(this.routedToOneStandby, Relations.snapshot(connectionString(this.cluster.primary()),
+				List.of(connectionString(this.cluster.standbys().get(0)))));
 		this.directToStandby = direct(this.cluster.standbys().get(0));
 		this.directToPrimary = direct(this.cluster.primary());
 		// Fail here, not in a measurement, if a DataSource does not route where it should.
 		requireServer(this.routed, true, true);
 		requireServer(this.routed, false, false);
+		requireServer(this.routedToOneStandby, true, true);
 		requireServer(this.directToStandby, true, true);
 		requireServer(this.directToPrimary, false, false);
 		requireCheckoutOn(this.routed, true, this.cluster.standbys().get(0), this.cluster.standbys().get(1));
@@ -78,6 +85,9 @@ public class RoutingBenchmarks {
 	public void stop() {
 		if (this.routed != null) {
 			this.routed.close();
+		}
+		if (this.routedToOneStandby != null) {
+			this.routedToOneStandby.close();
 		}
 		if (this.directToStandby != null) {
 			this.directToStandby.close();
@@ -93,6 +103,15 @@ public class RoutingBenchmarks {
 	@Benchmark
 	public int readOnlyRouted() throws SQLException {
 		return SpringTransactions.readOnly(this.routed);
+	}
+
+	/**
+	 * Routed to the very standby {@link #readOnlyDirect()} uses: the routing's cost without the
+	 * difference between one server and two taking turns.
+	 */
+	@Benchmark
+	public int readOnlyRoutedToOneStandby() throws SQLException {
+		return SpringTransactions.readOnly(this.routedToOneStandby);
 	}
 
 	@Benchmark
