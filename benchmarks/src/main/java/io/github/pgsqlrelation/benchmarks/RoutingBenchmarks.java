@@ -58,7 +58,11 @@ public class RoutingBenchmarks {
 
 	private HikariDataSource directToStandby;
 
+	private HikariDataSource directToOtherStandby;
+
 	private HikariDataSource directToPrimary;
+
+	private int turn;
 
 	@Setup(Level.Trial)
 	public void start() throws SQLException {
@@ -70,12 +74,14 @@ public class RoutingBenchmarks {
 		Relations.publish(this.routedToOneStandby, Relations.snapshot(connectionString(this.cluster.primary()),
 				List.of(connectionString(this.cluster.standbys().get(0)))));
 		this.directToStandby = direct(this.cluster.standbys().get(0));
+		this.directToOtherStandby = direct(this.cluster.standbys().get(1));
 		this.directToPrimary = direct(this.cluster.primary());
 		// Fail here, not in a measurement, if a DataSource does not route where it should.
 		requireServer(this.routed, true, true);
 		requireServer(this.routed, false, false);
 		requireServer(this.routedToOneStandby, true, true);
 		requireServer(this.directToStandby, true, true);
+		requireServer(this.directToOtherStandby, true, true);
 		requireServer(this.directToPrimary, false, false);
 		requireCheckoutOn(this.routed, true, this.cluster.standbys().get(0), this.cluster.standbys().get(1));
 		requireCheckoutOn(this.routed, false, this.cluster.primary());
@@ -91,6 +97,9 @@ public class RoutingBenchmarks {
 		}
 		if (this.directToStandby != null) {
 			this.directToStandby.close();
+		}
+		if (this.directToOtherStandby != null) {
+			this.directToOtherStandby.close();
 		}
 		if (this.directToPrimary != null) {
 			this.directToPrimary.close();
@@ -117,6 +126,16 @@ public class RoutingBenchmarks {
 	@Benchmark
 	public int readOnlyDirect() throws SQLException {
 		return SpringTransactions.readOnly(this.directToStandby);
+	}
+
+	/**
+	 * Plain pools to both standbys taken in turn, as the routing does: what spreading reads over
+	 * two servers costs by itself, without the routing.
+	 */
+	@Benchmark
+	public int readOnlyDirectInTurn() throws SQLException {
+		this.turn = 1 - this.turn;
+		return SpringTransactions.readOnly((this.turn == 0) ? this.directToStandby : this.directToOtherStandby);
 	}
 
 	@Benchmark
