@@ -2,11 +2,15 @@ package io.github.pgsqlrelation.routing;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Properties;
+import java.util.function.Consumer;
+
+import com.zaxxer.hikari.HikariPoolMXBean;
 
 import io.github.pgsqlrelation.connection.JdbcConnection;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.Driver;
-import org.postgresql.PGProperty;
 
 import org.springframework.jdbc.datasource.AbstractDataSource;
 
@@ -14,17 +18,46 @@ import org.springframework.jdbc.datasource.AbstractDataSource;
  * The physical connections of one pool: pgjdbc connecting with a URL and properties that may
  * change while the pool lives (the master's list of failover hosts follows the standbys). Holds
  * the password, so its {@link #toString()} shows the URL only.
+ * <p>
+ * With a retry interval, a failed attempt is repeated at that pace for as long as requests wait
+ * for the pool. HikariCP would otherwise retry with a backoff that grows to 5 seconds while the
+ * requests keep waiting, so that writes would resume seconds after a standby is promoted.
  */
 final class BackendDataSource extends AbstractDataSource {
 
 	private static final Driver DRIVER = new Driver();
 
+	private final Duration retryInterval;
+
 	private volatile Target target;
 
 	private volatile int loginTimeoutSeconds;
 
-	BackendDataSource(JdbcConnection jdbc) {
+	private volatile @Nullable HikariPoolMXBean pool;
+
+	private volatile boolean closed;
+
+	private volatile Consumer<SQLException> failures = (ex) -> {
+	};
+
+	BackendDataSource(JdbcConnection jdbc, Duration retryInterval) {
 		this.target = new Target(jdbc.url(), jdbc.toProperties());
+		this.retryInterval = retryInterval;
+	}
+
+	/** Tells whether requests wait: retries stop when none does. */
+	void pool(HikariPoolMXBean pool) {
+		this.pool = pool;
+	}
+
+	/** Hears of every failed attempt to connect, from the pool's own threads. */
+	void onFailure(Consumer<SQLException> failures) {
+		this.failures = failures;
+	}
+
+	/** Stops retrying, so that the pool's shutdown does not wait for an attempt. */
+	void close() {
+		this.closed = true;
 	}
 
 	/** Points new connections elsewhere; open connections are not touched. */
@@ -38,16 +71,40 @@ final class BackendDataSource extends AbstractDataSource {
 
 	@Override
 	public Connection getConnection() throws SQLException {
-		Target target = this.target;
-		Properties properties = target.properties();
-		int loginTimeout = this.loginTimeoutSeconds;
-		if (loginTimeout > 0 && !properties.containsKey(PGProperty.CONNECT_TIMEOUT.getName())) {
-			// HikariCP sets the login timeout from its connection timeout: honour it as pgjdbc's
-			// socket connect timeout, so an unreachable host gives up in time.
-			properties = new Properties(properties);
-			properties.setProperty(PGProperty.CONNECT_TIMEOUT.getName(), String.valueOf(loginTimeout));
+		while (true) {
+			try {
+				return connect();
+			}
+			catch (SQLException ex) {
+				this.failures.accept(ex);
+				if (!shouldRetry(ex)) {
+					throw ex;
+				}
+				try {
+					Thread.sleep(this.retryInterval.toMillis());
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					throw ex;
+				}
+			}
 		}
-		Connection connection = DRIVER.connect(target.url(), properties);
+	}
+
+	private boolean shouldRetry(SQLException ex) {
+		HikariPoolMXBean pool = this.pool;
+		return !this.retryInterval.isZero() && !this.closed && pool != null && pool.getThreadsAwaitingConnection() > 0
+				&& isUnavailable(ex.getSQLState());
+	}
+
+	/** No server (class 08: connection exception) or none ready yet (57P03: cannot connect now). */
+	private static boolean isUnavailable(@Nullable String sqlState) {
+		return sqlState != null && (sqlState.startsWith("08") || sqlState.equals("57P03"));
+	}
+
+	private Connection connect() throws SQLException {
+		Target target = this.target;
+		Connection connection = DRIVER.connect(target.url(), target.properties());
 		if (connection == null) {
 			throw new SQLException("The PostgreSQL JDBC driver does not accept the URL " + target.url());
 		}

@@ -1,5 +1,6 @@
 package io.github.pgsqlrelation.routing;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -27,6 +28,15 @@ final class PoolFactory {
 
 	private static final String READ_COMMITTED = "TRANSACTION_READ_COMMITTED";
 
+	/**
+	 * How often the master's pool tries again while writes wait, e.g. for a standby to be
+	 * promoted; each try may open a connection to every standby to ask its role.
+	 */
+	private static final Duration MASTER_RETRY_INTERVAL = Duration.ofMillis(250);
+
+	/** How long the master's pool waits for each host to accept a TCP connection. */
+	private static final Duration MASTER_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+
 	private final HikariConfig template;
 
 	private final RoutingSettings settings;
@@ -47,7 +57,8 @@ final class PoolFactory {
 	 * before the relation reports it.
 	 */
 	BackendPool master(ConnectionString master, List<ConnectionString> standbys) {
-		return create(Backend.Role.MASTER, master, masterJdbc(master, standbys), this.template.getConnectionTimeout());
+		return create(Backend.Role.MASTER, master, masterJdbc(master, standbys), this.template.getConnectionTimeout(),
+				MASTER_RETRY_INTERVAL);
 	}
 
 	/**
@@ -58,8 +69,11 @@ final class PoolFactory {
 	BackendPool standby(ConnectionString standby) {
 		long timeout = Math.min(this.template.getConnectionTimeout(),
 				this.settings.standbyConnectionTimeout().toMillis());
-		JdbcConnection jdbc = standby.toJdbc();
-		return create(Backend.Role.STANDBY, standby, withPoolProperties(jdbc.properties(), jdbc), timeout);
+		// A standby that does not answer must not hold up the pool longer than a read waits for it.
+		String connectTimeout = String.valueOf(Math.max(1, Duration.ofMillis(timeout).toSeconds()));
+		JdbcConnection jdbc = merged(standby.toJdbc(), Map.of(PGProperty.CONNECT_TIMEOUT.getName(), connectTimeout));
+		// No retry: a read rather tries the next standby.
+		return create(Backend.Role.STANDBY, standby, jdbc, timeout, Duration.ZERO);
 	}
 
 	/** Returns how the master's pool connects: master host first, then the standbys' hosts. */
@@ -81,11 +95,11 @@ final class PoolFactory {
 		replacements.put("port", ports.toString());
 		replacements.put("hostaddr", null);
 		replacements.put("target_session_attrs", "primary");
-		JdbcConnection jdbc = master.with(replacements).toJdbc();
-		Map<String, String> properties = new LinkedHashMap<>(jdbc.properties());
-		properties.putIfAbsent(PGProperty.HOST_RECHECK_SECONDS.getName(),
-				String.valueOf(this.settings.hostRecheck().toSeconds()));
-		return withPoolProperties(properties, jdbc);
+		// A host that does not answer (a dead machine drops packets) costs each new connection the
+		// connect timeout before the next host is tried: keep it short.
+		return merged(master.with(replacements).toJdbc(),
+				Map.of(PGProperty.HOST_RECHECK_SECONDS.getName(), String.valueOf(this.settings.hostRecheck().toSeconds()),
+						PGProperty.CONNECT_TIMEOUT.getName(), String.valueOf(MASTER_CONNECT_TIMEOUT.toSeconds())));
 	}
 
 	/** Frees the name of a closed pool for the next pool of that backend. */
@@ -107,23 +121,24 @@ final class PoolFactory {
 	}
 
 	/**
-	 * Adds the driver properties of the application's pool settings; the relation's own (host,
-	 * credentials, TLS) come last and win.
+	 * Adds the driver properties of the application's pool settings, then the relation's own
+	 * (host, credentials, TLS), which win, then the routing's defaults where neither says.
 	 */
-	private JdbcConnection withPoolProperties(Map<String, String> relationProperties, JdbcConnection jdbc) {
+	private JdbcConnection merged(JdbcConnection jdbc, Map<String, String> defaults) {
 		Map<String, String> properties = new LinkedHashMap<>();
 		this.template.getDataSourceProperties().forEach((key, value) -> properties.put(key.toString(), value.toString()));
-		properties.putAll(relationProperties);
+		properties.putAll(jdbc.properties());
+		defaults.forEach(properties::putIfAbsent);
 		return new JdbcConnection(jdbc.url(), properties);
 	}
 
 	private BackendPool create(Backend.Role role, ConnectionString connectionString, JdbcConnection jdbc,
-			long connectionTimeout) {
+			long connectionTimeout, Duration retryInterval) {
 		List<Host> hosts = connectionString.hosts();
 		String address = hosts.isEmpty() ? "?" : hosts.get(0).name() + ":" + hosts.get(0).port();
 		String name = reserveName(role, hosts);
 		Backend backend = new Backend(role, name, address, connectionString.toString());
-		BackendDataSource connections = new BackendDataSource(jdbc);
+		BackendDataSource connections = new BackendDataSource(jdbc, retryInterval);
 		HikariConfig config = new HikariConfig();
 		this.template.copyStateTo(config);
 		config.setPoolName(name);
@@ -140,7 +155,9 @@ final class PoolFactory {
 			config.setTransactionIsolation(READ_COMMITTED);
 		}
 		try {
-			return new BackendPool(backend, connectionString, new HikariDataSource(config), connections);
+			HikariDataSource pool = new HikariDataSource(config);
+			connections.pool(pool.getHikariPoolMXBean());
+			return new BackendPool(backend, connectionString, pool, connections);
 		}
 		catch (RuntimeException ex) {
 			this.namesInUse.remove(name);

@@ -65,15 +65,13 @@ final class PoolHousekeeper {
 		schedule(() -> drain(pool, deadline), DRAIN_CHECK_MILLIS);
 	}
 
-	/** Takes a standby out of reads until a background probe connects to it again. */
+	/**
+	 * Takes a standby out of reads until a background probe connects to it again. Runs on the
+	 * request's thread: it only schedules, the housekeeper thread logs.
+	 */
 	void standbyFailed(BackendPool standby, SQLException failure) {
-		if (standby.markDown()) {
-			boolean scheduled = schedule(() -> logger.warn("Skipping " + standby + " for reads for now: "
-					+ failure.getMessage() + "; retrying every " + this.settings.standbyRetryInterval()), 0)
-					&& schedule(() -> probe(standby), this.settings.standbyRetryInterval().toMillis());
-			if (!scheduled) {
-				standby.markUp();
-			}
+		if (!standby.isRetired() && standby.markDown() && !schedule(() -> skip(standby, failure), 0)) {
+			standby.markUp();
 		}
 	}
 
@@ -98,12 +96,13 @@ final class PoolHousekeeper {
 	/** Closes a pool at once, aborting connections in use. */
 	void close(BackendPool pool) {
 		pool.retire();
+		this.retiring.remove(pool);
 		if (pool.markClosed()) {
+			pool.connections().close();
 			pool.pool().close();
 			this.closed.accept(pool.backend());
 			this.listener.poolClosed(pool.backend(), pool.pool());
 		}
-		this.retiring.remove(pool);
 	}
 
 	private void drain(BackendPool pool, long deadline) {
@@ -123,6 +122,12 @@ final class PoolHousekeeper {
 			evictIdle(pool);
 			schedule(() -> drain(pool, deadline), DRAIN_CHECK_MILLIS);
 		}
+	}
+
+	private void skip(BackendPool standby, SQLException failure) {
+		logger.warn("Skipping " + standby + " for reads: " + failure.getMessage() + "; trying it again every "
+				+ this.settings.standbyRetryInterval());
+		schedule(() -> probe(standby), this.settings.standbyRetryInterval().toMillis());
 	}
 
 	private void probe(BackendPool standby) {
@@ -146,8 +151,16 @@ final class PoolHousekeeper {
 	}
 
 	private boolean schedule(Runnable task, long delayMillis) {
+		Runnable guarded = () -> {
+			try {
+				task.run();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Pool housekeeping failed", ex);
+			}
+		};
 		try {
-			this.executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+			this.executor.schedule(guarded, delayMillis, TimeUnit.MILLISECONDS);
 			return true;
 		}
 		catch (RejectedExecutionException ex) {

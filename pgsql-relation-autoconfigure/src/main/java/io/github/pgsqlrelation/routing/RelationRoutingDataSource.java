@@ -38,6 +38,12 @@ import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
  * leaves the routing at once and closes when its transactions have finished. Until an event hands
  * out a master, writes fail at once with a {@link RelationNotReadyException} saying why.
  * <p>
+ * The master's pool connects with pgjdbc's {@code targetServerType=primary} to the master's host,
+ * then to the standbys' hosts (with the master's credentials), so that writes follow a promoted
+ * standby before the relation reports it. Each standby's pool connects to its own host whatever
+ * its role: a promoted standby holds the newest data, so a read there is never stale, while
+ * insisting on a standby would turn every promotion into failing reads.
+ * <p>
  * Nothing connects before the first connection is needed: the proxy's default auto-commit and
  * isolation come from the pool settings, not from a server.
  */
@@ -117,21 +123,15 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy imp
 				updateFailoverHosts(previous, snapshot.standbys());
 				return;
 			}
-			if (master == null) {
+			if (master != null) {
+				useMaster(current, master, snapshot.standbys());
+			}
+			else {
 				String reason = NoMasterReasons.of(snapshot);
 				this.router.topology(current.withoutMaster(reason));
 				if (previous != null || !Objects.equals(reason, current.noMasterReason())) {
-					logger.info("Endpoint '" + this.endpoint + "' has no master (" + reason + ")"
+					logger.info("Endpoint '" + this.endpoint + "' has no master: " + reason
 							+ ((previous != null) ? "; retiring " + previous : ""));
-				}
-			}
-			else {
-				BackendPool pool = createMaster(master, snapshot.standbys());
-				this.router.topology((pool != null) ? current.withMaster(pool) : current.withoutMaster(
-						"the master's connection string cannot be used; see the error logged for it"));
-				if (pool != null) {
-					logger.info("Endpoint '" + this.endpoint + "' master is " + pool + " via "
-							+ pool.connections().url() + ((previous != null) ? ", retiring " + previous : ""));
 				}
 			}
 			if (previous != null) {
@@ -175,6 +175,7 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy imp
 						? "; added " + added : "") + ((!removed.isEmpty()) ? "; retiring " + removed.values() : ""));
 			}
 			removed.values().forEach(this.housekeeper::retire);
+			added.forEach((pool) -> this.listener.poolCreated(pool.backend(), pool.pool()));
 			if (current.master() != null) {
 				updateFailoverHosts(current.master(), snapshot.standbys());
 			}
@@ -213,22 +214,29 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy imp
 		topology.standbys().forEach(this.housekeeper::close);
 	}
 
-	private @Nullable BackendPool createMaster(ConnectionString master, List<ConnectionString> standbys) {
+	private void useMaster(Topology current, ConnectionString master, List<ConnectionString> standbys) {
+		BackendPool pool;
 		try {
-			BackendPool pool = this.pools.master(master, standbys);
-			this.listener.poolCreated(pool.backend(), pool.pool());
-			return pool;
+			pool = this.pools.master(master, standbys);
 		}
 		catch (RuntimeException ex) {
-			logger.error("Endpoint '" + this.endpoint + "' cannot use its master " + master + ": " + ex.getMessage());
-			return null;
+			String reason = "its connection string " + master + " cannot be used: " + ex.getMessage();
+			this.router.topology(current.withoutMaster(reason));
+			logger.error("Endpoint '" + this.endpoint + "' has no master: " + reason);
+			return;
 		}
+		this.router.topology(current.withMaster(pool));
+		BackendPool previous = current.master();
+		logger.info("Endpoint '" + this.endpoint + "' master is " + pool + " via " + pool.connections().url()
+				+ ((previous != null) ? "; retiring " + previous : ""));
+		this.listener.poolCreated(pool.backend(), pool.pool());
 	}
 
 	private @Nullable BackendPool createStandby(ConnectionString standby) {
 		try {
 			BackendPool pool = this.pools.standby(standby);
-			this.listener.poolCreated(pool.backend(), pool.pool());
+			// Reads skip a standby as soon as its pool fails to connect, not when one of them times out.
+			pool.connections().onFailure((ex) -> this.housekeeper.standbyFailed(pool, ex));
 			return pool;
 		}
 		catch (RuntimeException ex) {

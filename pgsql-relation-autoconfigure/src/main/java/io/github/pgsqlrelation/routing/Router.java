@@ -75,7 +75,7 @@ final class Router {
 					connection = standby.pool().getConnection();
 				}
 				catch (SQLException ex) {
-					if (!standby.isRetired() && serverFailed(standby, ex)) {
+					if (serverFailed(standby, ex)) {
 						this.housekeeper.standbyFailed(standby, ex);
 					}
 					this.listener.standbySkipped(standby.backend());

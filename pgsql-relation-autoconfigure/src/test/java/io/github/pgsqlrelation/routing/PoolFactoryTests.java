@@ -36,6 +36,7 @@ class PoolFactoryTests {
 		assertThat(jdbc.url()).isEqualTo("jdbc:postgresql://10.0.0.5:5432,10.0.0.6:5432,10.0.0.7:5433/app");
 		assertThat(jdbc.properties()).containsEntry("targetServerType", "primary")
 			.containsEntry("hostRecheckSeconds", "2")
+			.containsEntry("connectTimeout", "3")
 			.containsEntry("user", "relation-7")
 			.containsEntry("password", "s3cret");
 	}
@@ -50,8 +51,11 @@ class PoolFactoryTests {
 	void theApplicationsDriverPropertiesApplyUnlessTheRelationSetsThem() {
 		this.template.addDataSourceProperty("reWriteBatchedInserts", "true");
 		this.template.addDataSourceProperty("user", "someone-else");
+		this.template.addDataSourceProperty("hostRecheckSeconds", "7");
 		JdbcConnection jdbc = this.factory.masterJdbc(MASTER, List.of());
-		assertThat(jdbc.properties()).containsEntry("reWriteBatchedInserts", "true").containsEntry("user", "relation-7");
+		assertThat(jdbc.properties()).containsEntry("reWriteBatchedInserts", "true")
+			.containsEntry("user", "relation-7")
+			.containsEntry("hostRecheckSeconds", "7");
 	}
 
 	@Test

@@ -7,11 +7,18 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -158,6 +165,18 @@ class RelationRoutingDataSourceTests {
 		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 		assertThat(causeOfType(failure, SQLException.class).getMessage()).contains("pgsql-relation-db-master");
 		assertThat(elapsed).isBetween(Duration.ofMillis(1500), Duration.ofMillis(4000));
+	}
+
+	@Test
+	void aMasterTheDriverCannotReachIsNoMasterAndWritesSayWhy() {
+		ConnectionString socket = ConnectionString.parse("dbname=app host=/var/run/postgresql user=relation-7 "
+				+ "password=s3cret");
+		Servers servers = routed(RoutingSettings.defaults(), snapshot(socket, List.of()));
+		Throwable failure = catchThrowable(servers::whereWritesRun);
+		assertThat(causeOfType(failure, RelationNotReadyException.class).getMessage())
+			.startsWith("No master for endpoint 'db': its connection string ")
+			.contains("password=******", "is a Unix-domain socket")
+			.doesNotContain("s3cret");
 	}
 
 	@Test
@@ -313,18 +332,20 @@ class RelationRoutingDataSourceTests {
 		RelationSnapshot one = snapshot(connectionString(cluster.primary()),
 				List.of(connectionString(cluster.standbys().get(0))));
 		int changes = 2000;
-		long start = System.nanoTime();
+		long refreshing = 0;
 		for (int i = 0; i < changes; i++) {
+			long start = System.nanoTime();
 			this.dataSource.onStandbyChanged(new StandbyChangedEvent((i % 2 == 0) ? one : both));
+			refreshing += System.nanoTime() - start;
 			if (i % 20 == 1) {
 				assertThat(servers.whereReadsRun().inRecovery()).isTrue();
 			}
 		}
-		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+		Duration elapsed = Duration.ofNanos(refreshing);
 		int peakThreads = routingThreads().size();
 		this.dataSource.close();
-		System.out.printf("Refresh: %d standby changes in %d ms (%.2f ms each, reads included), %d routing threads "
-				+ "at the end, %d pools created%n", changes, elapsed.toMillis(), elapsed.toNanos() / 1e6 / changes,
+		System.out.printf("Refresh: %d standby changes took %d ms (%.2f ms each), %d routing threads at the end, "
+				+ "%d pools created%n", changes, elapsed.toMillis(), elapsed.toNanos() / 1e6 / changes,
 				peakThreads, this.listener.createdNames.size());
 		assertThat(this.listener.createdNames).hasSize(3 + changes / 2);
 		assertThat(this.listener.closed).hasSameSizeAs(this.listener.createdNames);
@@ -334,6 +355,53 @@ class RelationRoutingDataSourceTests {
 					routingThreads(), serverConnections()).isLessThan(Duration.ofSeconds(10));
 			sleep(100);
 		}
+	}
+
+	@Test
+	void transactionsInFlightNeverFailWhilePoolsAreReplaced() throws Exception {
+		Servers servers = routed(RoutingSettings.defaults());
+		RelationSnapshot both = snapshot(cluster);
+		RelationSnapshot one = snapshot(connectionString(cluster.primary()),
+				List.of(connectionString(cluster.standbys().get(1))));
+		AtomicBoolean running = new AtomicBoolean(true);
+		AtomicInteger transactions = new AtomicInteger();
+		ExecutorService clients = Executors.newFixedThreadPool(4);
+		List<Future<?>> results = new ArrayList<>();
+		for (int client = 0; client < 4; client++) {
+			boolean writer = client % 2 == 0;
+			results.add(clients.submit(() -> {
+				while (running.get()) {
+					if (writer) {
+						servers.write((status) -> servers.jdbc().update("insert into note (text) values ('busy')"));
+					}
+					else {
+						assertThat(servers.whereReadsRun().inRecovery()).isTrue();
+					}
+					transactions.incrementAndGet();
+				}
+				return null;
+			}));
+		}
+		try {
+			for (int i = 0; i < 40; i++) {
+				ConnectionString master = connectionString(cluster.primary())
+					.with(Map.of("application_name", "generation-" + (i % 3)));
+				RelationSnapshot standbys = (i % 2 == 0) ? one : both;
+				publish(this.dataSource, snapshot(master, standbys.standbys()));
+				sleep(50);
+			}
+		}
+		finally {
+			running.set(false);
+			clients.shutdown();
+		}
+		for (Future<?> result : results) {
+			result.get(10, TimeUnit.SECONDS);
+		}
+		System.out.printf("Under load: %d transactions, none failed, while 40 refreshes retired %d pools%n",
+				transactions.get(), this.listener.retired.size());
+		assertThat(transactions.get()).isGreaterThan(40);
+		assertThat(this.listener.retired).hasSizeGreaterThan(40);
 	}
 
 	/** Threads of this endpoint's pools and of the routing itself. */

@@ -74,13 +74,35 @@ class RelationRoutingFailoverTests {
 		long promotedAt = System.nanoTime();
 		Servers.Server server = firstWrite.get(20, TimeUnit.SECONDS);
 		long done = System.nanoTime();
-		System.out.printf("Failover: promotion took %d ms; first write %d ms after it (%d ms after the kill), "
-				+ "%d failed writes%n", Duration.ofNanos(promotedAt - promoting).toMillis(),
-				Duration.ofNanos(done - promotedAt).toMillis(), Duration.ofNanos(done - killed).toMillis(),
+		System.out.printf("Failover: first write %d ms after the promotion began (promotion took %d ms; %d ms "
+				+ "after the kill), %d failed writes%n", Duration.ofNanos(done - promoting).toMillis(),
+				Duration.ofNanos(promotedAt - promoting).toMillis(), Duration.ofNanos(done - killed).toMillis(),
 				this.failedWrites.get());
 		assertThat(server.port()).isEqualTo(promoted.port());
 		assertThat(server.inRecovery()).isFalse();
-		assertThat(Duration.ofNanos(done - promotedAt)).isLessThan(Duration.ofSeconds(10));
+		assertThat(Duration.ofNanos(done - promoting)).isLessThan(Duration.ofSeconds(2));
+	}
+
+	@Test
+	void afterASwitchoverWritesFollowAndTheRelationsNewMasterReplacesThePool() {
+		RecordingListener listener = new RecordingListener();
+		this.dataSource = new RelationRoutingDataSource(Relations.poolTemplate(), RoutingSettings.defaults(), "db",
+				() -> null, listener);
+		publish(this.dataSource, snapshot(this.cluster));
+		Servers servers = new Servers(this.dataSource);
+		servers.whereWritesRun();
+		PostgresNode promoted = this.cluster.standbys().get(0);
+		this.cluster.switchover(promoted);
+		// HikariCP hands out a connection used within the last 500 ms without checking it: the
+		// switchover closed those, so a write right now could fail on one, whatever the routing.
+		RelationRoutingDataSourceTests.sleep(600);
+		assertThat(servers.whereWritesRun().port()).isEqualTo(promoted.port());
+		publish(this.dataSource, snapshot(this.cluster));
+		assertThat(listener.retired).contains("pgsql-relation-db-master",
+				"pgsql-relation-db-standby-127.0.0.1-" + promoted.port());
+		assertThat(servers.whereWritesRun().port()).isEqualTo(promoted.port());
+		assertThat(servers.whereReadsRun().port()).isEqualTo(this.cluster.standbys().get(0).port());
+		assertThat(this.dataSource.topology().standbys()).hasSize(1);
 	}
 
 }

@@ -47,10 +47,11 @@ record AdminConnections(String password) {
 	}
 
 	/**
-	 * Runs a utility command built by the server's {@code format()}, so that identifiers and
-	 * literals (passwords included) are quoted by PostgreSQL itself.
+	 * Runs a utility command built by the server's {@code format()}, so that identifiers
+	 * and literals (passwords included) are quoted by PostgreSQL itself.
 	 * @param node the node
-	 * @param template a {@code format()} template such as {@code CREATE ROLE %I PASSWORD %L}
+	 * @param template a {@code format()} template such as
+	 * {@code CREATE ROLE %I PASSWORD %L}
 	 * @param arguments the template's arguments
 	 * @throws SQLException on failure
 	 */

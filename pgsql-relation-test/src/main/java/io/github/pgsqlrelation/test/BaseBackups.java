@@ -31,10 +31,10 @@ final class BaseBackups {
 
 	/**
 	 * Makes a base backup as the manual's "Making a Base Backup Using the Low Level API"
-	 * describes: start a non-exclusive backup, copy the files, stop the backup in the same
-	 * session and write the returned label file as {@code backup_label}. The WAL from the
-	 * backup's start on is streamed by the standby from the primary ({@code wal_keep_size}
-	 * keeps it there).
+	 * describes: start a non-exclusive backup, copy the files, stop the backup in the
+	 * same session and write the returned label file as {@code backup_label}. The WAL
+	 * from the backup's start on is streamed by the standby from the primary
+	 * ({@code wal_keep_size} keeps it there).
 	 */
 	static void withLowLevelApi(AdminConnections admin, PostgresNode primary, Path target) {
 		try (Connection connection = admin.open(primary)) {

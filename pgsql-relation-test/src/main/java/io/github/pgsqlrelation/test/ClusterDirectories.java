@@ -20,10 +20,10 @@ final class ClusterDirectories {
 	}
 
 	/**
-	 * Where cluster directories go: {@value PostgresCluster#DIRECTORY_VARIABLE} when set, else
-	 * {@code /dev/shm} (memory: data directory copies take a fraction of the time they take
-	 * on disk), else the temporary directory, unless its path is too long for the servers'
-	 * Unix sockets (at most 107 bytes).
+	 * Where cluster directories go: {@value PostgresCluster#DIRECTORY_VARIABLE} when set,
+	 * else {@code /dev/shm} (memory: data directory copies take a fraction of the time
+	 * they take on disk), else the temporary directory, unless its path is too long for
+	 * the servers' Unix sockets (at most 107 bytes).
 	 * @return the parent directory of cluster directories
 	 */
 	static Path parent() {
@@ -48,8 +48,8 @@ final class ClusterDirectories {
 	}
 
 	/**
-	 * Creates a cluster directory the server user can enter, marked with this JVM's process
-	 * id for {@link ClusterReaper}.
+	 * Creates a cluster directory the server user can enter, marked with this JVM's
+	 * process id for {@link ClusterReaper}.
 	 * @param parent where to create it
 	 * @param prefix the start of its name
 	 * @return the new directory

@@ -14,9 +14,9 @@ import java.util.stream.Stream;
 
 /**
  * Makes sure no server outlives its test run: clusters still open when the JVM exits are
- * closed by a shutdown hook, and the directories of clusters whose JVM died without running
- * its hooks (killed, crashed) are cleaned up, servers included, by the next cluster started
- * on the machine.
+ * closed by a shutdown hook, and the directories of clusters whose JVM died without
+ * running its hooks (killed, crashed) are cleaned up, servers included, by the next
+ * cluster started on the machine.
  */
 final class ClusterReaper {
 
@@ -66,8 +66,8 @@ final class ClusterReaper {
 	}
 
 	/**
-	 * Removes the cluster directories under {@code parent} whose owning JVM is gone, after
-	 * killing any server still running from them.
+	 * Removes the cluster directories under {@code parent} whose owning JVM is gone,
+	 * after killing any server still running from them.
 	 * @param parent the directory holding cluster directories
 	 */
 	static void sweepOrphans(Path parent) {

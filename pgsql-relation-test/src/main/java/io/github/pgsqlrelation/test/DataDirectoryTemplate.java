@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * A freshly initialized and configured data directory, made once per JVM and set of
- * binaries: every cluster's primary starts from a copy of it, which takes a fraction of the
- * time {@code initdb} takes.
+ * binaries: every cluster's primary starts from a copy of it, which takes a fraction of
+ * the time {@code initdb} takes.
  *
  * @param dataDirectory the template data directory
  * @param superuserPassword the bootstrap superuser's password

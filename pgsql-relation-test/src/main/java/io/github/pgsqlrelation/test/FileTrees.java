@@ -19,14 +19,15 @@ import java.util.Set;
 final class FileTrees {
 
 	/**
-	 * What a copy of a data directory leaves out, after the manual's "Making a Base Backup Using
-	 * the Low Level API": these are recreated by the server or would confuse it.
+	 * What a copy of a data directory leaves out, after the manual's "Making a Base
+	 * Backup Using the Low Level API": these are recreated by the server or would confuse
+	 * it.
 	 */
 	private static final Set<String> SKIPPED_FILES = Set.of("postmaster.pid", "postmaster.opts", "backup_label",
 			"tablespace_map", "pg_internal.init", "standby.signal", "recovery.signal", "backup_label.old");
 
-	private static final Set<String> EMPTIED_DIRECTORIES = Set.of("pg_wal", "pg_replslot", "pg_dynshmem",
-			"pg_notify", "pg_serial", "pg_snapshots", "pg_stat_tmp", "pg_subtrans");
+	private static final Set<String> EMPTIED_DIRECTORIES = Set.of("pg_wal", "pg_replslot", "pg_dynshmem", "pg_notify",
+			"pg_serial", "pg_snapshots", "pg_stat_tmp", "pg_subtrans");
 
 	private FileTrees() {
 	}
@@ -35,8 +36,8 @@ final class FileTrees {
 	 * Copies a data directory, running or not, leaving out what a base backup leaves out.
 	 * @param source the data directory
 	 * @param target the new data directory (must not exist)
-	 * @param withWal whether to copy {@code pg_wal} too (a copy of a stopped server can start
-	 * from it)
+	 * @param withWal whether to copy {@code pg_wal} too (a copy of a stopped server can
+	 * start from it)
 	 */
 	static void copyDataDirectory(Path source, Path target, boolean withWal) {
 		try {
@@ -69,7 +70,8 @@ final class FileTrees {
 								StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
 					}
 					catch (NoSuchFileException ex) {
-						// A running server removed it while we copied: recovery does without it
+						// A running server removed it while we copied: recovery does
+						// without it
 					}
 					return FileVisitResult.CONTINUE;
 				}

@@ -14,15 +14,17 @@ import org.jspecify.annotations.Nullable;
  */
 final class NodeSettings {
 
-	/** Role for streaming replication; the admin connection uses the bootstrap superuser. */
+	/**
+	 * Role for streaming replication; the admin connection uses the bootstrap superuser.
+	 */
 	static final String REPLICATION_USER = "replicator";
 
 	static final String SUPERUSER = "postgres";
 
 	/**
-	 * Shared by every node (data directories are copies of the primary's): small, fast and
-	 * reachable over loopback only. Durability is traded away ({@code fsync=off}) since a
-	 * test cluster never outlives its machine.
+	 * Shared by every node (data directories are copies of the primary's): small, fast
+	 * and reachable over loopback only. Durability is traded away ({@code fsync=off})
+	 * since a test cluster never outlives its machine.
 	 */
 	private static final String COMMON = """
 
@@ -38,6 +40,7 @@ final class NodeSettings {
 			hot_standby = on
 			hot_standby_feedback = on
 			wal_receiver_status_interval = 1s
+			wal_retrieve_retry_interval = 500ms
 			fsync = off
 			dynamic_shared_memory_type = mmap
 			full_page_writes = on
@@ -67,8 +70,9 @@ final class NodeSettings {
 	}
 
 	/**
-	 * Writes what differs between nodes into {@code postgresql.auto.conf}, replacing what a
-	 * copy brought from the primary. Later {@code ALTER SYSTEM} commands keep these lines.
+	 * Writes what differs between nodes into {@code postgresql.auto.conf}, replacing what
+	 * a copy brought from the primary. Later {@code ALTER SYSTEM} commands keep these
+	 * lines.
 	 * @param node the node
 	 * @param primaryConnection the {@code primary_conninfo} of a standby, or {@code null}
 	 */
@@ -99,7 +103,8 @@ final class NodeSettings {
 	/**
 	 * The {@code primary_conninfo} of a standby of the given primary.
 	 * @param primary the primary
-	 * @param standby the standby, whose name the primary shows in {@code pg_stat_replication}
+	 * @param standby the standby, whose name the primary shows in
+	 * {@code pg_stat_replication}
 	 * @param replicationPassword the replication role's password
 	 * @return the connection string
 	 */

@@ -44,8 +44,8 @@ record PostgresBinaries(Path directory) {
 		if (configured != null && !configured.isBlank()) {
 			PostgresBinaries binaries = new PostgresBinaries(Path.of(configured));
 			if (!binaries.isComplete()) {
-				throw new IllegalStateException(BIN_DIRECTORY_VARIABLE + " names '" + configured
-						+ "', which does not hold all of " + REQUIRED);
+				throw new IllegalStateException(
+						BIN_DIRECTORY_VARIABLE + " names '" + configured + "', which does not hold all of " + REQUIRED);
 			}
 			return Optional.of(binaries);
 		}
@@ -79,7 +79,7 @@ record PostgresBinaries(Path directory) {
 	}
 
 	/** Directories like {@code /usr/lib/postgresql/16/bin}, highest version first. */
-	private static List<Path> versionedDirectories(Path parent, String prefix, String child) {
+	static List<Path> versionedDirectories(Path parent, String prefix, String child) {
 		if (!Files.isDirectory(parent)) {
 			return List.of();
 		}
@@ -109,7 +109,8 @@ record PostgresBinaries(Path directory) {
 	}
 
 	/**
-	 * Whether {@code pg_basebackup} is there too (the binaries from Maven Central lack it).
+	 * Whether {@code pg_basebackup} is there too (the binaries from Maven Central lack
+	 * it).
 	 * @return whether standbys can be cloned with {@code pg_basebackup}
 	 */
 	boolean hasBaseBackupTool() {

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
 
@@ -46,15 +48,17 @@ public final class PostgresCluster implements AutoCloseable {
 
 	private final Path root;
 
-	private final List<PostgresNode> allNodes = new ArrayList<>();
+	private final List<PostgresNode> allNodes = new CopyOnWriteArrayList<>();
 
 	private final List<PostgresNode> standbys = new ArrayList<>();
 
 	private @Nullable PostgresNode primary;
 
+	private int nextIndex;
+
 	private @Nullable String serverVersion;
 
-	private boolean closed;
+	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private PostgresCluster(Settings settings, PostgresBinaries binaries, DataDirectoryTemplate template, Path root) {
 		this.settings = settings;
@@ -147,8 +151,8 @@ public final class PostgresCluster implements AutoCloseable {
 			this.serverVersion = Objects.requireNonNull(version).split(" ")[0];
 		}
 		catch (SQLException ex) {
-			throw new IllegalStateException("Could not create the database and roles on " + node + ": "
-					+ ex.getMessage(), ex);
+			throw new IllegalStateException(
+					"Could not create the database and roles on " + node + ": " + ex.getMessage(), ex);
 		}
 	}
 
@@ -194,18 +198,25 @@ public final class PostgresCluster implements AutoCloseable {
 		PostgresNode source = primary();
 		requireRunning(source, "add a standby of");
 		PostgresNode standby = newNode();
-		if (this.settings.useBaseBackupTool() && this.commands.binaries().hasBaseBackupTool()) {
-			ServerUser.get().own(standby.directory());
-			BaseBackups.withBaseBackupTool(this.commands, source, standby.dataDirectory(), this.replicationPassword);
+		try {
+			if (this.settings.useBaseBackupTool() && this.commands.binaries().hasBaseBackupTool()) {
+				ServerUser.get().own(standby.directory());
+				BaseBackups.withBaseBackupTool(this.commands, source, standby.dataDirectory(),
+						this.replicationPassword);
+			}
+			else {
+				BaseBackups.withLowLevelApi(this.admin, source, standby.dataDirectory());
+			}
+			configureStandby(standby, source);
+			this.standbys.add(standby);
+			this.servers.start(standby);
+			this.servers.awaitStreaming(standby, source);
+			return standby;
 		}
-		else {
-			BaseBackups.withLowLevelApi(this.admin, source, standby.dataDirectory());
+		catch (RuntimeException ex) {
+			discard(standby);
+			throw ex;
 		}
-		configureStandby(standby, source);
-		this.standbys.add(standby);
-		this.servers.start(standby);
-		this.servers.awaitStreaming(standby, source);
-		return standby;
 	}
 
 	/**
@@ -217,6 +228,10 @@ public final class PostgresCluster implements AutoCloseable {
 		if (!this.standbys.contains(node)) {
 			throw new IllegalArgumentException(node + " is not a standby of this cluster");
 		}
+		discard(node);
+	}
+
+	private void discard(PostgresNode node) {
 		if (node.isRunning()) {
 			this.servers.stop(node, "immediate");
 		}
@@ -226,9 +241,10 @@ public final class PostgresCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Promotes a standby to primary, as an unplanned failover would: the former primary is
-	 * left as it is (still running if it was, and writable: a split brain for the test to
-	 * handle), and the other standbys keep following it (see {@link #follow(PostgresNode)}).
+	 * Promotes a standby to primary, as an unplanned failover would: the former primary
+	 * is left as it is (still running if it was, and writable: a split brain for the test
+	 * to handle), and the other standbys keep following it (see
+	 * {@link #follow(PostgresNode)}).
 	 * @param node the standby to promote
 	 */
 	public synchronized void promote(PostgresNode node) {
@@ -241,10 +257,10 @@ public final class PostgresCluster implements AutoCloseable {
 
 	/**
 	 * Hands the primary role over to a standby as a planned switchover does: stops the
-	 * primary cleanly ({@code -m fast}), waits until the standby has replayed everything up
-	 * to the primary's shutdown checkpoint, promotes it, and points the other standbys at it.
-	 * The former primary stays stopped and is no longer part of {@link #standbys()}: making it
-	 * a standby again would need {@code pg_rewind}.
+	 * primary cleanly ({@code -m fast}), waits until the standby has replayed everything
+	 * up to the primary's shutdown checkpoint, promotes it, and points the other standbys
+	 * at it. The former primary stays stopped and is no longer part of
+	 * {@link #standbys()}: making it a standby again would need {@code pg_rewind}.
 	 * @param node the standby that becomes primary
 	 */
 	public synchronized void switchover(PostgresNode node) {
@@ -254,10 +270,13 @@ public final class PostgresCluster implements AutoCloseable {
 		requireRunning(former, "switch over from");
 		String lastWritten = this.servers.currentLsn(former);
 		this.servers.stop(former, "fast");
-		Waits.until(ServerControl.REPLICATION_TIMEOUT, node + " has replayed the shutdown checkpoint of " + former,
-				() -> "t".equals(this.admin.queryValue(node,
-						"SELECT pg_last_wal_replay_lsn() > ?::pg_lsn AND pg_last_wal_replay_lsn() >= pg_last_wal_receive_lsn()",
-						lastWritten)));
+		Waits
+			.until(ServerControl.REPLICATION_TIMEOUT, node + " has replayed the shutdown checkpoint of " + former,
+					() -> "t".equals(
+							this.admin.queryValue(node,
+									"SELECT pg_last_wal_replay_lsn() > ?::pg_lsn"
+											+ " AND pg_last_wal_replay_lsn() >= pg_last_wal_receive_lsn()",
+									lastWritten)));
 		promote(node);
 		for (PostgresNode standby : this.standbys) {
 			if (standby.isRunning()) {
@@ -267,8 +286,8 @@ public final class PostgresCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Points a standby at the current primary ({@code primary_conninfo}, reloaded) and waits
-	 * until it streams from it. A standby follows a new timeline on its own
+	 * Points a standby at the current primary ({@code primary_conninfo}, reloaded) and
+	 * waits until it streams from it. A standby follows a new timeline on its own
 	 * ({@code recovery_target_timeline=latest}) as long as it has not replayed past the
 	 * point where the new primary was promoted.
 	 * @param standby a running standby
@@ -281,8 +300,8 @@ public final class PostgresCluster implements AutoCloseable {
 		try {
 			this.admin.executeFormatted(standby, "ALTER SYSTEM SET primary_conninfo = %L", connection);
 			this.admin.queryValue(standby, "SELECT pg_reload_conf()");
-			if (Integer.parseInt(Objects.requireNonNull(this.admin.queryValue(standby, "SHOW server_version_num")))
-					< 130000) {
+			if (Integer
+				.parseInt(Objects.requireNonNull(this.admin.queryValue(standby, "SHOW server_version_num"))) < 130000) {
 				// primary_conninfo takes effect on reload only from PostgreSQL 13 on
 				this.servers.stop(standby, "fast");
 				this.servers.start(standby);
@@ -327,8 +346,8 @@ public final class PostgresCluster implements AutoCloseable {
 
 	/**
 	 * Kills a node's postmaster with SIGKILL, as a crash would, and waits until its
-	 * processes are gone. The node keeps its role: {@link #start(PostgresNode)} brings it back
-	 * through crash recovery.
+	 * processes are gone. The node keeps its role: {@link #start(PostgresNode)} brings it
+	 * back through crash recovery.
 	 * @param node the node
 	 */
 	public synchronized void kill(PostgresNode node) {
@@ -340,9 +359,9 @@ public final class PostgresCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until every running standby has replayed all the WAL the primary has written so
-	 * far. A standby left following a former primary after {@link #promote(PostgresNode)}
-	 * never does: {@link #follow(PostgresNode)} it first.
+	 * Waits until every running standby has replayed all the WAL the primary has written
+	 * so far. A standby left following a former primary after
+	 * {@link #promote(PostgresNode)} never does: {@link #follow(PostgresNode)} it first.
 	 */
 	public synchronized void awaitReplication() {
 		PostgresNode current = primary();
@@ -365,6 +384,10 @@ public final class PostgresCluster implements AutoCloseable {
 		return this.settings.password();
 	}
 
+	String superuserPassword() {
+		return this.admin.password();
+	}
+
 	/**
 	 * The servers' version as PostgreSQL charms publish it, e.g. {@code 15.10}.
 	 * @return the version
@@ -382,16 +405,14 @@ public final class PostgresCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Stops every server at once ({@code pg_ctl stop -m immediate}, SIGKILL if that fails)
-	 * and deletes the cluster's directory. Safe to call more than once.
+	 * Stops every server at once ({@code pg_ctl stop -m immediate}, SIGKILL if that
+	 * fails) and deletes the cluster's directory. Safe to call more than once.
 	 */
 	@Override
 	public void close() {
-		synchronized (this) {
-			if (this.closed) {
-				return;
-			}
-			this.closed = true;
+		// Not synchronized: the shutdown hook must not wait for an operation in progress
+		if (!this.closed.compareAndSet(false, true)) {
+			return;
 		}
 		for (PostgresNode node : this.allNodes) {
 			if (node.isRunning()) {
@@ -402,7 +423,8 @@ public final class PostgresCluster implements AutoCloseable {
 					// Falls through to SIGKILL below
 				}
 			}
-			node.pid().stream()
+			node.pid()
+				.stream()
 				.mapToObj(ProcessHandle::of)
 				.flatMap(Optional::stream)
 				.filter(ProcessKiller::isAlive)
@@ -419,10 +441,11 @@ public final class PostgresCluster implements AutoCloseable {
 	}
 
 	private PostgresNode newNode() {
-		int index = this.allNodes.isEmpty() ? 0 : this.allNodes.get(this.allNodes.size() - 1).index() + 1;
+		int index = this.nextIndex++;
 		Path directory = this.root.resolve("postgresql-" + index);
 		try {
-			Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+			Files.createDirectory(directory,
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not create " + directory, ex);
@@ -462,6 +485,13 @@ public final class PostgresCluster implements AutoCloseable {
 	 */
 	record Settings(int standbys, String database, String user, String password, boolean useBaseBackupTool,
 			@Nullable Path binDirectory) {
+
+		@Override
+		public String toString() {
+			return "Settings[standbys=" + this.standbys + ", database=" + this.database + ", user=" + this.user
+					+ ", password=******, useBaseBackupTool=" + this.useBaseBackupTool + ", binDirectory="
+					+ this.binDirectory + "]";
+		}
 
 	}
 
@@ -529,9 +559,9 @@ public final class PostgresCluster implements AutoCloseable {
 		}
 
 		/**
-		 * Whether {@link PostgresCluster#addStandby()} may use {@code pg_basebackup} when the
-		 * binaries have it (default {@code true}); otherwise it copies the primary through
-		 * the low-level backup API, as it must with binaries that lack the tool.
+		 * Whether {@link PostgresCluster#addStandby()} may use {@code pg_basebackup} when
+		 * the binaries have it (default {@code true}); otherwise it copies the primary
+		 * through the low-level backup API, as it must with binaries that lack the tool.
 		 * @param useBaseBackupTool whether to use {@code pg_basebackup}
 		 * @return this builder
 		 */

@@ -49,9 +49,9 @@ public final class PostgresNode {
 	}
 
 	/**
-	 * The node's name, unique in its cluster and stable for its life ({@code postgresql-0},
-	 * {@code postgresql-1}, ...). It is also the server's {@code cluster_name} and the
-	 * {@code application_name} a standby streams with.
+	 * The node's name, unique in its cluster and stable for its life
+	 * ({@code postgresql-0}, {@code postgresql-1}, ...). It is also the server's
+	 * {@code cluster_name} and the {@code application_name} a standby streams with.
 	 * @return the name
 	 */
 	public String name() {
@@ -59,7 +59,8 @@ public final class PostgresNode {
 	}
 
 	/**
-	 * The Juju unit name this node plays in relation state files ({@code postgresql/0}, ...).
+	 * The Juju unit name this node plays in relation state files ({@code postgresql/0},
+	 * ...).
 	 * @return the unit name
 	 */
 	public String unitName() {
@@ -120,6 +121,17 @@ public final class PostgresNode {
 	 */
 	public Connection connect() throws SQLException {
 		return connect(this.cluster.database(), this.cluster.user(), this.cluster.password());
+	}
+
+	/**
+	 * Opens a connection to this node's database as the bootstrap superuser
+	 * ({@code postgres}), for what the relation user may not do, e.g. terminating its
+	 * sessions.
+	 * @return a new connection, for the caller to close
+	 * @throws SQLException if the server cannot be reached
+	 */
+	public Connection connectAsSuperuser() throws SQLException {
+		return connect(this.cluster.database(), NodeSettings.SUPERUSER, this.cluster.superuserPassword());
 	}
 
 	Connection connect(String database, String user, String password) throws SQLException {

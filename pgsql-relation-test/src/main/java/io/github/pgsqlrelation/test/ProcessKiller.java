@@ -19,22 +19,24 @@ final class ProcessKiller {
 	}
 
 	/**
-	 * Kills a postmaster with SIGKILL and waits until it and its server processes are gone,
-	 * so that a new postmaster can take over the data directory and its shared memory.
+	 * Kills a postmaster with SIGKILL and waits until it and its server processes are
+	 * gone, so that a new postmaster can take over the data directory and its shared
+	 * memory.
 	 * @param postmaster the postmaster
 	 */
 	static void killAndWait(ProcessHandle postmaster) {
 		List<ProcessHandle> children = postmaster.descendants().toList();
 		postmaster.destroyForcibly();
 		awaitExit(postmaster);
-		// Backends exit on their own once they notice the postmaster died; make sure they do
+		// Backends exit on their own once they notice the postmaster died; make sure they
+		// do
 		children.forEach(ProcessHandle::destroyForcibly);
 		children.forEach(ProcessKiller::awaitExit);
 	}
 
 	/**
-	 * Whether a process runs. Unlike {@link ProcessHandle#isAlive()}, a zombie (exited, not
-	 * yet reaped by its parent, which for a server is {@code init}) counts as gone.
+	 * Whether a process runs. Unlike {@link ProcessHandle#isAlive()}, a zombie (exited,
+	 * not yet reaped by its parent, which for a server is {@code init}) counts as gone.
 	 * @param process the process
 	 * @return whether it runs
 	 */
@@ -45,7 +47,8 @@ final class ProcessKiller {
 		try {
 			String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"),
 					StandardCharsets.US_ASCII);
-			// The state follows the command name, which is in parentheses and may hold spaces
+			// The state follows the command name, which is in parentheses and may hold
+			// spaces
 			int end = stat.lastIndexOf(')');
 			return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
 		}

@@ -10,11 +10,11 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A relation of {@code raw} shape: the Juju data bags as a charm reads them. By default they
- * are what a server following the {@code pgsql} v2 protocol publishes once access is granted
- * (ready): the master, the running standbys one per line, the database mirrored and
- * {@code allowed-subnets} covering the local unit's {@code egress-subnets}, all in the
- * remote application's bag. Options describe the variants met in the field.
+ * A relation of {@code raw} shape: the Juju data bags as a charm reads them. By default
+ * they are what a server following the {@code pgsql} v2 protocol publishes once access is
+ * granted (ready): the master, the running standbys one per line, the database mirrored
+ * and {@code allowed-subnets} covering the local unit's {@code egress-subnets}, all in
+ * the remote application's bag. Options describe the variants met in the field.
  */
 public final class RawRelation implements StateFileRelation {
 
@@ -64,7 +64,8 @@ public final class RawRelation implements StateFileRelation {
 	}
 
 	/**
-	 * The remote application's name (default {@code postgresql}); remote unit names follow it.
+	 * The remote application's name (default {@code postgresql}); remote unit names
+	 * follow it.
 	 * @param remoteApp the application name
 	 * @return this relation
 	 */
@@ -117,7 +118,8 @@ public final class RawRelation implements StateFileRelation {
 	}
 
 	/**
-	 * Not ready: {@code allowed-subnets} does not cover the local unit's egress subnets yet.
+	 * Not ready: {@code allowed-subnets} does not cover the local unit's egress subnets
+	 * yet.
 	 * @return this relation
 	 */
 	public RawRelation egressNotAllowed() {
@@ -146,8 +148,8 @@ public final class RawRelation implements StateFileRelation {
 	}
 
 	/**
-	 * The nodes published as standbys, in this order (default: the running standbys at the
-	 * time of writing).
+	 * The nodes published as standbys, in this order (default: the running standbys at
+	 * the time of writing).
 	 * @param standbys the nodes
 	 * @return this relation
 	 */
@@ -171,8 +173,8 @@ public final class RawRelation implements StateFileRelation {
 		relation.put("relation-id", this.relationId);
 		relation.put("remote-app", this.remoteApp);
 		relation.put("local-unit", this.localUnit);
-		relation.put("local-unit-data", bag("egress-subnets", this.egressSubnets, "ingress-address", ADDRESS,
-				"private-address", ADDRESS));
+		relation.put("local-unit-data",
+				bag("egress-subnets", this.egressSubnets, "ingress-address", ADDRESS, "private-address", ADDRESS));
 		relation.put("requested", bag("database", this.cluster.database(), "roles", "", "extensions", ""));
 		Map<String, Map<String, String>> units = new LinkedHashMap<>();
 		for (PostgresNode node : this.cluster.nodes()) {

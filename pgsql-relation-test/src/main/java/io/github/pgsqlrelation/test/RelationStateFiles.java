@@ -16,9 +16,9 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes relation state files (version 1) describing a {@link PostgresCluster}, as a charm
- * would: UTF-8 JSON, mode {@code 0600}, replaced atomically (a temporary file in the same
- * directory, then an atomic rename) so that a reader never sees half a file.
+ * Writes relation state files (version 1) describing a {@link PostgresCluster}, as a
+ * charm would: UTF-8 JSON, mode {@code 0600}, replaced atomically (a temporary file in
+ * the same directory, then an atomic rename) so that a reader never sees half a file.
  * <pre class="code">
  * RelationStateFiles.writeResolved(file, cluster);
  * RelationStateFiles.raw(cluster).relationId(7).canonicalStyle().write(file);

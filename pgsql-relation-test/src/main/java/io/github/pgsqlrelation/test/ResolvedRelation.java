@@ -9,8 +9,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A relation of {@code resolved} shape: the master and standbys a charm has already decided
- * on. By default the cluster's primary and its running standbys at the time of writing.
+ * A relation of {@code resolved} shape: the master and standbys a charm has already
+ * decided on. By default the cluster's primary and its running standbys at the time of
+ * writing.
  */
 public final class ResolvedRelation implements StateFileRelation {
 

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  *
  * @param binaries where the programs are
  * @param user who runs them
- * @param workDirectory the working directory (PostgreSQL programs fail when they cannot read
- * the current directory, e.g. {@code /root} for another user)
+ * @param workDirectory the working directory (PostgreSQL programs fail when they cannot
+ * read the current directory, e.g. {@code /root} for another user)
  */
 record ServerCommands(PostgresBinaries binaries, ServerUser user, Path workDirectory) {
 
@@ -49,12 +49,12 @@ record ServerCommands(PostgresBinaries binaries, ServerUser user, Path workDirec
 				Process process = builder.start();
 				if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 					process.destroyForcibly();
-					throw new IllegalStateException("'" + shown + "' did not finish within " + timeout + ": "
-							+ tail(output));
+					throw new IllegalStateException(
+							"'" + shown + "' did not finish within " + timeout + ": " + tail(output));
 				}
 				if (process.exitValue() != 0) {
-					throw new IllegalStateException("'" + shown + "' failed with exit code " + process.exitValue()
-							+ ": " + tail(output));
+					throw new IllegalStateException(
+							"'" + shown + "' failed with exit code " + process.exitValue() + ": " + tail(output));
 				}
 				return Files.readString(output, StandardCharsets.UTF_8);
 			}

@@ -2,11 +2,13 @@ package io.github.pgsqlrelation.test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -24,8 +26,24 @@ record ServerControl(ServerCommands commands, AdminConnections admin) {
 	/** Starts the server and waits until it accepts connections. */
 	void start(PostgresNode node) {
 		removeStaleLockFiles(node);
-		this.commands.run(START_TIMEOUT, "pg_ctl", "start", "-w", "-t", seconds(START_TIMEOUT), "-D",
-				node.dataDirectory().toString(), "-l", node.logFile().toString());
+		try {
+			this.commands.run(START_TIMEOUT, "pg_ctl", "start", "-w", "-t", seconds(START_TIMEOUT), "-D",
+					node.dataDirectory().toString(), "-l", node.logFile().toString());
+		}
+		catch (IllegalStateException ex) {
+			throw new IllegalStateException("Could not start " + node + ": " + ex.getMessage() + "\nServer log "
+					+ node.logFile() + ":\n" + logTail(node), ex);
+		}
+	}
+
+	private static String logTail(PostgresNode node) {
+		try {
+			List<String> lines = Files.readAllLines(node.logFile(), StandardCharsets.UTF_8);
+			return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+		}
+		catch (IOException ex) {
+			return "(unreadable: " + ex.getMessage() + ")";
+		}
 	}
 
 	/** Stops the server in the given {@code pg_ctl} mode and waits until it is gone. */
@@ -43,10 +61,9 @@ record ServerControl(ServerCommands commands, AdminConnections admin) {
 	}
 
 	void awaitStreaming(PostgresNode standby, PostgresNode source) {
-		Waits.until(START_TIMEOUT, standby + " streams from " + source,
-				() -> "t".equals(this.admin.queryValue(source,
-						"SELECT count(*) > 0 FROM pg_stat_replication WHERE application_name = ? AND state = 'streaming'",
-						standby.name())));
+		Waits.until(START_TIMEOUT, standby + " streams from " + source, () -> "t".equals(this.admin.queryValue(source,
+				"SELECT count(*) > 0 FROM pg_stat_replication" + " WHERE application_name = ? AND state = 'streaming'",
+				standby.name())));
 	}
 
 	/** Waits until the standby has replayed the WAL up to the given position. */
@@ -66,9 +83,10 @@ record ServerControl(ServerCommands commands, AdminConnections admin) {
 	}
 
 	/**
-	 * A killed postmaster leaves its lock files behind. PostgreSQL takes them over when their
-	 * process is gone, but not while it is a zombie that {@code init} has yet to reap (the
-	 * lock check sees the process id as taken): remove them once the process is no more.
+	 * A killed postmaster leaves its lock files behind. PostgreSQL takes them over when
+	 * their process is gone, but not while it is a zombie that {@code init} has yet to
+	 * reap (the lock check sees the process id as taken): remove them once the process is
+	 * no more.
 	 */
 	private static void removeStaleLockFiles(PostgresNode node) {
 		if (node.isRunning()) {

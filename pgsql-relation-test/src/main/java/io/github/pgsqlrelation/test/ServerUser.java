@@ -49,6 +49,17 @@ record ServerUser(String name, String group, int uid, int gid, boolean switchUse
 				Integer.parseInt(run("id", "-g", name)), true);
 	}
 
+	private static boolean onPath(String program) {
+		String path = System.getenv("PATH");
+		String[] directories = ((path != null) ? path : "/usr/bin:/bin:/usr/sbin:/sbin").split(":");
+		for (String directory : directories) {
+			if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, program))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	private static boolean exists(String user) {
 		try {
 			Process process = new ProcessBuilder("id", "-u", user).redirectErrorStream(true).start();
@@ -91,14 +102,16 @@ record ServerUser(String name, String group, int uid, int gid, boolean switchUse
 		if (!this.switchUser) {
 			return command;
 		}
-		List<String> line = new ArrayList<>(List.of("setpriv", "--reuid=" + this.uid, "--regid=" + this.gid,
-				"--clear-groups", "--"));
+		List<String> line = new ArrayList<>(onPath("setpriv")
+				? List.of("setpriv", "--reuid=" + this.uid, "--regid=" + this.gid, "--clear-groups", "--")
+				: List.of("runuser", "-u", this.name, "--"));
 		line.addAll(command);
 		return line;
 	}
 
 	/**
-	 * Hands a directory tree over to this user (a no-op when the servers run as the JVM's user).
+	 * Hands a directory tree over to this user (a no-op when the servers run as the JVM's
+	 * user).
 	 * @param root the tree
 	 */
 	void own(Path root) {

@@ -32,8 +32,9 @@ final class Waits {
 				lastFailure = ex;
 			}
 			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("Timed out after " + timeout + " waiting until " + description
-						+ ((lastFailure != null) ? " (last failure: " + lastFailure.getMessage() + ")" : ""),
+				throw new IllegalStateException(
+						"Timed out after " + timeout + " waiting until " + description
+								+ ((lastFailure != null) ? " (last failure: " + lastFailure.getMessage() + ")" : ""),
 						lastFailure);
 			}
 			try {

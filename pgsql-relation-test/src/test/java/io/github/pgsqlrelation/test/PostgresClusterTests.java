@@ -92,6 +92,20 @@ class PostgresClusterTests {
 	}
 
 	@Test
+	void superuserCanTerminateTheRelationUsersSessions() throws SQLException {
+		try (Connection session = cluster.primary().connect();
+				Connection superuser = cluster.primary().connectAsSuperuser();
+				Statement statement = superuser.createStatement();
+				ResultSet result = statement.executeQuery("SELECT count(pg_terminate_backend(pid))"
+						+ " FROM pg_stat_activity WHERE usename = 'relation-7'")) {
+			assertThat(result.next()).isTrue();
+			assertThat(result.getInt(1)).isPositive();
+			assertThatExceptionOfType(SQLException.class)
+				.isThrownBy(() -> session.createStatement().execute("SELECT 1"));
+		}
+	}
+
+	@Test
 	void serversRunAsAnUnprivilegedUser() {
 		for (PostgresNode node : cluster.nodes()) {
 			ProcessHandle postmaster = ProcessHandle.of(node.pid().orElseThrow()).orElseThrow();
@@ -100,7 +114,8 @@ class PostgresClusterTests {
 	}
 
 	static String queryString(PostgresNode node, String sql) throws SQLException {
-		try (Connection connection = node.connect(); Statement statement = connection.createStatement();
+		try (Connection connection = node.connect();
+				Statement statement = connection.createStatement();
 				ResultSet result = statement.executeQuery(sql)) {
 			assertThat(result.next()).isTrue();
 			return result.getString(1);

@@ -79,13 +79,13 @@ class RelationStateFilesTests {
 		assertThat(relation.get("requested").get("roles").asString()).isEmpty();
 		JsonNode app = relation.get("remote-app-data");
 		assertThat(app.get("master").asString()).isEqualTo(cluster.primary().connectionString());
-		assertThat(app.get("standbys").asString()).isEqualTo(cluster.standbys().get(0).connectionString() + "\n"
-				+ cluster.standbys().get(1).connectionString());
+		assertThat(app.get("standbys").asString()).isEqualTo(
+				cluster.standbys().get(0).connectionString() + "\n" + cluster.standbys().get(1).connectionString());
 		assertThat(app.get("database").asString()).isEqualTo("myapp");
 		assertThat(app.get("allowed-subnets").asString()).isEqualTo("127.0.0.1/32");
 		assertThat(app.get("version").asString()).isEqualTo(cluster.serverVersion());
-		assertThat(relation.get("remote-units-data").propertyNames()).containsExactly("postgresql/0",
-				"postgresql/1", "postgresql/2");
+		assertThat(relation.get("remote-units-data").propertyNames()).containsExactly("postgresql/0", "postgresql/1",
+				"postgresql/2");
 	}
 
 	@Test
@@ -97,8 +97,8 @@ class RelationStateFilesTests {
 		assertThat(relation.get("remote-app-data").isEmpty()).isTrue();
 		JsonNode leader = relation.get("remote-units-data").get("postgresql/0");
 		assertThat(leader.get("master").asString()).isEqualTo(cluster.primary().connectionString());
-		assertThat(leader.get("standbys").asString()).isEqualTo(cluster.standbys().get(0).connectionString() + ","
-				+ cluster.standbys().get(1).connectionString());
+		assertThat(leader.get("standbys").asString()).isEqualTo(
+				cluster.standbys().get(0).connectionString() + "," + cluster.standbys().get(1).connectionString());
 		assertThat(leader.get("allowed-subnets").asString()).isEqualTo("127.0.0.1/32");
 		assertThat(leader.get("state").asString()).isEqualTo("master");
 		assertThat(leader.get("user").asString()).isEqualTo(cluster.user());
