@@ -27,12 +27,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The refresh path: what one change of the relation state file costs before the routing sees it.
- * The {@code refresh} benchmarks parse the file, apply the protocol's readiness rules to the
- * endpoint and derive the events against the state before, in which the last standby was missing
- * (so a {@link StandbyChangedEvent} and a {@link DatabaseChangedEvent} come out, as in the
- * {@code pgsql} library). The {@code Unchanged} variant is the most common
- * case: a hook rewrote the file with the same data, and no event comes out.
+ * The refresh path: what one change of the relation state file costs before the routing
+ * sees it. The {@code refresh} benchmarks parse the file, apply the protocol's readiness
+ * rules to the endpoint and derive the events against the state before, in which the last
+ * standby was missing (so a {@link StandbyChangedEvent} and a
+ * {@link DatabaseChangedEvent} come out, as in the {@code pgsql} library). The
+ * {@code Unchanged} variant is the most common case: a hook rewrote the file with the
+ * same data, and no event comes out.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -46,7 +47,9 @@ public class RefreshBenchmarks {
 
 	private static final String URI = "postgresql://relation-10:Xq3vTn8sLw@10.252.20.109:5432/myapp?sslmode=prefer";
 
-	/** Canonical's postgresql charm: leader unit bag, three units, standbys comma-joined. */
+	/**
+	 * Canonical's postgresql charm: leader unit bag, three units, standbys comma-joined.
+	 */
 	private String canonical;
 
 	private EndpointState canonicalBefore;
@@ -70,7 +73,7 @@ public class RefreshBenchmarks {
 		this.applicationBagBefore = endpoint(without(this.applicationBag,
 				"\\ndbname=foo user=juju_myapp password='it\\\\'s complicated' host=prod3 port=5432"));
 		this.parsed = ConnectionString.parse(KEYWORD_VALUE);
-		// Fail here, not in a measurement, if the samples stop meaning what the names say.
+		// Fail now, not while measuring, if the samples no longer fit the names.
 		requireStandbyChange(refreshCanonical(), 2);
 		requireStandbyChange(refreshApplicationBag(), 2);
 		if (!refreshCanonicalUnchanged().isEmpty()) {

@@ -31,14 +31,15 @@ import org.postgresql.util.HostSpec;
 import org.springframework.jdbc.datasource.ConnectionProxy;
 
 /**
- * The hot path: one transaction as Spring runs it, through the routing DataSource against a real
- * primary with two streaming standbys, and the same on a plain HikariCP pool connected straight
- * to one server. The difference is what the routing costs each transaction.
+ * The hot path: one transaction as Spring runs it, through the routing DataSource against
+ * a real primary with two streaming standbys, and the same on a plain HikariCP pool
+ * connected straight to one server. The difference is what the routing costs each
+ * transaction.
  * <p>
- * The {@code checkout} benchmarks make the same calls without a statement: no round trip to a
- * server, so the routing's share is not hidden in the network and server time. The
- * {@code TwoThreads} variants run two callers at once on one DataSource: a lock or a shared hot
- * spot in the routing would make them slower than the plain pool's.
+ * The {@code checkout} benchmarks make the same calls without a statement: no round trip
+ * to a server, so the routing's share is not hidden in the network and server time. The
+ * {@code TwoThreads} variants run two callers at once on one DataSource: a lock or a
+ * shared hot spot in the routing would make them slower than the plain pool's.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -76,7 +77,7 @@ public class RoutingBenchmarks {
 		this.directToStandby = direct(this.cluster.standbys().get(0));
 		this.directToOtherStandby = direct(this.cluster.standbys().get(1));
 		this.directToPrimary = direct(this.cluster.primary());
-		// Fail here, not in a measurement, if a DataSource does not route where it should.
+		// Fail now, not while measuring, if a DataSource routes elsewhere.
 		requireServer(this.routed, true, true);
 		requireServer(this.routed, false, false);
 		requireServer(this.routedToOneStandby, true, true);
@@ -115,8 +116,8 @@ public class RoutingBenchmarks {
 	}
 
 	/**
-	 * Routed to the very standby {@link #readOnlyDirect()} uses: the routing's cost without the
-	 * difference between one server and two taking turns.
+	 * Routed to the very standby {@link #readOnlyDirect()} uses: the routing's cost
+	 * without the difference between one server and two taking turns.
 	 */
 	@Benchmark
 	public int readOnlyRoutedToOneStandby() throws SQLException {
@@ -129,8 +130,8 @@ public class RoutingBenchmarks {
 	}
 
 	/**
-	 * Plain pools to both standbys taken in turn, as the routing does: what spreading reads over
-	 * two servers costs by itself, without the routing.
+	 * Plain pools to both standbys taken in turn, as the routing does: what spreading
+	 * reads over two servers costs by itself, without the routing.
 	 */
 	@Benchmark
 	public int readOnlyDirectInTurn() throws SQLException {
@@ -205,8 +206,9 @@ public class RoutingBenchmarks {
 	}
 
 	/**
-	 * The application's pool settings, the same for every pool on both sides: a few connections,
-	 * all kept open, so that no measurement waits for a connection to be made.
+	 * The application's pool settings, the same for every pool on both sides: a few
+	 * connections, all kept open, so that no measurement waits for a connection to be
+	 * made.
 	 */
 	private static HikariConfig poolTemplate() {
 		HikariConfig template = new HikariConfig();
@@ -229,7 +231,10 @@ public class RoutingBenchmarks {
 		return ConnectionString.parse(node.connectionString());
 	}
 
-	/** The checkout benchmarks take a physical connection without a statement: check where it is. */
+	/**
+	 * The checkout benchmarks take a physical connection without a statement: check where
+	 * it is.
+	 */
 	private static void requireCheckoutOn(javax.sql.DataSource dataSource, boolean readOnly, PostgresNode... nodes)
 			throws SQLException {
 		try (Connection connection = dataSource.getConnection()) {

@@ -22,13 +22,14 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The refresh of the routing itself: a {@link StandbyChangedEvent} that swaps one of two
- * standbys, alternating, so that every event creates one pool and retires one. Pools keep no
- * idle connection, so nothing connects and this is the routing's own cost (and HikariCP's pool
- * creation), on the thread that publishes the event; retired pools close in the background.
+ * standbys, alternating, so that every event creates one pool and retires one. Pools keep
+ * no idle connection, so nothing connects and this is the routing's own cost (and
+ * HikariCP's pool creation), on the thread that publishes the event; retired pools close
+ * in the background.
  * <p>
- * Refreshes are rare and a pool is a heavy object, so a steady state would measure something no
- * application sees: each measurement is one cold batch of {@value #BATCH} events, and the score
- * is the time of the batch.
+ * Refreshes are rare and a pool is a heavy object, so a steady state would measure
+ * something no application sees: each measurement is one cold batch of {@value #BATCH}
+ * events, and the score is the time of the batch.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

@@ -12,8 +12,8 @@ import org.springframework.jdbc.datasource.ConnectionProxy;
 /**
  * The JDBC calls Spring's {@code DataSourceTransactionManager} makes around a transaction
  * ({@code doBegin}, {@code doCommit}, {@code doCleanupAfterCompletion}), with
- * {@code JdbcTemplate}'s plain statement in between. Both the routing and a plain pool see exactly
- * this sequence, so any difference between them is the routing's.
+ * {@code JdbcTemplate}'s plain statement in between. Both the routing and a plain pool
+ * see exactly this sequence, so any difference between them is the routing's.
  */
 final class SpringTransactions {
 
@@ -28,18 +28,19 @@ final class SpringTransactions {
 	}
 
 	/**
-	 * {@code @Transactional} running {@code SELECT 1}: a read-write transaction, so routed to the
-	 * master. The statement writes nothing, so that the server's commit costs the same both ways
-	 * and nothing but the routing differs.
+	 * {@code @Transactional} running {@code SELECT 1}: a read-write transaction, so
+	 * routed to the master. The statement writes nothing, so that the server's commit
+	 * costs the same both ways and nothing but the routing differs.
 	 */
 	static int readWrite(DataSource dataSource) throws SQLException {
 		return transaction(dataSource, false);
 	}
 
 	/**
-	 * The same calls without a statement, for the cost of handing out a connection alone (no round
-	 * trip to a server): Spring's lazy proxy takes its physical connection on the first statement,
-	 * which {@link ConnectionProxy#getTargetConnection()} stands in for.
+	 * The same calls without a statement, for the cost of handing out a connection alone
+	 * (no round trip to a server): Spring's lazy proxy takes its physical connection on
+	 * the first statement, which {@link ConnectionProxy#getTargetConnection()} stands in
+	 * for.
 	 */
 	static Connection checkout(DataSource dataSource, boolean readOnly) throws SQLException {
 		Connection connection = dataSource.getConnection();
