@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 
 /**
  * The operating system user the servers run as. PostgreSQL refuses to run as root, so a
- * root JVM runs them as {@code postgres} (or {@code nobody}) through {@code setpriv}; any
- * other user runs them directly.
+ * root JVM runs them as {@code PGSQL_RELATION_SERVER_USER}, else {@code postgres}, else
+ * {@code nobody}, through {@code setpriv}; any other user runs them directly.
  *
  * @param name the user name
  * @param group the primary group name
@@ -44,7 +44,9 @@ record ServerUser(String name, String group, int uid, int gid, boolean switchUse
 			String name = run("id", "-un");
 			return new ServerUser(name, run("id", "-gn"), currentUid(), Integer.parseInt(run("id", "-g")), false);
 		}
-		String name = exists("postgres") ? "postgres" : "nobody";
+		String configured = System.getenv("PGSQL_RELATION_SERVER_USER");
+		String name = (configured != null && !configured.isBlank()) ? configured
+				: exists("postgres") ? "postgres" : "nobody";
 		return new ServerUser(name, run("id", "-gn", name), Integer.parseInt(run("id", "-u", name)),
 				Integer.parseInt(run("id", "-g", name)), true);
 	}
