@@ -132,8 +132,9 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy imp
 			else {
 				String reason = NoMasterReasons.of(snapshot);
 				this.router.topology(current.withoutMaster(reason));
-				if (previous != null || !Objects.equals(reason, current.noMasterReason())) {
-					logger.info("Endpoint '" + this.endpoint + "' has no master: " + reason
+				if (logger.isDebugEnabled()
+						&& (previous != null || !Objects.equals(reason, current.noMasterReason()))) {
+					logger.debug("Endpoint '" + this.endpoint + "' has no master: " + reason
 							+ ((previous != null) ? "; retiring " + previous : ""));
 				}
 			}
@@ -173,8 +174,8 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy imp
 			if (!standbys.equals(current.standbys())) {
 				this.router.topology(current.withStandbys(standbys));
 			}
-			if (!added.isEmpty() || !removed.isEmpty()) {
-				logger.info("Endpoint '" + this.endpoint + "' standbys are " + standbys
+			if (logger.isDebugEnabled() && (!added.isEmpty() || !removed.isEmpty())) {
+				logger.debug("Endpoint '" + this.endpoint + "' standbys are " + standbys
 						+ ((!added.isEmpty()) ? "; added " + added : "")
 						+ ((!removed.isEmpty()) ? "; retiring " + removed.values() : ""));
 			}
@@ -231,8 +232,10 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy imp
 		}
 		this.router.topology(current.withMaster(pool));
 		BackendPool previous = current.master();
-		logger.info("Endpoint '" + this.endpoint + "' master is " + pool + " via " + pool.connections().url()
-				+ ((previous != null) ? "; retiring " + previous : ""));
+		if (logger.isDebugEnabled()) {
+			logger.debug("Endpoint '" + this.endpoint + "' master is " + pool + " via " + pool.connections().url()
+					+ ((previous != null) ? "; retiring " + previous : ""));
+		}
 		this.listener.poolCreated(pool.backend(), pool.pool());
 	}
 
