@@ -34,11 +34,7 @@ final class PgsqlRelationPropertiesValidator {
 		requireEmpty("pgsql.relation.pool.jdbc-url", properties.getPool().getJdbcUrl());
 		requireEmpty("pgsql.relation.pool.username", properties.getPool().getUsername());
 		requireEmpty("pgsql.relation.pool.data-source-class-name", properties.getPool().getDataSourceClassName());
-		if (properties.getPool().getPassword() != null) {
-			throw new InvalidPgsqlRelationPropertyException("pgsql.relation.pool.password", "******",
-					"connection details come from the relation",
-					"Remove it; the credentials come from the relation state file.");
-		}
+		requireEmpty("pgsql.relation.pool.password", properties.getPool().getPassword());
 		requirePositive("pgsql.relation.recheck-interval", properties.getRecheckInterval());
 		validateRouting(properties.getRouting());
 		return stateFile;
@@ -65,9 +61,11 @@ final class PgsqlRelationPropertiesValidator {
 		}
 	}
 
+	// The value is not echoed: a password, or a JDBC URL holding one, must never be
+	// shown.
 	private static void requireEmpty(String property, @Nullable String value) {
 		if (value != null && !value.isEmpty()) {
-			throw new InvalidPgsqlRelationPropertyException(property, value,
+			throw new InvalidPgsqlRelationPropertyException(property, "******",
 					"connection details come from the relation",
 					"Remove it; the master's and standbys' addresses and credentials come from the relation state file.");
 		}

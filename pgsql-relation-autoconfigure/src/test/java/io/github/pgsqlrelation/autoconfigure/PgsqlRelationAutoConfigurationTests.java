@@ -127,6 +127,20 @@ class PgsqlRelationAutoConfigurationTests {
 	}
 
 	@Test
+	void poolJdbcUrlIsRejectedWithoutShowingTheSecretItHolds() {
+		Path file = writeState(MASTER, List.of());
+		this.contextRunner
+			.withPropertyValues("pgsql.relation.state-file=" + file,
+					"pgsql.relation.pool.jdbc-url=jdbc:postgresql://10.0.0.5/app?password=hunter2")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("pgsql.relation.pool.jdbc-url")
+					.hasMessageNotContaining("hunter2");
+			});
+	}
+
+	@Test
 	void missingStateFileStartsAndExplainsWhyConnectionsFail() {
 		Path file = this.directory.resolve("absent.json");
 		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file).run((context) -> {
