@@ -11,6 +11,7 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import io.github.pgsqlrelation.connection.JdbcConnection;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.Driver;
+import org.postgresql.PGProperty;
 
 import org.springframework.jdbc.datasource.AbstractDataSource;
 
@@ -108,11 +109,29 @@ final class BackendDataSource extends AbstractDataSource {
 
 	private Connection connect() throws SQLException {
 		Target target = this.target;
-		Connection connection = DRIVER.connect(target.url(), target.properties());
+		Connection connection = DRIVER.connect(target.url(), withLoginTimeout(target.properties()));
 		if (connection == null) {
 			throw new SQLException("The PostgreSQL JDBC driver does not accept the URL " + target.url());
 		}
 		return connection;
+	}
+
+	/**
+	 * HikariCP hands its connection timeout to the DataSource as the login timeout and
+	 * relies on it: without it, a server that accepts the connection but never answers
+	 * would hold the pool's connection-adding thread forever. The relation's own setting
+	 * wins.
+	 */
+	private Properties withLoginTimeout(Properties properties) {
+		int seconds = this.loginTimeoutSeconds;
+		String loginTimeout = PGProperty.LOGIN_TIMEOUT.getName();
+		if (seconds <= 0 || properties.containsKey(loginTimeout)) {
+			return properties;
+		}
+		Properties result = new Properties();
+		result.putAll(properties);
+		result.setProperty(loginTimeout, String.valueOf(seconds));
+		return result;
 	}
 
 	@Override
