@@ -3,15 +3,16 @@ package io.github.pgsqlrelation.routing;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import com.zaxxer.hikari.HikariConfig;
 import io.github.pgsqlrelation.test.PostgresCluster;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,18 +35,14 @@ class ServerGoneEvictionTests {
 
 	private RelationRoutingDataSource dataSource;
 
-	@BeforeEach
-	void start() {
-		this.cluster = PostgresCluster.start(0);
-		this.dataSource = new RelationRoutingDataSource(Relations.poolTemplate(), RoutingSettings.defaults(), "db",
-				() -> null);
-		publish(this.dataSource, snapshot(this.cluster));
-	}
-
 	@AfterEach
 	void stop() {
-		this.dataSource.close();
-		this.cluster.close();
+		if (this.dataSource != null) {
+			this.dataSource.close();
+		}
+		if (this.cluster != null) {
+			this.cluster.close();
+		}
 	}
 
 	@ParameterizedTest(name = "{0}: {1}")
@@ -57,6 +54,12 @@ class ServerGoneEvictionTests {
 
 	@Test
 	void onlyOneTransactionFailsWhenTheServerDropsEveryConnection() throws Exception {
+		this.cluster = PostgresCluster.start(0);
+		HikariConfig template = Relations.poolTemplate();
+		// A busy machine must not turn the warm-up into a timeout.
+		template.setConnectionTimeout(Duration.ofSeconds(20).toMillis());
+		this.dataSource = new RelationRoutingDataSource(template, RoutingSettings.defaults(), "db", () -> null);
+		publish(this.dataSource, snapshot(this.cluster));
 		Servers servers = new Servers(this.dataSource);
 		fillThePoolWithRecentlyUsedConnections(servers);
 		try (Connection admin = this.cluster.primary().connectAsSuperuser();
@@ -93,7 +96,7 @@ class ServerGoneEvictionTests {
 				}));
 			}
 			for (Future<?> transaction : transactions) {
-				transaction.get(10, TimeUnit.SECONDS);
+				transaction.get(60, TimeUnit.SECONDS);
 			}
 		}
 		finally {
@@ -104,7 +107,7 @@ class ServerGoneEvictionTests {
 
 	private static void await(CountDownLatch latch) {
 		try {
-			latch.await(10, TimeUnit.SECONDS);
+			latch.await(60, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
