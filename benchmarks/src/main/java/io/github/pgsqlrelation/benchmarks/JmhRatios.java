@@ -107,14 +107,16 @@ public final class JmhRatios {
 			throw new IllegalStateException("No routed, peer or scaled benchmark in " + source);
 		}
 		StringBuilder table = new StringBuilder();
-		table.append("| Benchmark | Baseline | Score | Baseline score | Ratio | Ratio range | Target | Met |\n");
-		table.append("|---|---|---|---|---|---|---|---|\n");
+		table.append(
+				"| Benchmark | Baseline | Score | Baseline score | Difference | Ratio | Ratio range | Target | Met |\n");
+		table.append("|---|---|---|---|---|---|---|---|---|\n");
 		for (Pair pair : pairs) {
 			table.append(pair.row()).append('\n');
 		}
 		table.append('\n')
 			.append("Ratio: time of the benchmark / time of its baseline, both from this run (below 1: faster than ")
-			.append("the baseline). Ratio range: from the ends of both scores' 99.9 % confidence intervals. ")
+			.append("the baseline; for a throughput score, the inverse). Difference: score minus baseline score. ")
+			.append("Ratio range: from the ends of both scores' 99.9 % confidence intervals (\"—\" without them). ")
 			.append("\"within the error\": the range reaches across the target, so this run cannot tell.\n");
 		return table.toString();
 	}
@@ -163,8 +165,11 @@ public final class JmhRatios {
 	}
 
 	private static String number(double value) {
-		if (Double.isNaN(value) || Double.isInfinite(value)) {
+		if (Double.isNaN(value)) {
 			return "?";
+		}
+		if (Double.isInfinite(value)) {
+			return "∞";
 		}
 		double magnitude = Math.abs(value);
 		String pattern = (magnitude >= 100) ? "%.0f" : (magnitude >= 10) ? "%.1f" : (magnitude >= 1) ? "%.2f" : "%.3f";
@@ -269,7 +274,7 @@ public final class JmhRatios {
 			double low = Double.NaN;
 			double high = Double.NaN;
 			if (!Double.isNaN(this.subject.error()) && !Double.isNaN(this.baseline.error())) {
-				double a = this.subject.timeRatio(this.subject.score() - this.subject.error(),
+				double a = this.subject.timeRatio(Math.max(0, this.subject.score() - this.subject.error()),
 						this.baseline.score() + this.baseline.error());
 				double b = this.subject.timeRatio(this.subject.score() + this.subject.error(),
 						Math.max(0, this.baseline.score() - this.baseline.error()));
@@ -278,8 +283,18 @@ public final class JmhRatios {
 			}
 			String range = Double.isNaN(low) ? "—" : number(low) + " – " + number(high);
 			return "| `" + this.subject.label() + "` | `" + this.baseline.method() + paramsLabel(this.baseline.params())
-					+ "` | " + this.subject.scoreText() + " | " + this.baseline.scoreText() + " | " + number(ratio)
-					+ " | " + range + " | " + this.target.text + " | " + verdict(ratio, low, high) + " |";
+					+ "` | " + this.subject.scoreText() + " | " + this.baseline.scoreText() + " | " + difference()
+					+ " | " + number(ratio) + " | " + range + " | " + this.target.text + " | "
+					+ verdict(ratio, low, high) + " |";
+		}
+
+		/** What the benchmark adds to its baseline, in their unit. */
+		private String difference() {
+			if (!this.subject.unit().equals(this.baseline.unit())) {
+				return "—";
+			}
+			double difference = this.subject.score() - this.baseline.score();
+			return ((difference > 0) ? "+" : "") + number(difference) + " " + this.subject.unit();
 		}
 
 		private String verdict(double ratio, double low, double high) {
