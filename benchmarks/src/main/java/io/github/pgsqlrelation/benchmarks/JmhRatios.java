@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -188,15 +188,16 @@ public final class JmhRatios {
 				throw new IllegalArgumentException(where + " is not a JMH benchmark result: " + name);
 			}
 			String className = name.substring(name.lastIndexOf('.', dot - 1) + 1, dot);
-			Map<String, String> params = new LinkedHashMap<>();
+			Map<String, String> params = new TreeMap<>();
 			JsonNode paramsNode = benchmark.get("params");
 			if (paramsNode != null) {
 				paramsNode.properties().forEach((entry) -> params.put(entry.getKey(), entry.getValue().asString()));
 			}
 			JsonNode threads = benchmark.get("threads");
 			return new Result(className, name.substring(dot + 1), text(benchmark, "mode", where),
-					(threads != null) ? threads.asInt() : 1, Map.copyOf(params), decimal(metric, "score"),
-					decimal(metric, "scoreError"), text(metric, "scoreUnit", where).replace("us/", "µs/"));
+					(threads != null) ? threads.asInt() : 1, Collections.unmodifiableMap(params),
+					decimal(metric, "score"), decimal(metric, "scoreError"),
+					text(metric, "scoreUnit", where).replace("us/", "µs/"));
 		}
 
 		String label() {
