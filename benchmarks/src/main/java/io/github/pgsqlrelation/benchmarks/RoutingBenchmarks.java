@@ -34,7 +34,13 @@ import org.springframework.jdbc.datasource.ConnectionProxy;
  * The hot path: one transaction as Spring runs it, through the routing DataSource against
  * a real primary with two streaming standbys, and the same on a plain HikariCP pool
  * connected straight to one server. The difference is what the routing costs each
- * transaction.
+ * transaction. Unless its name says {@code TwoStandbys}, a routed benchmark uses a
+ * routing DataSource with one standby, the one its {@code Direct} counterpart connects
+ * to, so that both sides talk to the same servers.
+ * <p>
+ * Names pair up for {@link JmhRatios}: a {@code Routed} benchmark (or a {@code MultiHost}
+ * one, pgjdbc's own multi-host URL on a plain pool) is compared with the benchmark whose
+ * name has {@code Direct} in its place.
  * <p>
  * The {@code checkout} benchmarks make the same calls without a statement: no round trip
  * to a server, so the routing's share is not hidden in the network and server time. The
@@ -53,9 +59,9 @@ public class RoutingBenchmarks {
 
 	private PostgresCluster cluster;
 
-	private RelationRoutingDataSource routed;
+	private RelationRoutingDataSource routedToTwoStandbys;
 
-	private RelationRoutingDataSource routedToOneStandby;
+	private RelationRoutingDataSource routed;
 
 	private HikariDataSource directToStandby;
 
@@ -63,38 +69,46 @@ public class RoutingBenchmarks {
 
 	private HikariDataSource directToPrimary;
 
+	private HikariDataSource multiHostToStandbys;
+
 	private int turn;
 
 	@Setup(Level.Trial)
 	public void start() throws SQLException {
 		this.cluster = PostgresCluster.builder().standbys(2).start();
+		this.routedToTwoStandbys = Relations.routing(poolTemplate());
+		Relations.publish(this.routedToTwoStandbys, Relations.snapshot(connectionString(this.cluster.primary()),
+				this.cluster.standbys().stream().map(RoutingBenchmarks::connectionString).toList()));
 		this.routed = Relations.routing(poolTemplate());
 		Relations.publish(this.routed, Relations.snapshot(connectionString(this.cluster.primary()),
-				this.cluster.standbys().stream().map(RoutingBenchmarks::connectionString).toList()));
-		this.routedToOneStandby = Relations.routing(poolTemplate());
-		Relations.publish(this.routedToOneStandby, Relations.snapshot(connectionString(this.cluster.primary()),
 				List.of(connectionString(this.cluster.standbys().get(0)))));
 		this.directToStandby = direct(this.cluster.standbys().get(0));
 		this.directToOtherStandby = direct(this.cluster.standbys().get(1));
 		this.directToPrimary = direct(this.cluster.primary());
+		this.multiHostToStandbys = multiHost(this.cluster.standbys());
 		// Fail now, not while measuring, if a DataSource routes elsewhere.
+		requireServer(this.routedToTwoStandbys, true, true);
+		requireServer(this.routedToTwoStandbys, false, false);
 		requireServer(this.routed, true, true);
 		requireServer(this.routed, false, false);
-		requireServer(this.routedToOneStandby, true, true);
 		requireServer(this.directToStandby, true, true);
 		requireServer(this.directToOtherStandby, true, true);
 		requireServer(this.directToPrimary, false, false);
-		requireCheckoutOn(this.routed, true, this.cluster.standbys().get(0), this.cluster.standbys().get(1));
+		requireServer(this.multiHostToStandbys, true, true);
+		requireCheckoutOn(this.routedToTwoStandbys, true, this.cluster.standbys().get(0),
+				this.cluster.standbys().get(1));
+		requireCheckoutOn(this.routedToTwoStandbys, false, this.cluster.primary());
+		requireCheckoutOn(this.routed, true, this.cluster.standbys().get(0));
 		requireCheckoutOn(this.routed, false, this.cluster.primary());
 	}
 
 	@TearDown(Level.Trial)
 	public void stop() {
+		if (this.routedToTwoStandbys != null) {
+			this.routedToTwoStandbys.close();
+		}
 		if (this.routed != null) {
 			this.routed.close();
-		}
-		if (this.routedToOneStandby != null) {
-			this.routedToOneStandby.close();
 		}
 		if (this.directToStandby != null) {
 			this.directToStandby.close();
@@ -105,14 +119,12 @@ public class RoutingBenchmarks {
 		if (this.directToPrimary != null) {
 			this.directToPrimary.close();
 		}
+		if (this.multiHostToStandbys != null) {
+			this.multiHostToStandbys.close();
+		}
 		if (this.cluster != null) {
 			this.cluster.close();
 		}
-	}
-
-	@Benchmark
-	public int readOnlyRouted() throws SQLException {
-		return SpringTransactions.readOnly(this.routed);
 	}
 
 	/**
@@ -120,8 +132,8 @@ public class RoutingBenchmarks {
 	 * without the difference between one server and two taking turns.
 	 */
 	@Benchmark
-	public int readOnlyRoutedToOneStandby() throws SQLException {
-		return SpringTransactions.readOnly(this.routedToOneStandby);
+	public int readOnlyRouted() throws SQLException {
+		return SpringTransactions.readOnly(this.routed);
 	}
 
 	@Benchmark
@@ -129,14 +141,31 @@ public class RoutingBenchmarks {
 		return SpringTransactions.readOnly(this.directToStandby);
 	}
 
+	/** Round-robin over both standbys, as an application with two standbys reads. */
+	@Benchmark
+	public int readOnlyRoutedTwoStandbys() throws SQLException {
+		return SpringTransactions.readOnly(this.routedToTwoStandbys);
+	}
+
 	/**
 	 * Plain pools to both standbys taken in turn, as the routing does: what spreading
 	 * reads over two servers costs by itself, without the routing.
 	 */
 	@Benchmark
-	public int readOnlyDirectInTurn() throws SQLException {
+	public int readOnlyDirectTwoStandbys() throws SQLException {
 		this.turn = 1 - this.turn;
 		return SpringTransactions.readOnly((this.turn == 0) ? this.directToStandby : this.directToOtherStandby);
+	}
+
+	/**
+	 * One plain pool over pgjdbc's multi-host URL to both standbys
+	 * ({@code targetServerType=preferSecondary&loadBalanceHosts=true}): the driver picks
+	 * a server per physical connection, so the pool's connections are spread over both
+	 * standbys and each transaction takes whichever is free.
+	 */
+	@Benchmark
+	public int readOnlyMultiHostTwoStandbys() throws SQLException {
+		return SpringTransactions.readOnly(this.multiHostToStandbys);
 	}
 
 	@Benchmark
@@ -147,6 +176,28 @@ public class RoutingBenchmarks {
 	@Benchmark
 	public int readWriteDirect() throws SQLException {
 		return SpringTransactions.readWrite(this.directToPrimary);
+	}
+
+	/**
+	 * {@code getConnection()} and {@code close()} with nothing in between. The routing
+	 * hands out Spring's lazy connection proxy, which takes no physical connection until
+	 * a statement needs one, so this is the proxy alone, against HikariCP's borrow and
+	 * return of a pooled connection: the cost of an application that opens a connection
+	 * and never uses it.
+	 */
+	@Benchmark
+	public boolean getCloseRouted() throws SQLException {
+		return SpringTransactions.getClose(this.routed);
+	}
+
+	@Benchmark
+	public boolean getCloseDirect() throws SQLException {
+		return SpringTransactions.getClose(this.directToStandby);
+	}
+
+	@Benchmark
+	public boolean getCloseMultiHost() throws SQLException {
+		return SpringTransactions.getClose(this.multiHostToStandbys);
 	}
 
 	@Benchmark
@@ -222,6 +273,21 @@ public class RoutingBenchmarks {
 		HikariConfig config = poolTemplate();
 		config.setPoolName("direct-" + node.name());
 		config.setJdbcUrl(node.jdbcUrl());
+		config.setUsername(this.cluster.user());
+		config.setPassword(this.cluster.password());
+		return new HikariDataSource(config);
+	}
+
+	/**
+	 * pgjdbc's own answer to reading from standbys, with the same pool settings:
+	 * {@code jdbc:postgresql://standby1,standby2/db?targetServerType=preferSecondary&loadBalanceHosts=true}.
+	 */
+	private HikariDataSource multiHost(List<PostgresNode> standbys) {
+		HikariConfig config = poolTemplate();
+		config.setPoolName("multi-host-standbys");
+		config.setJdbcUrl("jdbc:postgresql://"
+				+ String.join(",", standbys.stream().map((node) -> node.host() + ":" + node.port()).toList()) + "/"
+				+ this.cluster.database() + "?targetServerType=preferSecondary&loadBalanceHosts=true");
 		config.setUsername(this.cluster.user());
 		config.setPassword(this.cluster.password());
 		return new HikariDataSource(config);

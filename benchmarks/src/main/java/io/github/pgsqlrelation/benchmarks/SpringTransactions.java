@@ -56,6 +56,16 @@ final class SpringTransactions {
 		}
 	}
 
+	/**
+	 * {@code getConnection()} and {@code close()}, nothing else: on Spring's lazy proxy
+	 * no physical connection is taken (and so none is returned).
+	 */
+	static boolean getClose(DataSource dataSource) throws SQLException {
+		Connection connection = dataSource.getConnection();
+		connection.close();
+		return connection.isClosed();
+	}
+
 	private static int transaction(DataSource dataSource, boolean readOnly) throws SQLException {
 		Connection connection = dataSource.getConnection();
 		try {
