@@ -440,8 +440,8 @@ public final class RelationStateWatcher implements AutoCloseable {
 		}
 
 		/**
-		 * A new problem with the file was seen (once per distinct problem, as it is
-		 * logged).
+		 * A new problem with the file was seen: once per distinct problem, as it is
+		 * logged, and again only when it was not seen for a minute.
 		 * @param message what is wrong, with the file's name; never a password
 		 */
 		default void problem(String message) {
