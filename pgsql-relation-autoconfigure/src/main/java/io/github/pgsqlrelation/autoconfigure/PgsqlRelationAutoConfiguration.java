@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import io.github.pgsqlrelation.relation.RelationStateWatcher;
 import io.github.pgsqlrelation.relation.RelationStateWatcher.RefreshListener;
+import io.github.pgsqlrelation.relation.StateFilePolicy;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -33,7 +34,8 @@ public final class PgsqlRelationAutoConfiguration {
 		Path stateFile = PgsqlRelationPropertiesValidator.validate(properties);
 		RelationStateWatcher watcher = new RelationStateWatcher(stateFile, properties.getEndpoint(),
 				properties.getDatabase(), properties.getRecheckInterval(), eventPublisher::publishEvent,
-				new RefreshListeners(refreshListeners));
+				new RefreshListeners(refreshListeners), new StateFilePolicy(properties.getStateFileMaxSize().toBytes(),
+						properties.isStateFileRequirePrivate()));
 		// Read now, so that the relation is in force for the rest of the context's
 		// start-up
 		// (schema initialization, JPA); events are published once listeners are

@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties for the pgsql relation.
@@ -37,6 +38,19 @@ public class PgsqlRelationProperties {
 	 * system notifications.
 	 */
 	private Duration recheckInterval = Duration.ofSeconds(5);
+
+	/**
+	 * Largest relation state file read. A larger one is refused unread and the last good
+	 * state stays in force.
+	 */
+	private DataSize stateFileMaxSize = DataSize.ofMegabytes(1);
+
+	/**
+	 * Whether to refuse a relation state file that users other than its owner may read
+	 * (it holds database passwords). When false, such a file is read and a warning
+	 * logged.
+	 */
+	private boolean stateFileRequirePrivate;
 
 	private final Routing routing = new Routing();
 
@@ -77,6 +91,22 @@ public class PgsqlRelationProperties {
 
 	public void setRecheckInterval(Duration recheckInterval) {
 		this.recheckInterval = recheckInterval;
+	}
+
+	public DataSize getStateFileMaxSize() {
+		return this.stateFileMaxSize;
+	}
+
+	public void setStateFileMaxSize(DataSize stateFileMaxSize) {
+		this.stateFileMaxSize = stateFileMaxSize;
+	}
+
+	public boolean isStateFileRequirePrivate() {
+		return this.stateFileRequirePrivate;
+	}
+
+	public void setStateFileRequirePrivate(boolean stateFileRequirePrivate) {
+		this.stateFileRequirePrivate = stateFileRequirePrivate;
 	}
 
 	public Routing getRouting() {

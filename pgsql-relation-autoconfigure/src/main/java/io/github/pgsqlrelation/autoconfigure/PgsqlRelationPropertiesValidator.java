@@ -6,10 +6,15 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.unit.DataSize;
+
 /**
  * Checks what binding cannot: values that are well-formed but cannot work.
  */
 final class PgsqlRelationPropertiesValidator {
+
+	/** The file is read into memory, and more is no state file anyway. */
+	private static final DataSize MAX_STATE_FILE_SIZE = DataSize.ofMegabytes(1024);
 
 	private PgsqlRelationPropertiesValidator() {
 	}
@@ -36,8 +41,21 @@ final class PgsqlRelationPropertiesValidator {
 		requireEmpty("pgsql.relation.pool.data-source-class-name", properties.getPool().getDataSourceClassName());
 		requireEmpty("pgsql.relation.pool.password", properties.getPool().getPassword());
 		requirePositive("pgsql.relation.recheck-interval", properties.getRecheckInterval());
+		validateMaxSize(properties.getStateFileMaxSize());
 		validateRouting(properties.getRouting());
 		return stateFile;
+	}
+
+	private static void validateMaxSize(DataSize maxSize) {
+		if (maxSize.toBytes() <= 0) {
+			throw new InvalidPgsqlRelationPropertyException("pgsql.relation.state-file-max-size", maxSize,
+					"it is not positive", "Use a size such as 1MB (the default); a state file is a few kilobytes.");
+		}
+		if (maxSize.compareTo(MAX_STATE_FILE_SIZE) > 0) {
+			throw new InvalidPgsqlRelationPropertyException("pgsql.relation.state-file-max-size", maxSize,
+					"it is above " + MAX_STATE_FILE_SIZE.toMegabytes() + "MB",
+					"Use a size such as 1MB (the default); a state file is a few kilobytes.");
+		}
 	}
 
 	private static void validateRouting(PgsqlRelationProperties.Routing routing) {

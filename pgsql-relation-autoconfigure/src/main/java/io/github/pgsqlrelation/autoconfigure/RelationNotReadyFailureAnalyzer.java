@@ -15,8 +15,10 @@ final class RelationNotReadyFailureAnalyzer extends AbstractFailureAnalyzer<Rela
 	protected FailureAnalysis analyze(Throwable rootFailure, RelationNotReadyException cause) {
 		return new FailureAnalysis(
 				"The application needed a database connection while starting, but " + cause.getMessage(),
-				"Check that the charm has written the relation state file (pgsql.relation.state-file) and that "
-						+ "the PostgreSQL application has granted the relation; or let the application start "
+				"Check that the charm has written the relation state file (pgsql.relation.state-file), that the "
+						+ "application accepts it (readable, valid, within the size limit and, when private files "
+						+ "are required, with permissions 0600: the reason above says what is wrong with it) and "
+						+ "that the PostgreSQL application has granted the relation; or let the application start "
 						+ "without connecting (e.g. spring.sql.init.mode=never, an explicit Hibernate dialect).",
 				cause);
 	}

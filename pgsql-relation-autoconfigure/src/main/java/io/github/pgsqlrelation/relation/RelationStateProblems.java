@@ -17,6 +17,10 @@ final class RelationStateProblems {
 
 	static String describe(Path file, IOException ex) {
 		if (ex instanceof NoSuchFileException) {
+			if (Files.isSymbolicLink(file)) {
+				return "Relation state file " + file + " is a symbolic link to " + target(file)
+						+ ", which does not exist";
+			}
 			return "Relation state file " + file + " does not exist";
 		}
 		if (ex instanceof AccessDeniedException) {
@@ -26,6 +30,15 @@ final class RelationStateProblems {
 			return "Relation state file " + file + " is a directory";
 		}
 		return "Relation state file " + file + " cannot be read: " + ex.getMessage();
+	}
+
+	private static String target(Path link) {
+		try {
+			return Files.readSymbolicLink(link).toString();
+		}
+		catch (IOException ex) {
+			return "a file";
+		}
 	}
 
 }

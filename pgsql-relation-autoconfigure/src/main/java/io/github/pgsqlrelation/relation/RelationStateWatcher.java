@@ -1,14 +1,13 @@
 package io.github.pgsqlrelation.relation;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +16,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -34,8 +34,11 @@ import org.jspecify.annotations.Nullable;
  * (network file systems, a directory that does not exist yet). Written on top of the
  * JDK's {@link WatchService} because Spring Boot's own file watcher is not public API.
  * <p>
- * A file that cannot be read or does not follow the contract never replaces the last good
- * state: the problem is logged once per distinct message and kept in {@link #status()}.
+ * A file that cannot be read, does not follow the contract or breaks the
+ * {@link StateFilePolicy} (too large, readable by others when private files are required)
+ * never replaces the last good state: the problem is kept in {@link #status()} and logged
+ * once per distinct message (again only after a minute without it), so that a file
+ * flapping between good and bad content does not flood the log.
  */
 public final class RelationStateWatcher implements AutoCloseable {
 
@@ -46,6 +49,11 @@ public final class RelationStateWatcher implements AutoCloseable {
 	 * end.
 	 */
 	private static final long QUIET_PERIOD_MILLIS = 15;
+
+	/**
+	 * A file rewritten without pause is read at least this often all the same.
+	 */
+	private static final long MAX_BURST_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
 	private final Path file;
 
@@ -61,13 +69,24 @@ public final class RelationStateWatcher implements AutoCloseable {
 
 	private final RefreshListener refreshListener;
 
+	private final StateFilePolicy policy;
+
+	private final RecentProblems recentProblems = new RecentProblems();
+
 	private final Object refreshLock = new Object();
 
 	private volatile RelationStateStatus status;
 
 	private byte @Nullable [] lastContent;
 
-	private @Nullable String lastLoggedProblem;
+	/** The problem in force, {@code null} when the last read was good. */
+	private @Nullable String problemInForce;
+
+	/** Whether the problem in force was reported (it is not when seen lately). */
+	private boolean problemInForceReported;
+
+	/** The permission warning last logged, {@code null} once the file is private. */
+	private @Nullable String lastPermissionWarning;
 
 	private @Nullable Thread thread;
 
@@ -95,11 +114,27 @@ public final class RelationStateWatcher implements AutoCloseable {
 	 */
 	public RelationStateWatcher(Path file, String endpoint, @Nullable String expectedDatabase, Duration recheckInterval,
 			Consumer<RelationEvent> publisher, RefreshListener refreshListener) {
-		this(file, endpoint, expectedDatabase, recheckInterval, publisher, refreshListener, Clock.systemUTC());
+		this(file, endpoint, expectedDatabase, recheckInterval, publisher, refreshListener, StateFilePolicy.DEFAULT);
+	}
+
+	/**
+	 * Creates a watcher whose refreshes and problems are observed and that applies the
+	 * given policy to the file.
+	 * @param file the state file
+	 * @param endpoint the relation endpoint, e.g. {@code db}
+	 * @param expectedDatabase the database the application expects, {@code null} for any
+	 * @param recheckInterval the interval of the periodic re-check
+	 * @param publisher receives the relation's events
+	 * @param refreshListener observes refreshes and problems with the file
+	 * @param policy the size limit and whether the file must be private
+	 */
+	public RelationStateWatcher(Path file, String endpoint, @Nullable String expectedDatabase, Duration recheckInterval,
+			Consumer<RelationEvent> publisher, RefreshListener refreshListener, StateFilePolicy policy) {
+		this(file, endpoint, expectedDatabase, recheckInterval, publisher, refreshListener, policy, Clock.systemUTC());
 	}
 
 	RelationStateWatcher(Path file, String endpoint, @Nullable String expectedDatabase, Duration recheckInterval,
-			Consumer<RelationEvent> publisher, RefreshListener refreshListener, Clock clock) {
+			Consumer<RelationEvent> publisher, RefreshListener refreshListener, StateFilePolicy policy, Clock clock) {
 		this.file = file.toAbsolutePath().normalize();
 		this.endpoint = endpoint;
 		this.expectedDatabase = expectedDatabase;
@@ -107,6 +142,7 @@ public final class RelationStateWatcher implements AutoCloseable {
 		this.publisher = publisher;
 		this.clock = clock;
 		this.refreshListener = refreshListener;
+		this.policy = policy;
 		this.status = RelationStateStatus
 			.initial(EndpointState.none(endpoint, "relation state file " + this.file + " has not been read yet"));
 	}
@@ -165,9 +201,9 @@ public final class RelationStateWatcher implements AutoCloseable {
 			}
 		}
 		try {
-			this.watchService = FileSystems.getDefault().newWatchService();
+			this.watchService = this.file.getFileSystem().newWatchService();
 		}
-		catch (IOException ex) {
+		catch (IOException | UnsupportedOperationException ex) {
 			logger.warn("Cannot watch " + this.file + " for changes (" + ex.getMessage() + "); re-checking it every "
 					+ this.recheckInterval.toMillis() + " ms");
 		}
@@ -236,9 +272,13 @@ public final class RelationStateWatcher implements AutoCloseable {
 		}
 		registerDirectories(service);
 		WatchKey key = service.poll(this.recheckInterval.toMillis(), TimeUnit.MILLISECONDS);
+		long burstStart = System.nanoTime();
 		while (key != null) {
 			key.pollEvents();
 			key.reset();
+			if (System.nanoTime() - burstStart > MAX_BURST_NANOS) {
+				return;
+			}
 			key = service.poll(QUIET_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
 		}
 	}
@@ -265,7 +305,7 @@ public final class RelationStateWatcher implements AutoCloseable {
 			this.watchedDirectories.put(directory, directory.register(service, StandardWatchEventKinds.ENTRY_CREATE,
 					StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE));
 		}
-		catch (IOException ex) {
+		catch (IOException | UnsupportedOperationException ex) {
 			logger.debug("Cannot watch " + directory + "; relying on the periodic re-check", ex);
 		}
 	}
@@ -275,30 +315,42 @@ public final class RelationStateWatcher implements AutoCloseable {
 	 * unusable.
 	 */
 	private @Nullable List<RelationEvent> read() {
-		byte[] content;
+		StateFileContent content;
 		try {
-			content = Files.readAllBytes(this.file);
+			content = StateFileLoader.load(this.file, this.policy.maxSize());
 		}
 		catch (IOException ex) {
 			problem(RelationStateProblems.describe(this.file, ex));
 			return null;
 		}
-		if (this.lastContent != null && Arrays.equals(content, this.lastContent)) {
+		catch (RelationStateException ex) {
+			problem(ex.getMessage());
+			return null;
+		}
+		if (content.permissions() != null && !permitted(content.permissions())) {
+			return null;
+		}
+		if (this.lastContent != null && Arrays.equals(content.bytes(), this.lastContent)) {
 			recovered();
 			return null;
 		}
 		EndpointState next;
 		try {
-			RelationState state = RelationState.parse(new String(content, StandardCharsets.UTF_8),
-					this.file.toString());
-			next = state.endpoint(this.endpoint, this.expectedDatabase);
+			next = RelationState.parse(content.text(), this.file.toString())
+				.endpoint(this.endpoint, this.expectedDatabase);
 		}
 		catch (RelationStateException ex) {
 			problem(ex.getMessage());
 			return null;
 		}
-		this.lastContent = content;
-		this.lastLoggedProblem = null;
+		catch (RuntimeException ex) {
+			// Whatever the file holds, the watcher keeps the last good state and keeps
+			// going. The exception's message may quote the content: it is not shown.
+			problem("Relation state file " + this.file + " could not be read: unexpected " + ex.getClass().getName());
+			return null;
+		}
+		this.lastContent = content.bytes();
+		this.problemInForce = null;
 		RelationStateStatus previous = this.status;
 		List<RelationEvent> events = RelationEvents.between(previous.state(), next);
 		this.status = previous.changedTo(next, events.isEmpty() ? previous.lastChange() : this.clock.instant());
@@ -308,13 +360,42 @@ public final class RelationStateWatcher implements AutoCloseable {
 		return events;
 	}
 
+	/**
+	 * Checks who may read the file: a private file passes; any other passes with a
+	 * warning (once per distinct mode), or is refused when the policy requires a private
+	 * file.
+	 */
+	private boolean permitted(Set<PosixFilePermission> permissions) {
+		String readableBy = StateFilePermissions.readableBy(permissions);
+		if (readableBy == null) {
+			this.lastPermissionWarning = null;
+			return true;
+		}
+		if (this.policy.requirePrivate()) {
+			problem(StateFilePermissions.refusal(this.file, permissions, readableBy));
+			return false;
+		}
+		String warning = StateFilePermissions.warning(this.file, permissions, readableBy);
+		if (!warning.equals(this.lastPermissionWarning)) {
+			this.lastPermissionWarning = warning;
+			logger.warn(warning);
+		}
+		return true;
+	}
+
 	private void problem(String message) {
 		RelationStateStatus current = this.status;
+		Instant now = this.clock.instant();
 		// Until a good state was read, the problem is also why the relation is not ready.
 		EndpointState state = (this.lastContent != null) ? current.state() : EndpointState.none(this.endpoint, message);
-		this.status = new RelationStateStatus(state, current.lastChange(), message, this.clock.instant());
-		if (!message.equals(this.lastLoggedProblem)) {
-			this.lastLoggedProblem = message;
+		this.status = new RelationStateStatus(state, current.lastChange(), message, now);
+		boolean isNew = this.recentProblems.seen(message, now);
+		if (!message.equals(this.problemInForce)) {
+			this.problemInForce = message;
+			this.problemInForceReported = false;
+		}
+		if (isNew) {
+			this.problemInForceReported = true;
 			logger.warn(message + (this.lastContent != null ? " (keeping the last good relation state)" : ""));
 			if (this.started) {
 				this.refreshListener.problem(message);
@@ -323,10 +404,12 @@ public final class RelationStateWatcher implements AutoCloseable {
 	}
 
 	private void recovered() {
-		if (this.lastLoggedProblem != null) {
-			this.lastLoggedProblem = null;
+		if (this.problemInForce != null) {
+			if (this.problemInForceReported) {
+				logger.info("Relation state file " + this.file + " is readable again, unchanged");
+			}
+			this.problemInForce = null;
 			this.status = this.status.changedTo(this.status.state(), this.status.lastChange());
-			logger.info("Relation state file " + this.file + " is readable again, unchanged");
 		}
 	}
 
@@ -357,8 +440,8 @@ public final class RelationStateWatcher implements AutoCloseable {
 		}
 
 		/**
-		 * A new problem with the file was seen (once per distinct problem, as it is
-		 * logged).
+		 * A new problem with the file was seen: once per distinct problem, as it is
+		 * logged, and again only when it was not seen for a minute.
 		 * @param message what is wrong, with the file's name; never a password
 		 */
 		default void problem(String message) {
