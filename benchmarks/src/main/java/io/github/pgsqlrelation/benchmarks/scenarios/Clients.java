@@ -1,0 +1,134 @@
+package io.github.pgsqlrelation.benchmarks.scenarios;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Concurrent clients, each running in turn a read-write transaction that inserts a new id
+ * (noted as acknowledged once committed) and a read-only transaction.
+ */
+final class Clients implements AutoCloseable {
+
+	private static final int MAX_ERRORS = 5;
+
+	private final StarterApp.Transactions transactions;
+
+	private final AtomicLong ids;
+
+	private final Set<Long> acknowledged;
+
+	private final int thinkMillis;
+
+	private final List<Thread> threads = new ArrayList<>();
+
+	private final AtomicLong transactionCount = new AtomicLong();
+
+	private final AtomicLong failedWrites = new AtomicLong();
+
+	private final AtomicLong failedReads = new AtomicLong();
+
+	private final AtomicLong slowestNanos = new AtomicLong();
+
+	private final List<String> errors = new CopyOnWriteArrayList<>();
+
+	private volatile boolean running = true;
+
+	Clients(StarterApp.Transactions transactions, AtomicLong ids, Set<Long> acknowledged, ScenarioSizes sizes) {
+		this.transactions = transactions;
+		this.ids = ids;
+		this.acknowledged = acknowledged;
+		this.thinkMillis = sizes.loadThinkMillis();
+		for (int i = 0; i < sizes.loadClients(); i++) {
+			Thread thread = new Thread(this::loop, "client-" + i);
+			thread.setDaemon(true);
+			this.threads.add(thread);
+			thread.start();
+		}
+	}
+
+	private void loop() {
+		while (this.running) {
+			long id = this.ids.incrementAndGet();
+			long start = System.nanoTime();
+			try {
+				this.transactions.writeAcked(id);
+				this.acknowledged.add(id);
+			}
+			catch (RuntimeException ex) {
+				failed(this.failedWrites, "write", ex);
+			}
+			start = timed(start);
+			try {
+				this.transactions.read();
+			}
+			catch (RuntimeException ex) {
+				failed(this.failedReads, "read", ex);
+			}
+			timed(start);
+			if (!pause()) {
+				return;
+			}
+		}
+	}
+
+	private long timed(long start) {
+		long now = System.nanoTime();
+		this.transactionCount.incrementAndGet();
+		this.slowestNanos.accumulateAndGet(now - start, Math::max);
+		return now;
+	}
+
+	private void failed(AtomicLong counter, String what, RuntimeException ex) {
+		counter.incrementAndGet();
+		if (this.errors.size() < MAX_ERRORS) {
+			Throwable root = ex;
+			while (root.getCause() != null) {
+				root = root.getCause();
+			}
+			this.errors.add(what + ": " + root.getClass().getSimpleName() + ": " + root.getMessage());
+		}
+	}
+
+	private boolean pause() {
+		try {
+			Thread.sleep(this.thinkMillis);
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	long transactions() {
+		return this.transactionCount.get();
+	}
+
+	long failedWrites() {
+		return this.failedWrites.get();
+	}
+
+	long failedReads() {
+		return this.failedReads.get();
+	}
+
+	double slowestMillis() {
+		return this.slowestNanos.get() / 1e6;
+	}
+
+	List<String> errors() {
+		return List.copyOf(this.errors);
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		this.running = false;
+		for (Thread thread : this.threads) {
+			thread.join(60_000);
+		}
+	}
+
+}
