@@ -21,7 +21,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 @EnableAutoConfiguration
 class ScenarioApplication {
 
-	static ConfigurableApplicationContext run(Map<String, Object> properties) {
+	static ConfigurableApplicationContext run(Map<String, Object> properties, Object... singletons) {
 		quiet();
 		SpringApplication application = new SpringApplication(ScenarioApplication.class);
 		Map<String, Object> defaults = new HashMap<>();
@@ -32,6 +32,11 @@ class ScenarioApplication {
 		defaults.putAll(properties);
 		application.setDefaultProperties(defaults);
 		application.setLogStartupInfo(false);
+		application.addInitializers((context) -> {
+			for (Object singleton : singletons) {
+				context.getBeanFactory().registerSingleton(singleton.getClass().getName(), singleton);
+			}
+		});
 		return application.run();
 	}
 

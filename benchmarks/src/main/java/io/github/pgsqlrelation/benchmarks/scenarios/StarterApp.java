@@ -4,12 +4,14 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
 import javax.sql.DataSource;
 
+import io.github.pgsqlrelation.relation.RelationStateWatcher.RefreshListener;
 import io.github.pgsqlrelation.test.PostgresNode;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -35,8 +37,11 @@ final class StarterApp implements AutoCloseable {
 
 	private final Transactions transactions;
 
-	private StarterApp(ConfigurableApplicationContext context) {
+	private final RefreshTimes refreshTimes;
+
+	private StarterApp(ConfigurableApplicationContext context, RefreshTimes refreshTimes) {
 		this.context = context;
+		this.refreshTimes = refreshTimes;
 		this.transactions = new Transactions(context.getBean(JdbcTemplate.class),
 				context.getBean(PlatformTransactionManager.class));
 	}
@@ -44,7 +49,16 @@ final class StarterApp implements AutoCloseable {
 	static StarterApp start(Path stateFile, Map<String, Object> properties) {
 		Map<String, Object> all = new HashMap<>(properties);
 		all.put("pgsql.relation.state-file", stateFile.toString());
-		return new StarterApp(ScenarioApplication.run(all));
+		RefreshTimes refreshTimes = new RefreshTimes();
+		return new StarterApp(ScenarioApplication.run(all, refreshTimes), refreshTimes);
+	}
+
+	/**
+	 * {@link System#nanoTime()} when the watcher last published a change of the relation
+	 * (the routing has applied it by then), or 0.
+	 */
+	long lastChangeApplied() {
+		return this.refreshTimes.lastChanged;
 	}
 
 	Transactions transactions() {
@@ -66,6 +80,22 @@ final class StarterApp implements AutoCloseable {
 			statement.execute("CREATE TABLE IF NOT EXISTS probe (id bigserial PRIMARY KEY, v int)");
 			statement.execute("CREATE TABLE IF NOT EXISTS acked (id bigint PRIMARY KEY)");
 		}
+	}
+
+	/**
+	 * Notes when the watcher has published a change: the routing listens synchronously.
+	 */
+	static final class RefreshTimes implements RefreshListener {
+
+		private volatile long lastChanged;
+
+		@Override
+		public void refreshed(Duration took, boolean changed) {
+			if (changed) {
+				this.lastChanged = System.nanoTime();
+			}
+		}
+
 	}
 
 	/**
