@@ -1,6 +1,7 @@
 package io.github.pgsqlrelation.benchmarks.scenarios;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,90 +36,115 @@ final class FailoverScenario {
 
 	String run() throws Exception {
 		this.report.section("3. Unplanned failover with a stale state file");
-		Samples starterFromKill = new Samples();
-		Samples starterFromPromotion = new Samples();
-		Samples peerFromKill = new Samples();
-		Samples peerFromPromotion = new Samples();
-		Samples promotion = new Samples();
-		Samples killing = new Samples();
-		long starterFailures = 0;
-		long peerFailures = 0;
-		int timeouts = 0;
+		List<Series> series = new ArrayList<>();
+		series.add(new Series(0));
+		if (this.sizes.failoverDelayMillis() > 0) {
+			series.add(new Series(this.sizes.failoverDelayMillis()));
+		}
 		try (PostgresCluster cluster = PostgresCluster.builder().standbys(1).start()) {
 			StarterApp.createTables(cluster.primary());
 			cluster.awaitReplication();
 			StateFile file = new StateFile(this.directory.resolve("failover.json"));
 			file.write(cluster, cluster.primary(), cluster.standbys());
 			try (StarterApp app = StarterApp.start(file.path(), Map.of())) {
-				for (int round = 0; round < this.sizes.failovers(); round++) {
-					PostgresNode primary = cluster.primary();
-					PostgresNode standby = cluster.standbys().get(0);
-					file.write(cluster, primary, List.of(standby));
-					awaitWriteOn(app.transactions(), primary.port());
-					try (HikariDataSource peer = peer(cluster, primary, standby);
-							Writer starterWriter = new Writer("failover-starter", app.transactions());
-							Writer peerWriter = new Writer("failover-peer", StarterApp.Transactions.on(peer))) {
-						awaitWriteOn(StarterApp.Transactions.on(peer), primary.port());
-						Thread.sleep(200);
-						starterWriter.watch(standby.port());
-						peerWriter.watch(standby.port());
-						long killed = System.nanoTime();
-						cluster.kill(primary);
-						long promoting = System.nanoTime();
-						cluster.promote(standby);
-						long promoted = System.nanoTime();
-						killing.addNanos(promoting - killed);
-						promotion.addNanos(promoted - killed);
-						long deadline = killed + TIMEOUT_NANOS;
-						while ((starterWriter.reached() < 0 || peerWriter.reached() < 0)
-								&& System.nanoTime() < deadline) {
-							Thread.sleep(5);
-						}
-						timeouts += add(starterWriter.reached(), killed, promoted, starterFromKill,
-								starterFromPromotion);
-						timeouts += add(peerWriter.reached(), killed, promoted, peerFromKill, peerFromPromotion);
-						starterFailures += starterWriter.failures();
-						peerFailures += peerWriter.failures();
+				for (Series current : series) {
+					for (int round = 0; round < this.sizes.failovers(); round++) {
+						failover(cluster, file, app, current);
 					}
-					// The relation catches up, and a new standby replaces the dead
-					// primary
-					cluster.addStandby();
 				}
 			}
 		}
 		this.report.paragraph("Servers: a primary and one standby; " + this.sizes.failovers()
-				+ " failovers. Each round one client per DataSource writes every 5 ms; the harness sends SIGKILL to "
-				+ "the primary's postmaster and promotes the standby right after (`pg_ctl promote -w`, then until "
-				+ "`pg_is_in_recovery()` is false, polled: writes can resume before the harness sees it, hence "
-				+ "negative times from the promotion); the state file still names the dead primary. Times are to the "
-				+ "end of the first write committed on the promoted server. Then the file is brought up to date and "
-				+ "a new standby added for the next round. The peer is a plain HikariCP pool (defaults) on "
+				+ " failovers per series. Each round one client per DataSource writes every 5 ms; the harness sends "
+				+ "SIGKILL to the primary's postmaster and promotes the standby right after (first series) or "
+				+ this.sizes.failoverDelayMillis() + " ms after the kill (second series, as a charm's failover takes "
+				+ "time); promoting is `pg_ctl promote -w`, then polling `pg_is_in_recovery()` until false: writes "
+				+ "can resume before the harness sees it, hence negative times from the promotion. The state file "
+				+ "still names the dead primary. Times are to the end of the first write committed on the promoted "
+				+ "server. Then the file is brought up to date and a new standby added for the next round. The peer "
+				+ "is a plain HikariCP pool (defaults) on "
 				+ "`jdbc:postgresql://localhost:<primary>,localhost:<standby>/app?targetServerType=primary` "
 				+ "(pgjdbc defaults, so `hostRecheckSeconds=10`); it names the hosts `localhost` so that pgjdbc's "
 				+ "JVM-wide host status cache does not share what the starter's pool learned about `127.0.0.1`.");
-		this.report.table("DataSource", "n", "p50 from kill", "max from kill", "p50 from promotion",
+		this.report.table("DataSource", "promoted", "n", "p50 from kill", "max from kill", "p50 from promotion",
 				"max from promotion", "failed writes");
-		this.report.row("starter (defaults: host-recheck 2 s)", starterFromKill.count(),
-				Samples.ms(starterFromKill.p50()), Samples.ms(starterFromKill.max()),
-				Samples.ms(starterFromPromotion.p50()), Samples.ms(starterFromPromotion.max()), starterFailures);
-		this.report.row("pgjdbc multi-host URL, plain HikariCP", peerFromKill.count(), Samples.ms(peerFromKill.p50()),
-				Samples.ms(peerFromKill.max()), Samples.ms(peerFromPromotion.p50()),
-				Samples.ms(peerFromPromotion.max()), peerFailures);
-		this.report.row("(the harness: kill until the processes are gone)", killing.count(), Samples.ms(killing.p50()),
-				Samples.ms(killing.max()), "", "", "");
-		this.report.row("(the harness: kill until promoted)", promotion.count(), Samples.ms(promotion.p50()),
-				Samples.ms(promotion.max()), "", "", "");
+		for (Series current : series) {
+			String promoted = (current.delayMillis == 0) ? "at once" : current.delayMillis + " ms after the kill";
+			this.report.row("starter (defaults)", promoted, current.starterFromKill.count(),
+					Samples.ms(current.starterFromKill.p50()), Samples.ms(current.starterFromKill.max()),
+					Samples.ms(current.starterFromPromotion.p50()), Samples.ms(current.starterFromPromotion.max()),
+					current.starterFailures);
+			this.report.row("pgjdbc multi-host URL, plain HikariCP", promoted, current.peerFromKill.count(),
+					Samples.ms(current.peerFromKill.p50()), Samples.ms(current.peerFromKill.max()),
+					Samples.ms(current.peerFromPromotion.p50()), Samples.ms(current.peerFromPromotion.max()),
+					current.peerFailures);
+			this.report.row("(the harness: kill until promoted)", promoted, current.promotion.count(),
+					Samples.ms(current.promotion.p50()), Samples.ms(current.promotion.max()), "", "", "");
+		}
+		int timeouts = series.stream().mapToInt((current) -> current.timeouts).sum();
 		if (timeouts > 0) {
 			this.report.line("\n" + timeouts + " times writes did not resume within 90 s.");
 		}
-		this.report.verdict("writes resume < 5 s after the kill with default settings (starter, worst round)",
-				timeouts == 0 && starterFromKill.count() == this.sizes.failovers() && starterFromKill.max() < 5000,
-				"max " + Samples.ms(starterFromKill.max()) + ", p50 " + Samples.ms(starterFromKill.p50())
-						+ "; pgjdbc multi-host URL max " + Samples.ms(peerFromKill.max()) + ", ratio of p50s "
-						+ Report.ratio(peerFromKill.p50(), starterFromKill.p50()));
-		return "starter from kill p50 " + Samples.ms(starterFromKill.p50()) + " max "
-				+ Samples.ms(starterFromKill.max()) + "; peer p50 " + Samples.ms(peerFromKill.p50()) + " max "
-				+ Samples.ms(peerFromKill.max());
+		Series first = series.get(0);
+		this.report.verdict(
+				"writes resume < 5 s after the kill with default settings (starter, promoted at once, "
+						+ "worst round)",
+				first.timeouts == 0 && first.starterFromKill.count() == this.sizes.failovers()
+						&& first.starterFromKill.max() < 5000,
+				"max " + Samples.ms(first.starterFromKill.max()) + ", p50 " + Samples.ms(first.starterFromKill.p50())
+						+ "; pgjdbc multi-host URL max " + Samples.ms(first.peerFromKill.max())
+						+ ", peer p50 / starter p50 "
+						+ Report.ratio(first.peerFromKill.p50(), first.starterFromKill.p50()));
+		StringBuilder summary = new StringBuilder();
+		for (Series current : series) {
+			summary.append("delay ")
+				.append(current.delayMillis)
+				.append(" ms: starter from kill p50 ")
+				.append(Samples.ms(current.starterFromKill.p50()))
+				.append(" max ")
+				.append(Samples.ms(current.starterFromKill.max()))
+				.append(", peer p50 ")
+				.append(Samples.ms(current.peerFromKill.p50()))
+				.append(" max ")
+				.append(Samples.ms(current.peerFromKill.max()))
+				.append("; ");
+		}
+		return summary.toString();
+	}
+
+	private void failover(PostgresCluster cluster, StateFile file, StarterApp app, Series series) throws Exception {
+		PostgresNode primary = cluster.primary();
+		PostgresNode standby = cluster.standbys().get(0);
+		file.write(cluster, primary, List.of(standby));
+		awaitWriteOn(app.transactions(), primary.port());
+		try (HikariDataSource peer = peer(cluster, primary, standby);
+				Writer starterWriter = new Writer("failover-starter", app.transactions());
+				Writer peerWriter = new Writer("failover-peer", StarterApp.Transactions.on(peer))) {
+			awaitWriteOn(StarterApp.Transactions.on(peer), primary.port());
+			Thread.sleep(200);
+			starterWriter.watch(standby.port());
+			peerWriter.watch(standby.port());
+			long killed = System.nanoTime();
+			cluster.kill(primary);
+			if (series.delayMillis > 0) {
+				Thread.sleep(series.delayMillis);
+			}
+			cluster.promote(standby);
+			long promoted = System.nanoTime();
+			series.promotion.addNanos(promoted - killed);
+			long deadline = killed + TIMEOUT_NANOS;
+			while ((starterWriter.reached() < 0 || peerWriter.reached() < 0) && System.nanoTime() < deadline) {
+				Thread.sleep(5);
+			}
+			series.timeouts += add(starterWriter.reached(), killed, promoted, series.starterFromKill,
+					series.starterFromPromotion);
+			series.timeouts += add(peerWriter.reached(), killed, promoted, series.peerFromKill,
+					series.peerFromPromotion);
+			series.starterFailures += starterWriter.failures();
+			series.peerFailures += peerWriter.failures();
+		}
+		// The relation catches up, and a new standby replaces the dead primary
+		cluster.addStandby();
 	}
 
 	private static int add(long reached, long killed, long promoted, Samples fromKill, Samples fromPromotion) {
@@ -128,6 +154,33 @@ final class FailoverScenario {
 		fromKill.addNanos(reached - killed);
 		fromPromotion.addNanos(reached - promoted);
 		return 0;
+	}
+
+	/** The failovers with one promotion delay. */
+	private static final class Series {
+
+		final int delayMillis;
+
+		final Samples starterFromKill = new Samples();
+
+		final Samples starterFromPromotion = new Samples();
+
+		final Samples peerFromKill = new Samples();
+
+		final Samples peerFromPromotion = new Samples();
+
+		final Samples promotion = new Samples();
+
+		long starterFailures;
+
+		long peerFailures;
+
+		int timeouts;
+
+		Series(int delayMillis) {
+			this.delayMillis = delayMillis;
+		}
+
 	}
 
 	private static HikariDataSource peer(PostgresCluster cluster, PostgresNode primary, PostgresNode standby) {

@@ -50,7 +50,8 @@ final class Samples {
 		if (Double.isNaN(millis)) {
 			return "n/a";
 		}
-		return String.format(Locale.ROOT, (millis < 10) ? "%.2f ms" : (millis < 100) ? "%.1f ms" : "%.0f ms", millis);
+		double size = Math.abs(millis);
+		return String.format(Locale.ROOT, (size < 10) ? "%.2f ms" : (size < 100) ? "%.1f ms" : "%.0f ms", millis);
 	}
 
 }

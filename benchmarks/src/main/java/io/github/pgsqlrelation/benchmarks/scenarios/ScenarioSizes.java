@@ -7,18 +7,21 @@ package io.github.pgsqlrelation.benchmarks.scenarios;
  * @param masterChanges hot refresh: how many times the state file names another master
  * @param standbyAdditions hot refresh: how many times a standby joins the relation
  * @param restarts the baseline: how many fresh JVMs are started with a new URL
- * @param failovers unplanned failovers with a stale state file
+ * @param failovers unplanned failovers with a stale state file, per series
+ * @param failoverDelayMillis the second series of failovers promotes this long after the
+ * kill, as a charm's failover takes time (0: no second series)
  * @param loadSwitchovers planned switchovers under load, per sequence
  * @param loadClients concurrent clients during the switchovers
  * @param loadThinkMillis pause of each client between two transactions
  * @param reads read-only transactions per read distribution run
  */
-record ScenarioSizes(int masterChanges, int standbyAdditions, int restarts, int failovers, int loadSwitchovers,
-		int loadClients, int loadThinkMillis, int reads) {
+record ScenarioSizes(int masterChanges, int standbyAdditions, int restarts, int failovers, int failoverDelayMillis,
+		int loadSwitchovers, int loadClients, int loadThinkMillis, int reads) {
 
 	static ScenarioSizes fromSystemProperties() {
 		return new ScenarioSizes(get("scenarios.switchovers", 50), get("scenarios.standbyAdditions", 50),
-				get("scenarios.restarts", 10), get("scenarios.failovers", 5), get("scenarios.loadSwitchovers", 20),
+				get("scenarios.restarts", 10), get("scenarios.failovers", 5),
+				get("scenarios.failoverDelayMillis", 3000), get("scenarios.loadSwitchovers", 20),
 				get("scenarios.loadClients", 32), get("scenarios.loadThinkMillis", 5), get("scenarios.reads", 10_000));
 	}
 
