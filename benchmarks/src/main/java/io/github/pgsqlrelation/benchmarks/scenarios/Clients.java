@@ -2,6 +2,7 @@ package io.github.pgsqlrelation.benchmarks.scenarios;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Clients implements AutoCloseable {
 
 	private static final int MAX_ERRORS = 5;
+
+	private static final long SLOW_NANOS = 2_000_000_000L;
 
 	private final StarterApp.Transactions transactions;
 
@@ -33,6 +36,10 @@ final class Clients implements AutoCloseable {
 	private final AtomicLong slowestNanos = new AtomicLong();
 
 	private final List<String> errors = new CopyOnWriteArrayList<>();
+
+	private final List<String> slow = new CopyOnWriteArrayList<>();
+
+	private final long origin = System.nanoTime();
 
 	private volatile boolean running = true;
 
@@ -60,25 +67,39 @@ final class Clients implements AutoCloseable {
 			catch (RuntimeException ex) {
 				failed(this.failedWrites, "write", ex);
 			}
-			start = timed(start);
+			start = timed(start, "write");
 			try {
 				this.transactions.read();
 			}
 			catch (RuntimeException ex) {
 				failed(this.failedReads, "read", ex);
 			}
-			timed(start);
+			timed(start, "read");
 			if (!pause()) {
 				return;
 			}
 		}
 	}
 
-	private long timed(long start) {
+	private long timed(long start, String what) {
 		long now = System.nanoTime();
 		this.transactionCount.incrementAndGet();
 		this.slowestNanos.accumulateAndGet(now - start, Math::max);
+		if (now - start > SLOW_NANOS && this.slow.size() < MAX_ERRORS) {
+			this.slow.add(String.format(Locale.ROOT, "%s of %.0f ms from %.1f s", what, (now - start) / 1e6,
+					(start - this.origin) / 1e9));
+		}
 		return now;
+	}
+
+	/** Seconds since the clients started, to place events next to {@link #slow()}. */
+	double secondsSinceStart() {
+		return (System.nanoTime() - this.origin) / 1e9;
+	}
+
+	/** The first transactions slower than 2 s, with when they started. */
+	List<String> slow() {
+		return List.copyOf(this.slow);
 	}
 
 	private void failed(AtomicLong counter, String what, RuntimeException ex) {

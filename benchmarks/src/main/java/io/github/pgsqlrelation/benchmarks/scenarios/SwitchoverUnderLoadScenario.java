@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,6 +77,11 @@ final class SwitchoverUnderLoadScenario {
 			if (!result.errors().isEmpty()) {
 				this.report.line("\nFirst errors (" + result.name() + "): " + String.join("; ", result.errors()));
 			}
+			if (!result.slow().isEmpty()) {
+				this.report.line("\nFirst transactions slower than 2 s (" + result.name() + "): "
+						+ String.join("; ", result.slow()) + ". Switchovers started at (s): "
+						+ String.join(", ", result.timeline()));
+			}
 		}
 		Result planned = results.get(0);
 		this.report.verdict("0 failed transactions in the planned sequence (file first)",
@@ -94,6 +100,7 @@ final class SwitchoverUnderLoadScenario {
 		Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
 		Clients clients = new Clients(app.transactions(), ids, acknowledged, this.sizes);
 		Samples drain = new Samples();
+		List<String> timeline = new ArrayList<>();
 		try {
 			Thread.sleep(1000);
 			for (int i = 0; i < this.sizes.loadSwitchovers(); i++) {
@@ -101,6 +108,7 @@ final class SwitchoverUnderLoadScenario {
 				PostgresNode chosen = cluster.standbys().get(0);
 				List<PostgresNode> others = new ArrayList<>(cluster.standbys());
 				others.remove(chosen);
+				timeline.add(String.format(Locale.ROOT, "%.1f", clients.secondsSinceStart()));
 				if (fileFirst) {
 					file.write(cluster, chosen, others);
 					long start = System.nanoTime();
@@ -124,7 +132,8 @@ final class SwitchoverUnderLoadScenario {
 		Set<Long> present = ids(cluster.primary());
 		long lost = acknowledged.stream().filter((id) -> !present.contains(id)).count();
 		return new Result(name, this.sizes.loadSwitchovers(), clients.transactions(), clients.failedWrites(),
-				clients.failedReads(), lost, clients.slowestMillis(), drain, clients.errors());
+				clients.failedReads(), lost, clients.slowestMillis(), drain, clients.errors(), clients.slow(),
+				timeline);
 	}
 
 	/** Waits until the retired pool has closed every connection of the relation user. */
@@ -159,7 +168,7 @@ final class SwitchoverUnderLoadScenario {
 	}
 
 	record Result(String name, int switchovers, long transactions, long failedWrites, long failedReads, long lost,
-			double slowestMillis, Samples drain, List<String> errors) {
+			double slowestMillis, Samples drain, List<String> errors, List<String> slow, List<String> timeline) {
 	}
 
 }
