@@ -3,9 +3,12 @@ package io.github.pgsqlrelation.benchmarks.scenarios;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Concurrent clients, each running in turn a read-write transaction that inserts a new id
@@ -35,7 +38,7 @@ final class Clients implements AutoCloseable {
 
 	private final AtomicLong slowestNanos = new AtomicLong();
 
-	private final List<String> errors = new CopyOnWriteArrayList<>();
+	private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
 
 	private final List<String> slow = new CopyOnWriteArrayList<>();
 
@@ -104,12 +107,13 @@ final class Clients implements AutoCloseable {
 
 	private void failed(AtomicLong counter, String what, RuntimeException ex) {
 		counter.incrementAndGet();
-		if (this.errors.size() < MAX_ERRORS) {
-			Throwable root = ex;
-			while (root.getCause() != null) {
-				root = root.getCause();
-			}
-			this.errors.add(what + ": " + root.getClass().getSimpleName() + ": " + root.getMessage());
+		Throwable root = ex;
+		while (root.getCause() != null) {
+			root = root.getCause();
+		}
+		String error = what + ": " + root.getClass().getSimpleName() + ": " + root.getMessage();
+		if (this.errors.size() < MAX_ERRORS || this.errors.containsKey(error)) {
+			this.errors.computeIfAbsent(error, (key) -> new LongAdder()).increment();
 		}
 	}
 
@@ -140,8 +144,9 @@ final class Clients implements AutoCloseable {
 		return this.slowestNanos.get() / 1e6;
 	}
 
+	/** The first few distinct errors, each with how often it happened. */
 	List<String> errors() {
-		return List.copyOf(this.errors);
+		return this.errors.entrySet().stream().map((entry) -> entry.getValue().sum() + " x " + entry.getKey()).toList();
 	}
 
 	@Override

@@ -39,9 +39,12 @@ final class StarterApp implements AutoCloseable {
 
 	private final RefreshTimes refreshTimes;
 
-	private StarterApp(ConfigurableApplicationContext context, RefreshTimes refreshTimes) {
+	private final PoolEvents poolEvents;
+
+	private StarterApp(ConfigurableApplicationContext context, RefreshTimes refreshTimes, PoolEvents poolEvents) {
 		this.context = context;
 		this.refreshTimes = refreshTimes;
+		this.poolEvents = poolEvents;
 		this.transactions = new Transactions(context.getBean(JdbcTemplate.class),
 				context.getBean(PlatformTransactionManager.class));
 	}
@@ -50,7 +53,12 @@ final class StarterApp implements AutoCloseable {
 		Map<String, Object> all = new HashMap<>(properties);
 		all.put("pgsql.relation.state-file", stateFile.toString());
 		RefreshTimes refreshTimes = new RefreshTimes();
-		return new StarterApp(ScenarioApplication.run(all, refreshTimes), refreshTimes);
+		PoolEvents poolEvents = new PoolEvents();
+		return new StarterApp(ScenarioApplication.run(all, refreshTimes, poolEvents), refreshTimes, poolEvents);
+	}
+
+	PoolEvents poolEvents() {
+		return this.poolEvents;
 	}
 
 	/**

@@ -63,8 +63,9 @@ final class SwitchoverUnderLoadScenario {
 				+ " switchovers per sequence, each to the first standby, after which a new standby is cloned from "
 				+ "the new primary and added to the file. **File first**: the file names the chosen standby as "
 				+ "master (the new master pool connects with `targetServerType=primary`, so its transactions wait "
-				+ "until a primary appears), the harness waits until the retired pool has closed its connections to "
-				+ "the old primary (`pg_stat_activity`), then `PostgresCluster.switchover` stops the old primary "
+				+ "until a primary appears), the harness waits until the routing has closed the retired master pool "
+				+ "(its `RoutingListener.poolClosed`) and the old primary has no connection of the relation user "
+				+ "left (`pg_stat_activity`), then `PostgresCluster.switchover` stops the old primary "
 				+ "(`-m fast`), waits for the standby to replay its shutdown checkpoint, promotes it and repoints the "
 				+ "other standby (a reload, no restart). **Promote first**: `switchover` at once, then the file. "
 				+ "Lost writes: acknowledged ids missing from the final master.");
@@ -75,7 +76,7 @@ final class SwitchoverUnderLoadScenario {
 					result.failedReads(), result.lost(), Samples.ms(result.slowestMillis()), result.drain().count() > 0
 							? Samples.ms(result.drain().p50()) + " / " + Samples.ms(result.drain().max()) : "");
 			if (!result.errors().isEmpty()) {
-				this.report.line("\nFirst errors (" + result.name() + "): " + String.join("; ", result.errors()));
+				this.report.line("\nErrors (" + result.name() + "): " + String.join("; ", result.errors()));
 			}
 			if (!result.slow().isEmpty()) {
 				this.report.line("\nFirst transactions slower than 2 s (" + result.name() + "): "
@@ -110,8 +111,14 @@ final class SwitchoverUnderLoadScenario {
 				others.remove(chosen);
 				timeline.add(String.format(Locale.ROOT, "%.1f", clients.secondsSinceStart()));
 				if (fileFirst) {
-					file.write(cluster, chosen, others);
-					long start = System.nanoTime();
+					long start = file.write(cluster, chosen, others);
+					// The routing retires the old master pool on the change
+					while (app.lastChangeApplied() - start < 0) {
+						Thread.sleep(1);
+					}
+					if (!app.poolEvents().awaitRetiredMastersClosed(40, TimeUnit.SECONDS)) {
+						throw new IllegalStateException("The retired master pool did not close within 40 s");
+					}
 					awaitDrained(former, cluster.user());
 					drain.addNanos(System.nanoTime() - start);
 					cluster.switchover(chosen);
