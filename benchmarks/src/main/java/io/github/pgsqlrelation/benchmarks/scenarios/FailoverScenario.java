@@ -118,8 +118,8 @@ final class FailoverScenario {
 		file.write(cluster, primary, List.of(standby));
 		awaitWriteOn(app.transactions(), primary.port());
 		try (HikariDataSource peer = peer(cluster, primary, standby);
-				Writer starterWriter = new Writer("failover-starter", app.transactions());
-				Writer peerWriter = new Writer("failover-peer", StarterApp.Transactions.on(peer))) {
+				PeriodicWriter starterWriter = new PeriodicWriter("failover-starter", app.transactions());
+				PeriodicWriter peerWriter = new PeriodicWriter("failover-peer", StarterApp.Transactions.on(peer))) {
 			awaitWriteOn(StarterApp.Transactions.on(peer), primary.port());
 			Thread.sleep(200);
 			starterWriter.watch(standby.port());

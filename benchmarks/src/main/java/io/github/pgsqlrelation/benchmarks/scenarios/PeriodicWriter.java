@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A client writing every few milliseconds, which notes when its first write after a given
  * moment commits on a given server.
  */
-final class Writer implements AutoCloseable {
+final class PeriodicWriter implements AutoCloseable {
 
 	private final StarterApp.Transactions transactions;
 
@@ -22,7 +22,7 @@ final class Writer implements AutoCloseable {
 
 	private volatile long reached = -1;
 
-	Writer(String name, StarterApp.Transactions transactions) {
+	PeriodicWriter(String name, StarterApp.Transactions transactions) {
 		this.transactions = transactions;
 		this.thread = new Thread(this::loop, name);
 		this.thread.setDaemon(true);
