@@ -1,0 +1,160 @@
+package io.github.pgsqlrelation.benchmarks.scenarios;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Concurrent clients, each running in turn a read-write transaction that inserts a new id
+ * (noted as acknowledged once committed) and a read-only transaction.
+ */
+final class Clients implements AutoCloseable {
+
+	private static final int MAX_ERRORS = 5;
+
+	private static final long SLOW_NANOS = 2_000_000_000L;
+
+	private final StarterApp.Transactions transactions;
+
+	private final AtomicLong ids;
+
+	private final Set<Long> acknowledged;
+
+	private final int thinkMillis;
+
+	private final List<Thread> threads = new ArrayList<>();
+
+	private final AtomicLong transactionCount = new AtomicLong();
+
+	private final AtomicLong failedWrites = new AtomicLong();
+
+	private final AtomicLong failedReads = new AtomicLong();
+
+	private final AtomicLong slowestNanos = new AtomicLong();
+
+	private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+
+	private final List<String> slow = new CopyOnWriteArrayList<>();
+
+	private final long origin = System.nanoTime();
+
+	private volatile boolean running = true;
+
+	Clients(StarterApp.Transactions transactions, AtomicLong ids, Set<Long> acknowledged, ScenarioSizes sizes) {
+		this.transactions = transactions;
+		this.ids = ids;
+		this.acknowledged = acknowledged;
+		this.thinkMillis = sizes.loadThinkMillis();
+		for (int i = 0; i < sizes.loadClients(); i++) {
+			Thread thread = new Thread(this::loop, "client-" + i);
+			thread.setDaemon(true);
+			this.threads.add(thread);
+			thread.start();
+		}
+	}
+
+	private void loop() {
+		while (this.running) {
+			long id = this.ids.incrementAndGet();
+			long start = System.nanoTime();
+			try {
+				this.transactions.writeAcked(id);
+				this.acknowledged.add(id);
+			}
+			catch (RuntimeException ex) {
+				failed(this.failedWrites, "write", ex);
+			}
+			start = timed(start, "write");
+			try {
+				this.transactions.read();
+			}
+			catch (RuntimeException ex) {
+				failed(this.failedReads, "read", ex);
+			}
+			timed(start, "read");
+			if (!pause()) {
+				return;
+			}
+		}
+	}
+
+	private long timed(long start, String what) {
+		long now = System.nanoTime();
+		this.transactionCount.incrementAndGet();
+		this.slowestNanos.accumulateAndGet(now - start, Math::max);
+		if (now - start > SLOW_NANOS && this.slow.size() < MAX_ERRORS) {
+			this.slow.add(String.format(Locale.ROOT, "%s of %.0f ms from %.1f s", what, (now - start) / 1e6,
+					(start - this.origin) / 1e9));
+		}
+		return now;
+	}
+
+	/** Seconds since the clients started, to place events next to {@link #slow()}. */
+	double secondsSinceStart() {
+		return (System.nanoTime() - this.origin) / 1e9;
+	}
+
+	/** The first transactions slower than 2 s, with when they started. */
+	List<String> slow() {
+		return List.copyOf(this.slow);
+	}
+
+	private void failed(AtomicLong counter, String what, RuntimeException ex) {
+		counter.incrementAndGet();
+		Throwable root = ex;
+		while (root.getCause() != null) {
+			root = root.getCause();
+		}
+		String error = what + ": " + root.getClass().getSimpleName() + ": " + root.getMessage();
+		if (this.errors.size() < MAX_ERRORS || this.errors.containsKey(error)) {
+			this.errors.computeIfAbsent(error, (key) -> new LongAdder()).increment();
+		}
+	}
+
+	private boolean pause() {
+		try {
+			Thread.sleep(this.thinkMillis);
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	long transactions() {
+		return this.transactionCount.get();
+	}
+
+	long failedWrites() {
+		return this.failedWrites.get();
+	}
+
+	long failedReads() {
+		return this.failedReads.get();
+	}
+
+	double slowestMillis() {
+		return this.slowestNanos.get() / 1e6;
+	}
+
+	/** The first few distinct errors, each with how often it happened. */
+	List<String> errors() {
+		return this.errors.entrySet().stream().map((entry) -> entry.getValue().sum() + " x " + entry.getKey()).toList();
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		this.running = false;
+		for (Thread thread : this.threads) {
+			thread.join(60_000);
+		}
+	}
+
+}

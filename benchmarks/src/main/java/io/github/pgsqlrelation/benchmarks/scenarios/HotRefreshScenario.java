@@ -1,0 +1,198 @@
+package io.github.pgsqlrelation.benchmarks.scenarios;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
+
+import io.github.pgsqlrelation.test.PostgresCluster;
+import io.github.pgsqlrelation.test.PostgresNode;
+
+/**
+ * Scenario 2, hot refresh: how long after the state file's rename the running application
+ * writes on the new master, and reads on a new standby; against an application restarted
+ * with the new URL in a fresh JVM.
+ * <p>
+ * The servers are up before the file names them, as a charm publishes a master or a
+ * standby only once it serves: the time measured is the application's alone. The master
+ * alternates between the primaries of two clusters (the routing has no way to find the
+ * other one but the file); the standby that joins is a running standby of the first.
+ */
+final class HotRefreshScenario {
+
+	private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+	private static final long PROBE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+	/** Changes are rare: the retired pool closes before the next one. */
+	private static final long PAUSE_MILLIS = 400;
+
+	private final ScenarioSizes sizes;
+
+	private final Report report;
+
+	private final Path directory;
+
+	HotRefreshScenario(ScenarioSizes sizes, Report report, Path directory) {
+		this.sizes = sizes;
+		this.report = report;
+		this.directory = directory;
+	}
+
+	String run() throws Exception {
+		this.report.section("2. Hot refresh against a restart");
+		String password = "scenario" + Long.toHexString(System.nanoTime());
+		try (PostgresCluster first = PostgresCluster.builder().standbys(2).password(password).start();
+				PostgresCluster second = PostgresCluster.builder().password(password).start()) {
+			StarterApp.createTables(first.primary());
+			StarterApp.createTables(second.primary());
+			PostgresNode masterA = first.primary();
+			PostgresNode masterB = second.primary();
+			PostgresNode steady = first.standbys().get(0);
+			PostgresNode joining = first.standbys().get(1);
+			first.awaitReplication();
+			StateFile file = new StateFile(this.directory.resolve("hot-refresh.json"));
+			file.write(first, masterA, List.of(steady));
+			Samples master = new Samples();
+			Samples standby = new Samples();
+			Samples masterApplied = new Samples();
+			Samples standbyApplied = new Samples();
+			int misses = 0;
+			try (StarterApp app = StarterApp.start(file.path(), Map.of())) {
+				StarterApp.Transactions tx = app.transactions();
+				awaitPort(tx::write, masterA.port());
+				for (int i = 0; i < this.sizes.masterChanges(); i++) {
+					PostgresNode target = (i % 2 == 0) ? masterB : masterA;
+					long renamed = file.write(first, target, List.of(steady));
+					long reached = awaitPort(tx::write, target.port());
+					if (reached < 0) {
+						misses++;
+					}
+					else {
+						master.addNanos(reached - renamed);
+						masterApplied.addNanos(app.lastChangeApplied() - renamed);
+					}
+					Thread.sleep(PAUSE_MILLIS);
+				}
+				PostgresNode last = (this.sizes.masterChanges() % 2 == 1) ? masterB : masterA;
+				for (int i = 0; i < this.sizes.standbyAdditions(); i++) {
+					long renamed = file.write(first, last, List.of(steady, joining));
+					long reached = awaitPort(tx::read, joining.port());
+					if (reached < 0) {
+						misses++;
+					}
+					else {
+						standby.addNanos(reached - renamed);
+						standbyApplied.addNanos(app.lastChangeApplied() - renamed);
+					}
+					file.write(first, last, List.of(steady));
+					Thread.sleep(PAUSE_MILLIS);
+				}
+			}
+			Samples restart = restarts(List.of(masterA, masterB), first.user(), password);
+			this.report.paragraph("Servers: two clusters (a primary with 2 standbys, a lone primary). The master "
+					+ "alternates between the two primaries (" + this.sizes.masterChanges()
+					+ " changes); a running standby joins and leaves the relation (" + this.sizes.standbyAdditions()
+					+ " additions). One thread runs a transaction every millisecond through the starter's DataSource "
+					+ "(`inet_server_port()` tells the server); the time is from just before the rename to the end "
+					+ "of the first transaction that ran on the new server; \"applied\" is when the watcher had published "
+					+ "the change (file notification, its 15 ms quiet period, parsing, events; the routing swaps its "
+					+ "pools on the event), the rest is the new pool's first connection and the transaction. "
+					+ PAUSE_MILLIS + " ms pass between changes. The baseline starts a fresh JVM "
+					+ "(`java -cp <benchmarks classpath> " + RestartApplication.class.getName()
+					+ "`, `SPRING_DATASOURCE_URL`/`USERNAME`/`PASSWORD`, HikariCP through Spring Boot's "
+					+ "DataSource auto-configuration) and times launch to its first committed write.");
+			this.report.table("Measurement", "n", "p50", "p90", "p99", "max");
+			row("Hot refresh: rename to first write on the new master", master);
+			row("of which: rename to the change applied by the routing", masterApplied);
+			row("Hot refresh: rename to first read on a new standby", standby);
+			row("of which: rename to the change applied by the routing", standbyApplied);
+			row("Restart (fresh JVM): launch to first write", restart);
+			if (misses > 0) {
+				this.report.line("\n" + misses + " refreshes were not seen within 10 s.");
+			}
+			double worstP99 = Math.max(master.p99(), standby.p99());
+			this.report.verdict("hot refresh p99 < 100 ms", worstP99 < 100 && misses == 0,
+					"master p99 " + Samples.ms(master.p99()) + ", standby p99 " + Samples.ms(standby.p99()));
+			String ratio = Report.ratio(restart.p50(), master.p50());
+			this.report.verdict("hot refresh at least 20x faster than a restart (restart p50 / refresh p50)",
+					restart.p50() / master.p50() >= 20,
+					ratio + " for the master; " + Report.ratio(restart.p50(), standby.p50())
+							+ " for a standby; against the refresh p99: " + Report.ratio(restart.p50(), master.p99()));
+			return "master p50 " + Samples.ms(master.p50()) + " p99 " + Samples.ms(master.p99()) + "; standby p50 "
+					+ Samples.ms(standby.p50()) + " p99 " + Samples.ms(standby.p99()) + "; restart p50 "
+					+ Samples.ms(restart.p50()) + "; ratio " + ratio;
+		}
+	}
+
+	private void row(String name, Samples samples) {
+		this.report.row(name, samples.count(), Samples.ms(samples.p50()), Samples.ms(samples.percentile(90)),
+				Samples.ms(samples.p99()), Samples.ms(samples.max()));
+	}
+
+	/**
+	 * Runs transactions back to back until one runs on the given port.
+	 * @return {@link System#nanoTime()} at the end of that transaction, or -1 on timeout
+	 */
+	private static long awaitPort(IntSupplier transaction, int port) {
+		long deadline = System.nanoTime() + TIMEOUT_NANOS;
+		while (System.nanoTime() < deadline) {
+			try {
+				if (transaction.getAsInt() == port) {
+					return System.nanoTime();
+				}
+			}
+			catch (RuntimeException ex) {
+				// Not there yet: the refresh is what is measured
+			}
+			// A pause, so that the probe does not take the CPU the refresh needs
+			LockSupport.parkNanos(PROBE_PAUSE_NANOS);
+		}
+		return -1;
+	}
+
+	private Samples restarts(List<PostgresNode> masters, String user, String password)
+			throws IOException, InterruptedException {
+		Samples samples = new Samples();
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		for (int i = 0; i < this.sizes.restarts(); i++) {
+			PostgresNode master = masters.get(i % masters.size());
+			ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+					RestartApplication.class.getName());
+			builder.environment().put("SPRING_DATASOURCE_URL", master.jdbcUrl());
+			builder.environment().put("SPRING_DATASOURCE_USERNAME", user);
+			builder.environment().put("SPRING_DATASOURCE_PASSWORD", password);
+			builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+			long launched = System.nanoTime();
+			Process process = builder.start();
+			try (BufferedReader output = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				String line;
+				while ((line = output.readLine()) != null) {
+					if (line.equals(RestartApplication.WRITTEN + " " + master.port())) {
+						samples.addNanos(System.nanoTime() - launched);
+						break;
+					}
+				}
+				if (!process.waitFor(60, TimeUnit.SECONDS)) {
+					throw new IllegalStateException("The restarted application did not exit within 60 s");
+				}
+			}
+			finally {
+				process.destroyForcibly();
+			}
+		}
+		if (samples.count() < this.sizes.restarts()) {
+			this.report.line("\n" + (this.sizes.restarts() - samples.count())
+					+ " restarted applications never wrote (see their exit code).");
+		}
+		return samples;
+	}
+
+}

@@ -1,0 +1,48 @@
+package io.github.pgsqlrelation.benchmarks.scenarios;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.pgsqlrelation.routing.Backend;
+import io.github.pgsqlrelation.routing.RoutingListener;
+
+/**
+ * Follows the routing's master pools, so that a planned switchover can wait until the
+ * retired master pool has closed: a pool with no connection left may still hand a new one
+ * to a transaction waiting in it, so counting the old primary's connections is not
+ * enough.
+ */
+final class PoolEvents implements RoutingListener {
+
+	private final Set<HikariDataSource> retiredMasters = ConcurrentHashMap.newKeySet();
+
+	@Override
+	public void poolRetired(Backend backend, HikariDataSource pool) {
+		if (backend.role() == Backend.Role.MASTER) {
+			this.retiredMasters.add(pool);
+		}
+	}
+
+	@Override
+	public void poolClosed(Backend backend, HikariDataSource pool) {
+		this.retiredMasters.remove(pool);
+	}
+
+	/**
+	 * Waits until every retired master pool is closed.
+	 * @return whether they all closed in time
+	 */
+	boolean awaitRetiredMastersClosed(long timeout, TimeUnit unit) throws InterruptedException {
+		long deadline = System.nanoTime() + unit.toNanos(timeout);
+		while (!this.retiredMasters.isEmpty()) {
+			if (System.nanoTime() - deadline >= 0) {
+				return false;
+			}
+			Thread.sleep(5);
+		}
+		return true;
+	}
+
+}

@@ -1,0 +1,148 @@
+package io.github.pgsqlrelation.benchmarks.scenarios;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+import javax.sql.DataSource;
+
+import io.github.pgsqlrelation.relation.RelationStateWatcher.RefreshListener;
+import io.github.pgsqlrelation.test.PostgresNode;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * A running application using the starter (auto-configuration and the state file),
+ * started in this JVM, and the transactions the scenarios run through it: a read-write
+ * transaction as {@code @Transactional} runs it, a read-only one as
+ * {@code @Transactional(readOnly = true)} does. Each returns the port of the server it
+ * ran on.
+ */
+final class StarterApp implements AutoCloseable {
+
+	static final String WRITE = "INSERT INTO probe (v) VALUES (1) RETURNING inet_server_port()";
+
+	static final String READ = "SELECT inet_server_port()";
+
+	private final ConfigurableApplicationContext context;
+
+	private final Transactions transactions;
+
+	private final RefreshTimes refreshTimes;
+
+	private final PoolEvents poolEvents;
+
+	private StarterApp(ConfigurableApplicationContext context, RefreshTimes refreshTimes, PoolEvents poolEvents) {
+		this.context = context;
+		this.refreshTimes = refreshTimes;
+		this.poolEvents = poolEvents;
+		this.transactions = new Transactions(context.getBean(JdbcTemplate.class),
+				context.getBean(PlatformTransactionManager.class));
+	}
+
+	static StarterApp start(Path stateFile, Map<String, Object> properties) {
+		Map<String, Object> all = new HashMap<>(properties);
+		all.put("pgsql.relation.state-file", stateFile.toString());
+		RefreshTimes refreshTimes = new RefreshTimes();
+		PoolEvents poolEvents = new PoolEvents();
+		return new StarterApp(ScenarioApplication.run(all, refreshTimes, poolEvents), refreshTimes, poolEvents);
+	}
+
+	PoolEvents poolEvents() {
+		return this.poolEvents;
+	}
+
+	/**
+	 * {@link System#nanoTime()} when the watcher last published a change of the relation
+	 * (the routing has applied it by then), or 0.
+	 */
+	long lastChangeApplied() {
+		return this.refreshTimes.lastChanged;
+	}
+
+	Transactions transactions() {
+		return this.transactions;
+	}
+
+	DataSource dataSource() {
+		return this.context.getBean(DataSource.class);
+	}
+
+	@Override
+	public void close() {
+		this.context.close();
+	}
+
+	/** Creates the tables the scenarios write to, on a primary. */
+	static void createTables(PostgresNode primary) throws SQLException {
+		try (Connection connection = primary.connect(); Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE IF NOT EXISTS probe (id bigserial PRIMARY KEY, v int)");
+			statement.execute("CREATE TABLE IF NOT EXISTS acked (id bigint PRIMARY KEY)");
+		}
+	}
+
+	/**
+	 * Notes when the watcher has published a change: the routing listens synchronously.
+	 */
+	static final class RefreshTimes implements RefreshListener {
+
+		private volatile long lastChanged;
+
+		@Override
+		public void refreshed(Duration took, boolean changed) {
+			if (changed) {
+				this.lastChanged = System.nanoTime();
+			}
+		}
+
+	}
+
+	/**
+	 * Spring transactions on one {@link DataSource}: the starter's, or a plain pool for
+	 * the peers.
+	 */
+	static final class Transactions {
+
+		private final JdbcTemplate jdbc;
+
+		private final TransactionTemplate readWrite;
+
+		private final TransactionTemplate readOnly;
+
+		Transactions(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+			this.jdbc = jdbc;
+			this.readWrite = new TransactionTemplate(transactionManager);
+			this.readOnly = new TransactionTemplate(transactionManager);
+			this.readOnly.setReadOnly(true);
+		}
+
+		static Transactions on(DataSource dataSource) {
+			return new Transactions(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource));
+		}
+
+		int write() {
+			return Objects
+				.requireNonNull(this.readWrite.execute((status) -> this.jdbc.queryForObject(WRITE, Integer.class)));
+		}
+
+		void writeAcked(long id) {
+			this.readWrite.executeWithoutResult((status) -> this.jdbc.update("INSERT INTO acked (id) VALUES (?)", id));
+		}
+
+		int read() {
+			return Objects
+				.requireNonNull(this.readOnly.execute((status) -> this.jdbc.queryForObject(READ, Integer.class)));
+		}
+
+	}
+
+}
