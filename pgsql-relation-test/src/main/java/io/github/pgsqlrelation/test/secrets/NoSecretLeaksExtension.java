@@ -3,6 +3,7 @@ package io.github.pgsqlrelation.test.secrets;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -102,7 +103,7 @@ public final class NoSecretLeaksExtension implements BeforeAllCallback, BeforeEa
 		return error;
 	}
 
-	private static boolean holdsSecret(@org.jspecify.annotations.Nullable Throwable throwable, int depth) {
+	private static boolean holdsSecret(@Nullable Throwable throwable, int depth) {
 		if (throwable == null || depth > 20) {
 			return false;
 		}
