@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
 import java.util.List;
@@ -44,13 +45,19 @@ public final class KnownSecrets {
 	}
 
 	/**
-	 * Adds a secret. Values shorter than six characters are ignored.
+	 * Adds a secret, and the forms it takes quoted in a connection string,
+	 * percent-encoded in a URI and escaped in JSON. Values shorter than six characters
+	 * are ignored.
 	 * @param secret the secret
 	 * @return the secret, so that it can be registered where it is made
 	 */
 	public static String register(String secret) {
 		if (secret.length() >= MINIMUM_LENGTH) {
 			SECRETS.add(secret);
+			// As it would be written back into a connection string, a URI or JSON
+			SECRETS.add(secret.replace("\\", "\\\\").replace("'", "\\'"));
+			SECRETS.add(URLEncoder.encode(secret, StandardCharsets.UTF_8).replace("+", "%20"));
+			SECRETS.add(secret.replace("\\", "\\\\").replace("\"", "\\\""));
 		}
 		return secret;
 	}

@@ -90,6 +90,14 @@ class NoSecretLeaksExtensionTests {
 	}
 
 	@Test
+	void aSecretIsKnownQuotedEncodedAndEscapedToo() {
+		KnownSecrets.register("Hv6 'q' \\ \"z\"");
+		assertThat(KnownSecrets.isIn("password='Hv6 \\'q\\' \\\\ \"z\"'")).isTrue();
+		assertThat(KnownSecrets.isIn("postgresql://u:Hv6%20%27q%27%20%5C%20%22z%22@h")).isTrue();
+		assertThat(KnownSecrets.isIn("{\"password\": \"Hv6 'q' \\\\ \\\"z\\\"\"}")).isTrue();
+	}
+
+	@Test
 	void shortValuesAreNotTakenAsSecrets() {
 		KnownSecrets.register("abc");
 		assertThat(KnownSecrets.isIn("abcdefgh")).isFalse();
