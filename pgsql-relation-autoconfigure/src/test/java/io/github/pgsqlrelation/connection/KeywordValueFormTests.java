@@ -69,15 +69,15 @@ class KeywordValueFormTests {
 	@Test
 	void doesNotNameAnUnknownKeywordThatMayBeTheRestOfAnUnquotedPassword() {
 		assertThatExceptionOfType(ConnectionStringException.class)
-			.isThrownBy(() -> ConnectionString.parse("host=h password=correct horse=battery"))
+			.isThrownBy(() -> ConnectionString.parse("host=h password=Kq7vTzw horse=battery"))
 			.withMessage("Unknown keyword at position 24 (quote a secret that contains whitespace)")
-			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("horse", "correct", "battery"));
+			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("horse", "Kq7vTzw", "battery"));
 	}
 
 	@Test
 	void hintsAtQuotingWhenAnUnquotedPasswordIsFollowedByAWordWithoutEquals() {
 		assertThatExceptionOfType(ConnectionStringException.class)
-			.isThrownBy(() -> ConnectionString.parse("password=correct horse host=h"))
+			.isThrownBy(() -> ConnectionString.parse("password=Kq7vTzw horse host=h"))
 			.withMessage(
 					"Missing '=' after the keyword starting at position 17 (quote a secret that contains whitespace)");
 	}

@@ -21,7 +21,7 @@ class UriFormTests {
 					postgresql://localhost:5433                                     | host=localhost;port=5433
 					postgresql://localhost/mydb                                     | host=localhost;dbname=mydb
 					postgresql://user@localhost                                     | user=user;host=localhost
-					postgresql://user:secret@localhost                              | user=user;password=secret;host=localhost
+					postgresql://user:Wd5gYp@localhost                              | user=user;password=Wd5gYp;host=localhost
 					postgresql://other@localhost/otherdb?connect_timeout=10&application_name=myapp | user=other;host=localhost;dbname=otherdb;connect_timeout=10;application_name=myapp
 					postgresql://host1:123,host2:456/somedb?target_session_attrs=any&application_name=myapp | host=host1,host2;port=123,456;dbname=somedb;target_session_attrs=any;application_name=myapp
 					postgresql://[2001:db8::1234]/database                          | host=2001:db8::1234;dbname=database
@@ -31,7 +31,7 @@ class UriFormTests {
 					postgresql://u@h@i/d                                            | user=u;host=h@i;dbname=d
 					postgresql://:5433                                              | port=5433
 					postgresql://@h                                                 | host=h
-					postgresql://:secret@h                                          | password=secret;host=h
+					postgresql://:Wd5gYp@h                                          | password=Wd5gYp;host=h
 					postgresql://u:@h                                               | user=u;host=h
 					postgresql://h:/d                                               | host=h;dbname=d
 					postgresql://h/                                                 | host=h

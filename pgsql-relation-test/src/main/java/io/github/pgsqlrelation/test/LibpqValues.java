@@ -4,6 +4,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 
+import io.github.pgsqlrelation.test.secrets.KnownSecrets;
+
 /**
  * Values in libpq connection strings and URLs.
  */
@@ -34,7 +36,8 @@ final class LibpqValues {
 	}
 
 	/**
-	 * A password of letters and digits, as PostgreSQL charms generate them.
+	 * A password of letters and digits, as PostgreSQL charms generate them, known to the
+	 * tests' leak detection.
 	 * @return a new password
 	 */
 	static String newPassword() {
@@ -42,7 +45,7 @@ final class LibpqValues {
 		for (int i = 0; i < 24; i++) {
 			password.append(PASSWORD_CHARACTERS.charAt(RANDOM.nextInt(PASSWORD_CHARACTERS.length())));
 		}
-		return password.toString();
+		return KnownSecrets.register(password.toString());
 	}
 
 }

@@ -14,6 +14,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.github.pgsqlrelation.test.secrets.KnownSecrets;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -554,7 +555,7 @@ public final class PostgresCluster implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder password(String password) {
-			this.password = requireText(password, "password");
+			this.password = KnownSecrets.register(requireText(password, "password"));
 			return this;
 		}
 
