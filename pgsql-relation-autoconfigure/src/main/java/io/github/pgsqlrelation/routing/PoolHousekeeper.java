@@ -100,6 +100,11 @@ final class PoolHousekeeper {
 		this.retiring.remove(pool);
 		if (pool.markClosed()) {
 			pool.connections().close();
+			HikariPoolMXBean statistics = pool.pool().getHikariPoolMXBean();
+			if (statistics != null && statistics.getActiveConnections() > 0) {
+				// HikariCP aborts them too, but only after its connection attempts end
+				pool.connections().abortOpenConnections();
+			}
 			pool.pool().close();
 			this.closed.accept(pool.backend());
 			this.listener.poolClosed(pool.backend(), pool.pool());
