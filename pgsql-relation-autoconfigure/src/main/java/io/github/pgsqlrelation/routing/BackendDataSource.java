@@ -81,6 +81,29 @@ final class BackendDataSource extends AbstractDataSource {
 	}
 
 	/**
+	 * Closes every connection this pool made that is still open once HikariCP has closed
+	 * the pool. HikariCP's shutdown waits for a connection being made only as long as the
+	 * login timeout; one made later is dropped without being closed, and its server would
+	 * keep it until the garbage collector found it.
+	 */
+	void closeLeftovers() {
+		List<Connection> open;
+		synchronized (this.opened) {
+			open = new ArrayList<>(this.opened);
+		}
+		for (Connection connection : open) {
+			try {
+				if (!connection.isClosed()) {
+					connection.close();
+				}
+			}
+			catch (SQLException | RuntimeException ex) {
+				// Gone already
+			}
+		}
+	}
+
+	/**
 	 * Closes the socket of every connection still open, at once and without a word to the
 	 * server: a transaction waiting for a server that does not answer fails now instead
 	 * of when the server comes back.
@@ -160,6 +183,12 @@ final class BackendDataSource extends AbstractDataSource {
 			throw new SQLException("The PostgreSQL JDBC driver does not accept the URL " + target.url());
 		}
 		this.opened.add(connection);
+		if (this.closed) {
+			// HikariCP would drop a connection that arrives while its pool shuts down
+			// without closing it
+			connection.close();
+			throw new SQLException("The pool closed while " + target.url() + " was being connected to", "08003");
+		}
 		return connection;
 	}
 

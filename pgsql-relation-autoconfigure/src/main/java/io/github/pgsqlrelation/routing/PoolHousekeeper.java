@@ -106,6 +106,7 @@ final class PoolHousekeeper {
 				pool.connections().abortOpenConnections();
 			}
 			pool.pool().close();
+			pool.connections().closeLeftovers();
 			this.closed.accept(pool.backend());
 			this.listener.poolClosed(pool.backend(), pool.pool());
 		}
@@ -113,13 +114,16 @@ final class PoolHousekeeper {
 
 	private void drain(BackendPool pool, long deadline) {
 		HikariPoolMXBean statistics = pool.pool().getHikariPoolMXBean();
-		int active = (statistics != null) ? statistics.getActiveConnections() : 0;
+		// A request that took the pool before it retired and still waits for a connection
+		// is in flight too: closing now would abort the connection it is about to get.
+		int active = (statistics != null)
+				? statistics.getActiveConnections() + statistics.getThreadsAwaitingConnection() : 0;
 		if (active == 0) {
 			close(pool);
 		}
 		else if (System.nanoTime() - deadline >= 0) {
 			logger.warn("Closing retired pool " + pool.backend().name() + " with " + active
-					+ " connection(s) still in use after " + this.settings.retireTimeout()
+					+ " connection(s) still in use or awaited after " + this.settings.retireTimeout()
 					+ "; their transactions are aborted");
 			close(pool);
 		}

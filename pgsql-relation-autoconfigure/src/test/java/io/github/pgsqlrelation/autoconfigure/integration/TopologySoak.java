@@ -202,12 +202,66 @@ final class TopologySoak {
 	 * the pools pointing at it, and none where no pool points.
 	 */
 	private void checkpoint() {
-		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-			RoutingTopology topology = this.routing.topology();
-			assertThat(topology.retiring()).isEmpty();
-			assertThat(housekeeperThreads()).isEqualTo(1 + topology.standbys().size());
-			assertThat(serverConnections()).isEqualTo(poolConnections(topology));
-		});
+		try {
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+				RoutingTopology topology = this.routing.topology();
+				assertThat(topology.retiring()).isEmpty();
+				assertThat(housekeeperThreads()).isEqualTo(1 + topology.standbys().size());
+				assertThat(serverConnections()).isEqualTo(poolConnections(topology));
+			});
+		}
+		catch (RuntimeException | AssertionError ex) {
+			throw new AssertionError(ex.getMessage() + "\n" + diagnosis(), ex);
+		}
+	}
+
+	/**
+	 * The pools, and the connections the servers see, to tell where a leak comes from.
+	 */
+	private String diagnosis() {
+		StringBuilder text = new StringBuilder();
+		RoutingTopology topology = this.routing.topology();
+		List<RoutingTopology.PoolStatus> pools = new ArrayList<>(topology.standbys());
+		pools.add(topology.master());
+		pools.addAll(topology.retiring());
+		pools.forEach((pool) -> text.append("pool ")
+			.append(pool.backend())
+			.append(": total ")
+			.append(pool.pool().getTotalConnections())
+			.append('\n'));
+		for (PostgresNode node : this.cluster.nodes()) {
+			if (!node.isRunning()) {
+				continue;
+			}
+			try (Connection connection = node.connectAsSuperuser();
+					java.sql.PreparedStatement statement = connection
+						.prepareStatement("SELECT pid, client_port, backend_start, state, state_change, left(query, 60)"
+								+ " FROM pg_stat_activity WHERE usename = ? AND application_name <> 'pgsql-relation-test'")) {
+				statement.setString(1, this.cluster.user());
+				try (ResultSet rows = statement.executeQuery()) {
+					while (rows.next()) {
+						text.append(address(node))
+							.append(": pid ")
+							.append(rows.getInt(1))
+							.append(" port ")
+							.append(rows.getInt(2))
+							.append(" started ")
+							.append(rows.getString(3))
+							.append(' ')
+							.append(rows.getString(4))
+							.append(" since ")
+							.append(rows.getString(5))
+							.append(": ")
+							.append(rows.getString(6))
+							.append('\n');
+					}
+				}
+			}
+			catch (SQLException ex) {
+				text.append(address(node)).append(": ").append(ex.getMessage()).append('\n');
+			}
+		}
+		return text.toString();
 	}
 
 	private Map<String, Integer> poolConnections(RoutingTopology topology) {
