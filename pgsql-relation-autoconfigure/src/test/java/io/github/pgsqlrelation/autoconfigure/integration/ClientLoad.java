@@ -42,6 +42,8 @@ final class ClientLoad implements AutoCloseable {
 
 	private final AtomicBoolean running = new AtomicBoolean(true);
 
+	private final AtomicBoolean held = new AtomicBoolean();
+
 	private final AtomicLong ids = new AtomicLong();
 
 	private final BitSet acknowledged = new BitSet();
@@ -83,6 +85,10 @@ final class ClientLoad implements AutoCloseable {
 
 	private void run(int worker, boolean writer) {
 		while (this.running.get()) {
+			if (this.held.get()) {
+				pause();
+				continue;
+			}
 			long started = System.nanoTime();
 			this.callStarted.set(worker, started);
 			try {
@@ -154,6 +160,28 @@ final class ClientLoad implements AutoCloseable {
 		}
 		// Numbers (durations, pool statistics) would make every failure distinct
 		return text.replaceAll("after \\d+ms", "after Nms").replaceAll("\\(total=.*?\\)", "(...)");
+	}
+
+	/**
+	 * Holds the clients between two calls and waits until none is in a call, so that the
+	 * pools stand still while they are compared with what the servers see.
+	 */
+	void hold() {
+		this.held.set(true);
+		await().atMost(Duration.ofSeconds(30)).until(this::idle);
+	}
+
+	void release() {
+		this.held.set(false);
+	}
+
+	private boolean idle() {
+		for (int i = 0; i < this.callStarted.length(); i++) {
+			if (this.callStarted.get(i) != 0) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	Counts counts() {

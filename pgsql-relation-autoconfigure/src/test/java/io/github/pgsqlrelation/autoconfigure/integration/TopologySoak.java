@@ -115,7 +115,13 @@ final class TopologySoak {
 						toggleStandby();
 					}
 					if (change % checkpointEvery == 0 || change == changes) {
-						checkpoint();
+						load.hold();
+						try {
+							checkpoint();
+						}
+						finally {
+							load.release();
+						}
 					}
 				}
 				load.stop(Duration.ofSeconds(15));
@@ -197,9 +203,9 @@ final class TopologySoak {
 	}
 
 	/**
-	 * Waits until the retired pools have closed, then checks that HikariCP runs one
-	 * housekeeper per live pool and that every server holds exactly the connections of
-	 * the pools pointing at it, and none where no pool points.
+	 * With the clients held, waits until the retired pools have closed, then checks that
+	 * HikariCP runs one housekeeper per live pool and that every server holds exactly the
+	 * connections of the pools pointing at it, and none where no pool points.
 	 */
 	private void checkpoint() {
 		try {
@@ -224,6 +230,14 @@ final class TopologySoak {
 		List<RoutingTopology.PoolStatus> pools = new ArrayList<>(topology.standbys());
 		pools.add(topology.master());
 		pools.addAll(topology.retiring());
+		Thread.getAllStackTraces().forEach((thread, stack) -> {
+			if (thread.getName().startsWith("pgsql-relation-")) {
+				text.append("thread ").append(thread.getName()).append(' ').append(thread.getState()).append('\n');
+				for (int i = 0; i < Math.min(12, stack.length); i++) {
+					text.append("    at ").append(stack[i]).append('\n');
+				}
+			}
+		});
 		pools.forEach((pool) -> text.append("pool ")
 			.append(pool.backend())
 			.append(": total ")

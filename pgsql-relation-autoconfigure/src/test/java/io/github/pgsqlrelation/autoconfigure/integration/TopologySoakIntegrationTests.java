@@ -30,7 +30,7 @@ class TopologySoakIntegrationTests {
 	void thirtyTopologyChangesUnderLoadLeakNothingAndLoseNoWrite() throws Exception {
 		try (PostgresCluster cluster = PostgresCluster.start(2)) {
 			TopologySoak.Report report = new TopologySoak(cluster, this.directory.resolve("pgsql-relation.json"), 30)
-				.run(30, 8, 10, 10, 15);
+				.run(30, 8, 10, 10, 13);
 			assertNothingLeakedOrLost(report, 2);
 		}
 	}
