@@ -25,6 +25,9 @@ final class PoolHousekeeper {
 
 	private static final long DRAIN_CHECK_MILLIS = 100;
 
+	/** Longer than HikariCP may take to close a pool whose server does not answer. */
+	private static final long SHUTDOWN_TIMEOUT_SECONDS = 45;
+
 	private final ScheduledThreadPoolExecutor executor;
 
 	private final RoutingSettings settings;
@@ -82,11 +85,16 @@ final class PoolHousekeeper {
 
 	/** Stops the background thread and closes every pool still retiring. */
 	void shutdown() {
-		this.executor.shutdownNow();
+		// No interrupt: a pool being closed would stop half way, HikariCP's housekeeper
+		// thread and connections left behind. Pending drains and probes are dropped.
+		this.executor.shutdown();
 		try {
-			this.executor.awaitTermination(10, TimeUnit.SECONDS);
+			if (!this.executor.awaitTermination(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+				this.executor.shutdownNow();
+			}
 		}
 		catch (InterruptedException ex) {
+			this.executor.shutdownNow();
 			Thread.currentThread().interrupt();
 		}
 		for (BackendPool pool : retiring()) {

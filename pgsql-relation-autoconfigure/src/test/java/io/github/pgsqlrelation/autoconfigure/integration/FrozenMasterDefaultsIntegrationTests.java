@@ -129,6 +129,7 @@ class FrozenMasterDefaultsIntegrationTests {
 
 	@Test
 	void aTransactionHeldByAFrozenMasterFailsOnceTheRelationMovedTheMasterAndTheRetireTimeoutPassed() throws Exception {
+		long housekeepersBefore = TopologySoak.housekeeperThreads();
 		startApplication("test.transaction-manager=jdbc", "pgsql.relation.routing.retire-timeout=1s");
 		PostgresNode master = this.cluster.primary();
 		CountDownLatch paused = new CountDownLatch(1);
@@ -144,6 +145,10 @@ class FrozenMasterDefaultsIntegrationTests {
 			assertThat(inFlight).isCompletedExceptionally();
 			assertThat(Duration.ofNanos(System.nanoTime() - movedAt)).isLessThan(Duration.ofSeconds(4));
 			write(2);
+			// Closing the application while the retired pool still closes leaves none of
+			// HikariCP's threads behind
+			this.context.close();
+			assertThat(TopologySoak.housekeeperThreads()).isEqualTo(housekeepersBefore);
 		}
 		finally {
 			this.cluster.resume(master);

@@ -58,6 +58,8 @@ final class TopologySoak {
 
 	private ConfigurableApplicationContext context;
 
+	private long housekeepersBefore;
+
 	private RelationRoutingDataSource routing;
 
 	TopologySoak(PostgresCluster cluster, Path stateFile, long seed) {
@@ -83,6 +85,8 @@ final class TopologySoak {
 			statement.execute("CREATE TABLE note (id bigint PRIMARY KEY, text varchar(255))");
 		}
 		this.advertised.addAll(this.cluster.standbys());
+		// Other tests in this JVM may have left pools behind: count only this soak's
+		this.housekeepersBefore = housekeeperThreads();
 		writeStateFile();
 		this.context = IntegrationApplication.run(this.stateFile, PROPERTIES);
 		try {
@@ -212,7 +216,7 @@ final class TopologySoak {
 			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
 				RoutingTopology topology = this.routing.topology();
 				assertThat(topology.retiring()).isEmpty();
-				assertThat(housekeeperThreads()).isEqualTo(1 + topology.standbys().size());
+				assertThat(housekeeperThreads() - this.housekeepersBefore).isEqualTo(1 + topology.standbys().size());
 				assertThat(serverConnections()).isEqualTo(poolConnections(topology));
 			});
 		}
@@ -315,7 +319,7 @@ final class TopologySoak {
 		return ids;
 	}
 
-	private static long housekeeperThreads() {
+	static long housekeeperThreads() {
 		return Thread.getAllStackTraces()
 			.keySet()
 			.stream()
