@@ -174,6 +174,12 @@ final class BackendDataSource extends AbstractDataSource {
 		this.connecting.add(thread);
 		Connection connection;
 		try {
+			// After joining the threads that close() interrupts: either it sees this one
+			// or
+			// this one sees that the pool closed
+			if (this.closed) {
+				throw new SQLException("The pool is closed; not connecting to " + target.url(), "08003");
+			}
 			connection = DRIVER.connect(target.url(), withLoginTimeout(target.properties()));
 		}
 		finally {
