@@ -3,7 +3,13 @@ package io.github.pgsqlrelation.routing;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import com.zaxxer.hikari.HikariPoolMXBean;
@@ -39,6 +45,12 @@ final class BackendDataSource extends AbstractDataSource {
 
 	private volatile boolean closed;
 
+	/** The physical connections made, until the garbage collector takes them. */
+	private final Set<Connection> opened = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
+	/** The threads in the driver's connect, to interrupt when the pool closes. */
+	private final Set<Thread> connecting = ConcurrentHashMap.newKeySet();
+
 	private volatile Consumer<SQLException> failures = (ex) -> {
 	};
 
@@ -57,9 +69,58 @@ final class BackendDataSource extends AbstractDataSource {
 		this.failures = failures;
 	}
 
-	/** Stops retrying, so that the pool's shutdown does not wait for an attempt. */
+	/**
+	 * Stops retrying and interrupts the attempts in progress: HikariCP's shutdown waits
+	 * for them, up to the login timeout each, before it aborts the connections in use,
+	 * and a server that accepts connections but never answers would hold every attempt
+	 * that long.
+	 */
 	void close() {
 		this.closed = true;
+		this.connecting.forEach(Thread::interrupt);
+	}
+
+	/**
+	 * Closes every connection this pool made that is still open once HikariCP has closed
+	 * the pool. HikariCP's shutdown waits for a connection being made only as long as the
+	 * login timeout; one made later is dropped without being closed, and its server would
+	 * keep it until the garbage collector found it.
+	 */
+	void closeLeftovers() {
+		List<Connection> open;
+		synchronized (this.opened) {
+			open = new ArrayList<>(this.opened);
+		}
+		for (Connection connection : open) {
+			try {
+				if (!connection.isClosed()) {
+					connection.close();
+				}
+			}
+			catch (SQLException | RuntimeException ex) {
+				// Gone already
+			}
+		}
+	}
+
+	/**
+	 * Closes the socket of every connection still open, at once and without a word to the
+	 * server: a transaction waiting for a server that does not answer fails now instead
+	 * of when the server comes back.
+	 */
+	void abortOpenConnections() {
+		List<Connection> open;
+		synchronized (this.opened) {
+			open = new ArrayList<>(this.opened);
+		}
+		for (Connection connection : open) {
+			try {
+				connection.abort(Runnable::run);
+			}
+			catch (SQLException | RuntimeException ex) {
+				// Closed meanwhile
+			}
+		}
 	}
 
 	/** Points new connections elsewhere; open connections are not touched. */
@@ -109,9 +170,30 @@ final class BackendDataSource extends AbstractDataSource {
 
 	private Connection connect() throws SQLException {
 		Target target = this.target;
-		Connection connection = DRIVER.connect(target.url(), withLoginTimeout(target.properties()));
+		Thread thread = Thread.currentThread();
+		this.connecting.add(thread);
+		Connection connection;
+		try {
+			// After joining the threads that close() interrupts: either it sees this one
+			// or
+			// this one sees that the pool closed
+			if (this.closed) {
+				throw new SQLException("The pool is closed; not connecting to " + target.url(), "08003");
+			}
+			connection = DRIVER.connect(target.url(), withLoginTimeout(target.properties()));
+		}
+		finally {
+			this.connecting.remove(thread);
+		}
 		if (connection == null) {
 			throw new SQLException("The PostgreSQL JDBC driver does not accept the URL " + target.url());
+		}
+		this.opened.add(connection);
+		if (this.closed) {
+			// HikariCP would drop a connection that arrives while its pool shuts down
+			// without closing it
+			connection.close();
+			throw new SQLException("The pool closed while " + target.url() + " was being connected to", "08003");
 		}
 		return connection;
 	}

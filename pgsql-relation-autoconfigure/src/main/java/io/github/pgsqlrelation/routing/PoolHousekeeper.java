@@ -25,6 +25,9 @@ final class PoolHousekeeper {
 
 	private static final long DRAIN_CHECK_MILLIS = 100;
 
+	/** Longer than HikariCP may take to close a pool whose server does not answer. */
+	private static final long SHUTDOWN_TIMEOUT_SECONDS = 45;
+
 	private final ScheduledThreadPoolExecutor executor;
 
 	private final RoutingSettings settings;
@@ -82,11 +85,16 @@ final class PoolHousekeeper {
 
 	/** Stops the background thread and closes every pool still retiring. */
 	void shutdown() {
-		this.executor.shutdownNow();
+		// No interrupt: a pool being closed would stop half way, HikariCP's housekeeper
+		// thread and connections left behind. Pending drains and probes are dropped.
+		this.executor.shutdown();
 		try {
-			this.executor.awaitTermination(10, TimeUnit.SECONDS);
+			if (!this.executor.awaitTermination(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+				this.executor.shutdownNow();
+			}
 		}
 		catch (InterruptedException ex) {
+			this.executor.shutdownNow();
 			Thread.currentThread().interrupt();
 		}
 		for (BackendPool pool : retiring()) {
@@ -100,7 +108,13 @@ final class PoolHousekeeper {
 		this.retiring.remove(pool);
 		if (pool.markClosed()) {
 			pool.connections().close();
+			HikariPoolMXBean statistics = pool.pool().getHikariPoolMXBean();
+			if (statistics != null && statistics.getActiveConnections() > 0) {
+				// HikariCP aborts them too, but only after its connection attempts end
+				pool.connections().abortOpenConnections();
+			}
 			pool.pool().close();
+			pool.connections().closeLeftovers();
 			this.closed.accept(pool.backend());
 			this.listener.poolClosed(pool.backend(), pool.pool());
 		}
@@ -108,13 +122,16 @@ final class PoolHousekeeper {
 
 	private void drain(BackendPool pool, long deadline) {
 		HikariPoolMXBean statistics = pool.pool().getHikariPoolMXBean();
-		int active = (statistics != null) ? statistics.getActiveConnections() : 0;
+		// A request that took the pool before it retired and still waits for a connection
+		// is in flight too: closing now would abort the connection it is about to get.
+		int active = (statistics != null)
+				? statistics.getActiveConnections() + statistics.getThreadsAwaitingConnection() : 0;
 		if (active == 0) {
 			close(pool);
 		}
 		else if (System.nanoTime() - deadline >= 0) {
 			logger.warn("Closing retired pool " + pool.backend().name() + " with " + active
-					+ " connection(s) still in use after " + this.settings.retireTimeout()
+					+ " connection(s) still in use or awaited after " + this.settings.retireTimeout()
 					+ "; their transactions are aborted");
 			close(pool);
 		}

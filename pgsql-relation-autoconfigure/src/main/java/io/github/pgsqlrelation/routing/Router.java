@@ -114,11 +114,28 @@ final class Router {
 			}
 			catch (SQLException ex) {
 				if (this.topology.master() == master) {
-					throw ex;
+					throw masterUnavailable(master, ex);
 				}
 				// The master was replaced while this request waited: try the new one.
 			}
 		}
+	}
+
+	/**
+	 * HikariCP's timeout names the pool, not the server, and keeps the driver's reason in
+	 * its cause: say both, so that the application's log tells which backend failed and
+	 * why. The type and SQL state stay, so that callers and Spring's exception
+	 * translation see what HikariCP threw.
+	 */
+	private SQLException masterUnavailable(BackendPool master, SQLException ex) {
+		if (!(ex instanceof SQLTransientConnectionException)) {
+			return ex;
+		}
+		Throwable cause = ex.getCause();
+		String reason = (cause != null && cause.getMessage() != null)
+				? "; last connection failure: " + cause.getMessage() : "";
+		return new SQLTransientConnectionException("No connection to the master " + master.backend().address()
+				+ " of endpoint '" + this.endpoint + "': " + ex.getMessage() + reason, ex.getSQLState(), ex);
 	}
 
 	/**

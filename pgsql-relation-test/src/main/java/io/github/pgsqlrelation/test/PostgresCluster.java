@@ -233,6 +233,7 @@ public final class PostgresCluster implements AutoCloseable {
 	}
 
 	private void discard(PostgresNode node) {
+		resumeIfPaused(node);
 		if (node.isRunning()) {
 			this.servers.stop(node, "immediate");
 		}
@@ -323,6 +324,7 @@ public final class PostgresCluster implements AutoCloseable {
 	 */
 	public synchronized void stop(PostgresNode node) {
 		requireMember(node);
+		resumeIfPaused(node);
 		if (node.isRunning()) {
 			this.servers.stop(node, "fast");
 		}
@@ -357,6 +359,64 @@ public final class PostgresCluster implements AutoCloseable {
 		if (pid.isPresent()) {
 			ProcessHandle.of(pid.getAsLong()).ifPresent(ProcessKiller::killAndWait);
 		}
+	}
+
+	/**
+	 * Freezes a node as a hung machine would: SIGSTOP to the postmaster and every process
+	 * it started, its backends included. Its port still accepts TCP connections and its
+	 * open connections stay open, but nothing answers until
+	 * {@link #resume(PostgresNode)}. {@link #stop(PostgresNode)},
+	 * {@link #removeStandby(PostgresNode)} and {@link #close()} resume a paused node
+	 * first; {@link #kill(PostgresNode)} kills it as it is.
+	 * @param node a running node
+	 */
+	public synchronized void pause(PostgresNode node) {
+		requireMember(node);
+		requireRunning(node, "pause");
+		ProcessKiller.pause(postmaster(node));
+	}
+
+	/**
+	 * Lets a paused node run again (SIGCONT to the postmaster and its processes); what
+	 * clients sent meanwhile is answered then. Does nothing to a node that is not paused.
+	 * @param node the node
+	 */
+	public synchronized void resume(PostgresNode node) {
+		requireMember(node);
+		resumeIfPaused(node);
+	}
+
+	/**
+	 * Counts the relation user's connections to a node, as the server sees them
+	 * ({@code pg_stat_activity}), leaving out this module's own
+	 * ({@link PostgresNode#connect()}): what the application's pools hold open there.
+	 * @param node a running node that is not paused
+	 * @return the number of connections
+	 */
+	public int serverConnections(PostgresNode node) {
+		requireMember(node);
+		try {
+			String count = this.admin.queryValue(node,
+					"SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND application_name <> ?",
+					this.settings.user(), PostgresNode.APPLICATION_NAME);
+			return Integer.parseInt(Objects.requireNonNull(count));
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not count the connections to " + node + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private void resumeIfPaused(PostgresNode node) {
+		node.pid().stream().mapToObj(ProcessHandle::of).flatMap(Optional::stream).forEach((postmaster) -> {
+			if (ProcessKiller.isStopped(postmaster) || postmaster.descendants().anyMatch(ProcessKiller::isStopped)) {
+				ProcessKiller.resume(postmaster);
+			}
+		});
+	}
+
+	private static ProcessHandle postmaster(PostgresNode node) {
+		return ProcessHandle.of(node.pid().orElseThrow())
+			.orElseThrow(() -> new IllegalStateException(node + " is not running"));
 	}
 
 	/**
@@ -416,6 +476,7 @@ public final class PostgresCluster implements AutoCloseable {
 			return;
 		}
 		for (PostgresNode node : this.allNodes) {
+			resumeIfPaused(node);
 			if (node.isRunning()) {
 				try {
 					this.servers.stop(node, "immediate");

@@ -18,6 +18,9 @@ public final class PostgresNode {
 
 	private static final String HOST = "127.0.0.1";
 
+	/** The {@code application_name} of the connections this module opens itself. */
+	static final String APPLICATION_NAME = "pgsql-relation-test";
+
 	private final PostgresCluster cluster;
 
 	private final String name;
@@ -74,6 +77,15 @@ public final class PostgresNode {
 	public boolean isRunning() {
 		OptionalLong pid = pid();
 		return pid.isPresent() && ProcessKiller.isAlive(pid.getAsLong());
+	}
+
+	/**
+	 * Whether the server is paused ({@link PostgresCluster#pause(PostgresNode)}).
+	 * @return whether the postmaster is stopped by SIGSTOP
+	 */
+	public boolean isPaused() {
+		OptionalLong pid = pid();
+		return pid.isPresent() && ProcessHandle.of(pid.getAsLong()).map(ProcessKiller::isStopped).orElse(false);
 	}
 
 	/**
@@ -139,7 +151,9 @@ public final class PostgresNode {
 		properties.setProperty("user", user);
 		properties.setProperty("password", password);
 		properties.setProperty("connectTimeout", "5");
-		properties.setProperty("ApplicationName", "pgsql-relation-test");
+		// A paused server accepts the TCP connection but never answers
+		properties.setProperty("loginTimeout", "10");
+		properties.setProperty("ApplicationName", APPLICATION_NAME);
 		String url = "jdbc:postgresql://" + HOST + ":" + this.port + "/" + LibpqValues.urlEncode(database);
 		return DriverManager.getConnection(url, properties);
 	}
