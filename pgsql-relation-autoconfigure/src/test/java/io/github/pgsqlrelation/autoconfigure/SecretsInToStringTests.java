@@ -31,6 +31,7 @@ import io.github.pgsqlrelation.relation.RelationEvents;
 import io.github.pgsqlrelation.relation.RelationState;
 import io.github.pgsqlrelation.relation.RelationStateWatcher;
 import io.github.pgsqlrelation.relation.StandbyChangedEvent;
+import io.github.pgsqlrelation.relation.StateFilePolicy;
 import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
 import io.github.pgsqlrelation.routing.RoutingSettings;
 import io.github.pgsqlrelation.test.secrets.KnownSecrets;
@@ -107,6 +108,7 @@ class SecretsInToStringTests {
 		add(none);
 		add(first);
 		add(rawEndpoint);
+		add(new StateFilePolicy(StateFilePolicy.DEFAULT_MAX_SIZE, true));
 		RelationEvents.between(none, first).forEach(this::add);
 		RelationEvents.between(first, second).forEach(this::add);
 		RelationEvents.between(second, none).forEach(this::add);
