@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.StringJoiner;
+import java.util.stream.Collectors;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -14,6 +16,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tag;
+import org.postgresql.Driver;
+import org.postgresql.PGProperty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,6 +84,8 @@ class ConnectionStringFuzzTests {
 		try {
 			parsed.hosts();
 			JdbcConnection jdbc = parsed.toJdbc();
+			checkUrl(jdbc.url(), HostList.connected(parsed.keywords()),
+					parsed.keywords().getOrDefault("dbname", parsed.keywords().getOrDefault("user", "")));
 			if (!shownElsewhere) {
 				assertThat(jdbc.toString()).doesNotContain(password);
 				assertThat(jdbc.url()).doesNotContain(password);
@@ -88,6 +94,23 @@ class ConnectionStringFuzzTests {
 		catch (ConnectionStringException ex) {
 			checkRejection(ex, (shownElsewhere) ? "\0no password\0" : password, false);
 		}
+	}
+
+	// The driver reads back the hosts, ports and database that were meant, and nothing
+	// else
+	private static void checkUrl(String url, List<ConnectionString.Host> hosts, String dbname) {
+		Properties properties = Driver.parseURL(url, new Properties());
+		assertThat(properties).as(url).isNotNull();
+		assertThat(properties.stringPropertyNames()).as(url)
+			.isSubsetOf(PGProperty.PG_HOST.getName(), PGProperty.PG_PORT.getName(), PGProperty.PG_DBNAME.getName());
+		// pgjdbc keeps the brackets of an IPv6 address
+		assertThat(properties.getProperty(PGProperty.PG_HOST.getName())).as(url)
+			.isEqualTo(hosts.stream()
+				.map((host) -> (host.name().contains(":")) ? "[" + host.name() + "]" : host.name())
+				.collect(Collectors.joining(",")));
+		assertThat(properties.getProperty(PGProperty.PG_PORT.getName())).as(url)
+			.isEqualTo(hosts.stream().map((host) -> String.valueOf(host.port())).collect(Collectors.joining(",")));
+		assertThat(properties.getProperty(PGProperty.PG_DBNAME.getName(), "")).as(url).isEqualTo(dbname);
 	}
 
 	private static void checkRejection(ConnectionStringException ex, String password, boolean syntax) {
