@@ -1,9 +1,14 @@
 package io.github.pgsqlrelation.relation;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import io.github.pgsqlrelation.connection.ConnectionString;
 import net.jqwik.api.Arbitraries;
@@ -14,6 +19,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tag;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -78,6 +85,30 @@ class RelationStateFuzzTests {
 		check(input);
 	}
 
+	@Property
+	void stateFileBytesMutatedOnDiskAreAcceptedOrRejectedCleanly(@ForAll("valid") Input valid,
+			@ForAll @Size(min = 1, max = 4) List<@IntRange(min = 0, max = 100_000) Integer> positions,
+			@ForAll @Size(min = 4, max = 4) List<Byte> bytes, @ForAll boolean byteOrderMark) throws IOException {
+		byte[] content = ((byteOrderMark ? "\uFEFF" : "") + valid.text()).getBytes(StandardCharsets.UTF_8);
+		for (int i = 0; i < positions.size(); i++) {
+			content[positions.get(i) % content.length] = bytes.get(i);
+		}
+		Path file = Files.createTempFile("state", ".json");
+		try {
+			Files.write(file, content);
+			try {
+				checkAccepted(RelationState.read(file), valid.password());
+			}
+			catch (RelationStateException ex) {
+				assertThat(ex.getMessage()).startsWith(file + ": ");
+				checkRejection(ex, valid.password(), file.toString());
+			}
+		}
+		finally {
+			Files.delete(file);
+		}
+	}
+
 	@Test
 	void aStateFileTruncatedAtEveryPositionIsRejectedCleanly() {
 		String password = "Pw7Truncated42";
@@ -140,9 +171,14 @@ class RelationStateFuzzTests {
 	}
 
 	private static void checkRejection(RelationStateException ex, String password) {
+		checkRejection(ex, password, SOURCE);
+	}
+
+	private static void checkRejection(RelationStateException ex, String password, String source) {
 		assertThat(ex.getMessage()).isNotBlank()
-			.startsWith(SOURCE + ": ")
-			.matches("(?s)state\\.json: (is empty.*|.*line \\d+, column \\d+.*|[^ ]+: .*)");
+			.startsWith(source + ": ")
+			.matches("(?s)" + Pattern.quote(source)
+					+ ": (is empty.*|is not valid UTF-8|.*line \\d+, column \\d+.*|[^ ]+: .*)");
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			assertThat(cause.toString()).doesNotContain(password);
 			assertThat(String.valueOf(cause.getMessage())).doesNotContain(password);
