@@ -127,7 +127,8 @@ class ConnectionStringFuzzTests {
 		Arbitrary<String> pieces = Arbitraries.oneOf(Arbitraries.of(KEYWORDS),
 				Arbitraries.of("postgresql://", "postgres://", "=", "'", "\\", "%", "%2", "%41", "%00", "%zz", "%C3%A9",
 						"%FF", "@", ":", "/", "?", "&", "[", "]", "[::1]", ",", " ", "\t", "\n", "\0", "é", "\uD83D",
-						"\uDE00", "5432", "65536", "0", "ssl=true", "unknown"),
+						"\uDE00", "5432", "65536", "0", "ssl=true", "unknown", "?port=", "&port=", "?host=", "%35",
+						"host=a/b", "%70ort="),
 				Arbitraries.strings().withChars(SPECIAL).ofMaxLength(3),
 				Arbitraries.strings().alpha().numeric().ofMaxLength(6), Arbitraries.strings().all().ofMaxLength(3),
 				Arbitraries.just("\u0001"));
