@@ -3,10 +3,10 @@ package io.github.pgsqlrelation.relation;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -14,6 +14,7 @@ import io.github.pgsqlrelation.connection.ConnectionString;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -22,7 +23,6 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -106,7 +106,7 @@ class RelationStateFuzzTests {
 		}
 	}
 
-	@Test
+	@Example
 	void aStateFileTruncatedAtEveryPositionIsRejectedCleanly() {
 		String password = "Pw7Truncated42";
 		String text = MAPPER.writerWithDefaultPrettyPrinter()
@@ -116,7 +116,7 @@ class RelationStateFuzzTests {
 		}
 	}
 
-	@Test
+	@Example
 	void deeplyNestedJsonIsRejectedCleanly() {
 		for (int depth : new int[] { 10, 999, 1000, 1001, 5000, 100_000 }) {
 			String nested = "[".repeat(depth) + "\"password=Pw7Nested\"" + "]".repeat(depth);
