@@ -104,6 +104,9 @@ final class RelationStateReader {
 				throw invalidJson(ex, (ex.getLocation() != null) ? ex.getLocation() : parser.currentLocation());
 			}
 		}
+		catch (JacksonException ex) {
+			throw invalidJson(ex, ex.getLocation());
+		}
 		try {
 			return MAPPER.readTree(json);
 		}
