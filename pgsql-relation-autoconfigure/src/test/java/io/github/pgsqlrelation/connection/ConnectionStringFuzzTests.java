@@ -5,17 +5,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.StringJoiner;
 import java.util.stream.Collectors;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tag;
+import io.github.pgsqlrelation.fuzz.Fuzzing;
+import io.github.pgsqlrelation.fuzz.RandomSource;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.postgresql.Driver;
 import org.postgresql.PGProperty;
 
@@ -25,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Generated connection strings, valid and broken: parsing accepts or throws a
  * {@link ConnectionStringException} that says where and never shows the password, and
  * whatever is accepted survives a round trip through both forms. Each try carries its own
- * password token, so that any echo of it is caught. The number of tries comes from
- * {@code jqwik.tries.default} (the long run raises it).
+ * password token, so that any echo of it is caught. The inputs come from {@link Fuzzing}:
+ * their number is {@code pgsql.relation.fuzz.inputs} (the long run raises it) and
+ * {@code pgsql.relation.fuzz.seed} reproduces a run.
  */
 @Tag("fuzz")
 class ConnectionStringFuzzTests {
@@ -38,21 +38,23 @@ class ConnectionStringFuzzTests {
 	private static final List<String> KEYWORDS = List.of("host", "hostaddr", "port", "dbname", "user", "password",
 			"sslmode", "options", "application_name", "connect_timeout", "sslpassword", "target_session_attrs");
 
-	@Property
-	void arbitraryTextIsAcceptedOrRejectedCleanly(@ForAll("noise") Input input) {
-		check(input);
+	@Test
+	void arbitraryTextIsAcceptedOrRejectedCleanly(TestInfo test) {
+		Fuzzing.forEach(test, ConnectionStringFuzzTests::noise, ConnectionStringFuzzTests::check);
 	}
 
-	@Property
-	void mutatedValidConnectionStringsAreAcceptedOrRejectedCleanly(@ForAll("mutated") Input input) {
-		check(input);
+	@Test
+	void mutatedValidConnectionStringsAreAcceptedOrRejectedCleanly(TestInfo test) {
+		Fuzzing.forEach(test, ConnectionStringFuzzTests::mutated, ConnectionStringFuzzTests::check);
 	}
 
-	@Property
-	void validConnectionStringsAreAcceptedAndRoundTrip(@ForAll("valid") Valid valid) {
-		ConnectionString parsed = ConnectionString.parse(valid.text());
-		assertThat(parsed.keywords()).as(valid.text()).isEqualTo(valid.keywords());
-		checkAccepted(parsed, valid.password());
+	@Test
+	void validConnectionStringsAreAcceptedAndRoundTrip(TestInfo test) {
+		Fuzzing.forEach(test, ConnectionStringFuzzTests::valid, (valid) -> {
+			ConnectionString parsed = ConnectionString.parse(valid.text());
+			assertThat(parsed.keywords()).as(valid.text()).isEqualTo(valid.keywords());
+			checkAccepted(parsed, valid.password());
+		});
 	}
 
 	private static void check(Input input) {
@@ -126,99 +128,98 @@ class ConnectionStringFuzzTests {
 		assertThat(ex.getMessage()).contains("position " + ex.getPosition());
 	}
 
-	@Provide
-	Arbitrary<Input> noise() {
-		Arbitrary<String> pieces = Arbitraries.oneOf(Arbitraries.of(KEYWORDS),
-				Arbitraries.of("postgresql://", "postgres://", "=", "'", "\\", "%", "%2", "%41", "%00", "%zz", "%C3%A9",
-						"%FF", "@", ":", "/", "?", "&", "[", "]", "[::1]", ",", " ", "\t", "\n", "\0", "é", "\uD83D",
-						"\uDE00", "5432", "65536", "0", "ssl=true", "unknown", "?port=", "&port=", "?host=", "%35",
-						"host=a/b", "%70ort="),
-				Arbitraries.strings().withChars(SPECIAL).ofMaxLength(3),
-				Arbitraries.strings().alpha().numeric().ofMaxLength(6), Arbitraries.strings().all().ofMaxLength(3),
-				Arbitraries.just("\u0001"));
-		return Combinators.combine(pieces.list().ofMaxSize(30), passwords(), Arbitraries.integers().between(0, 30))
-			.as((list, password, at) -> {
-				List<String> withPassword = new ArrayList<>(list);
-				String placed = switch (at % 3) {
-					case 0 -> "password=" + password;
-					case 1 -> ":" + password + "@";
-					default -> password;
-				};
-				withPassword.add(Math.min(at, withPassword.size()), placed);
-				return new Input(String.join("", withPassword), password);
-			});
+	private static Input noise(RandomSource random) {
+		List<String> pieces = random.list(0, 30, () -> random.oneOf(() -> random.of(KEYWORDS),
+				() -> random.of("postgresql://", "postgres://", "=", "'", "\\", "%", "%2", "%41", "%00", "%zz",
+						"%C3%A9", "%FF", "@", ":", "/", "?", "&", "[", "]", "[::1]", ",", " ", "\t", "\n", "\0", "é",
+						"\uD83D", "\uDE00", "5432", "65536", "0", "ssl=true", "unknown", "?port=", "&port=", "?host=",
+						"%35", "host=a/b", "%70ort="),
+				() -> random.string(SPECIAL, 0, 3), () -> random.string(RandomSource.ALPHANUMERIC, 0, 6),
+				() -> random.anyString(3), () -> "\u0001"));
+		String password = password(random);
+		int at = random.between(0, 30);
+		String placed = switch (at % 3) {
+			case 0 -> "password=" + password;
+			case 1 -> ":" + password + "@";
+			default -> password;
+		};
+		pieces.add(Math.min(at, pieces.size()), placed);
+		return new Input(String.join("", pieces), password);
 	}
 
-	@Provide
-	Arbitrary<Input> mutated() {
-		Arbitrary<Mutation> mutation = Combinators
-			.combine(Arbitraries.integers().between(0, 4), Arbitraries.integers().greaterOrEqual(0),
-					Arbitraries.integers().between(0, 8), Arbitraries.chars().with(SPECIAL.toCharArray()))
-			.as(Mutation::new);
-		return Combinators.combine(valid(), mutation.list().ofMinSize(1).ofMaxSize(4))
-			.as((valid, mutations) -> new Input(Mutation.applyAll(valid.text(), mutations), valid.password()));
+	private static Input mutated(RandomSource random) {
+		Valid valid = valid(random);
+		List<Mutation> mutations = random.list(1, 4, () -> new Mutation(random.between(0, 4), random.nonNegative(),
+				random.between(0, 8), random.charOf(SPECIAL)));
+		return new Input(Mutation.applyAll(valid.text(), mutations), valid.password());
 	}
 
-	@Provide
-	Arbitrary<Valid> valid() {
-		Arbitrary<String> hostName = Arbitraries.oneOf(
-				Arbitraries.of("localhost", "db.example.com", "10.0.0.5", "127.0.0.1", "::1", "2001:db8::5",
-						"fe80::1%eth0", "::ffff:10.0.0.1"),
-				Arbitraries.strings().withCharRange('a', 'z').numeric().withChars("-.").ofMinLength(1).ofMaxLength(12));
-		Arbitrary<String> port = Arbitraries.integers().between(1, 65535).map(String::valueOf);
-		// Anything libpq can hold: no NUL, no unpaired surrogate
-		Arbitrary<String> anything = Arbitraries
-			.oneOf(Arbitraries.strings().withChars(VALUE_CHARACTERS).alpha().numeric().ofLength(1),
-					Arbitraries.just("\uD83D\uDE00"))
-			.list()
-			.ofMaxSize(12)
-			.map((pieces) -> String.join("", pieces));
-		Arbitrary<List<String>> password = Combinators.combine(anything, passwords(), anything)
-			.as((before, token, after) -> List.of(before + token + after, token));
-		Arbitrary<Map<String, String>> options = Arbitraries
-			.maps(Arbitraries.of("sslmode", "options", "application_name", "connect_timeout", "target_session_attrs",
-					"keepalives", "sslrootcert"), anything)
-			.ofMaxSize(3);
-		return Combinators
-			.combine(hostName.list().ofMinSize(1).ofMaxSize(3), port.optional(), port.list().ofMaxSize(3),
-					anything.filter((value) -> !value.isEmpty()).optional(),
-					anything.filter((value) -> !value.isEmpty()).optional(), password, options,
-					Arbitraries.of(Form.values()))
-			.as((hosts, onePort, ports, dbname, user, secret, extra, form) -> {
-				Map<String, String> keywords = new LinkedHashMap<>();
-				user.ifPresent((value) -> keywords.put("user", value));
-				keywords.put("password", secret.get(0));
-				keywords.put("host", String.join(",", hosts));
-				if (ports.size() == hosts.size()) {
-					keywords.put("port", String.join(",", ports));
-				}
-				else if (form == Form.KEYWORD_VALUE) {
-					onePort.ifPresent((value) -> keywords.put("port", value));
-				}
-				dbname.ifPresent((value) -> keywords.put("dbname", value));
-				keywords.putAll(extra);
-				return new Valid(form.render(keywords), keywords, secret.get(1));
-			});
+	private static Valid valid(RandomSource random) {
+		List<String> hosts = random.list(1, 3,
+				() -> random.oneOf(
+						() -> random.of("localhost", "db.example.com", "10.0.0.5", "127.0.0.1", "::1", "2001:db8::5",
+								"fe80::1%eth0", "::ffff:10.0.0.1"),
+						() -> random.string("abcdefghijklmnopqrstuvwxyz0123456789-.", 1, 12)));
+		Optional<String> onePort = random.optional(() -> port(random));
+		List<String> ports = random.list(0, 3, () -> port(random));
+		Optional<String> dbname = random.optional(() -> nonEmpty(random));
+		Optional<String> user = random.optional(() -> nonEmpty(random));
+		String token = password(random);
+		String secret = anything(random) + token + anything(random);
+		Map<String, String> extra = new LinkedHashMap<>();
+		for (int size = random.between(0, 3); extra.size() < size;) {
+			extra.put(random.of("sslmode", "options", "application_name", "connect_timeout", "target_session_attrs",
+					"keepalives", "sslrootcert"), anything(random));
+		}
+		Form form = random.of(Form.values());
+		Map<String, String> keywords = new LinkedHashMap<>();
+		user.ifPresent((value) -> keywords.put("user", value));
+		keywords.put("password", secret);
+		keywords.put("host", String.join(",", hosts));
+		if (ports.size() == hosts.size()) {
+			keywords.put("port", String.join(",", ports));
+		}
+		else if (form == Form.KEYWORD_VALUE) {
+			onePort.ifPresent((value) -> keywords.put("port", value));
+		}
+		dbname.ifPresent((value) -> keywords.put("dbname", value));
+		keywords.putAll(extra);
+		return new Valid(form.render(keywords), keywords, token);
+	}
+
+	private static String port(RandomSource random) {
+		return String.valueOf(random.between(1, 65535));
+	}
+
+	// Anything libpq can hold: no NUL, no unpaired surrogate
+	private static String anything(RandomSource random) {
+		return String.join("", random.list(0, 12, () -> random
+			.oneOf(() -> random.string(VALUE_CHARACTERS + RandomSource.ALPHANUMERIC, 1, 1), () -> "\uD83D\uDE00")));
+	}
+
+	private static String nonEmpty(RandomSource random) {
+		String value = anything(random);
+		while (value.isEmpty()) {
+			value = anything(random);
+		}
+		return value;
 	}
 
 	/**
-	 * A distinctive token per try: "Pw", a digit, an upper-case letter, then ten more.
+	 * A distinctive token per input: "Pw", a digit, an upper-case letter, then ten more.
 	 */
-	private static Arbitrary<String> passwords() {
-		return Combinators
-			.combine(Arbitraries.strings().numeric().ofLength(1),
-					Arbitraries.strings().withCharRange('A', 'Z').ofLength(1),
-					Arbitraries.strings().alpha().numeric().ofLength(10))
-			.as((digit, upper, rest) -> "Pw" + digit + upper + rest);
+	private static String password(RandomSource random) {
+		return "Pw" + random.string("0123456789", 1, 1) + random.string("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 1, 1)
+				+ random.string(RandomSource.ALPHANUMERIC, 10, 10);
 	}
 
 	/** A text to parse and the password it may hold. */
-	record Input(String text, String password) {
+	record Input(String text, String password) implements Fuzzing.Input {
 
 	}
 
 	/** A valid connection string, the keywords it holds and its password token. */
-	record Valid(String text, Map<String, String> keywords, String password) {
+	record Valid(String text, Map<String, String> keywords, String password) implements Fuzzing.Input {
 
 	}
 

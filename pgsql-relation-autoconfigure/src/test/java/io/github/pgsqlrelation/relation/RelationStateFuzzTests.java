@@ -11,18 +11,12 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import io.github.pgsqlrelation.connection.ConnectionString;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tag;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import io.github.pgsqlrelation.fuzz.Fuzzing;
+import io.github.pgsqlrelation.fuzz.RandomSource;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -34,9 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Generated state files, valid and broken: reading accepts or throws a
  * {@link RelationStateException} that names the file and where in it, and neither its
- * message nor its causes ever show a password. Each try carries its own password token in
- * every connection string, so that any echo of it is caught. The number of tries comes
- * from {@code jqwik.tries.default} (the long run raises it).
+ * message nor its causes ever show a password. Each input carries its own password token
+ * in every connection string, so that any echo of it is caught. The inputs come from
+ * {@link Fuzzing}: their number is {@code pgsql.relation.fuzz.inputs} (the long run
+ * raises it) and {@code pgsql.relation.fuzz.seed} reproduces a run.
  */
 @Tag("fuzz")
 class RelationStateFuzzTests {
@@ -56,77 +51,79 @@ class RelationStateFuzzTests {
 
 	private static final String JSON_SPECIAL = "{}[]:,\"\\ \n\t0123456789.eE+-/tfnul\0é\uD800\uFEFF'";
 
-	@Property
-	void validStateFilesAreAccepted(@ForAll("valid") Input input) {
-		RelationState state = RelationState.parse(input.text(), SOURCE);
-		assertThat(state.relations()).isNotEmpty();
-		checkAccepted(state, input.password());
-		for (RelationRef relation : state.relations()) {
-			EndpointState endpoint = state.endpoint(relation.endpoint(), "myapp");
-			assertThat(endpoint.effective().readiness().isReady()).as(input.text()).isTrue();
-			assertThat(endpoint.toString()).doesNotContain(input.password());
-		}
+	@Test
+	void validStateFilesAreAccepted(TestInfo test) {
+		Fuzzing.forEach(test, RelationStateFuzzTests::valid, (input) -> {
+			RelationState state = RelationState.parse(input.text(), SOURCE);
+			assertThat(state.relations()).isNotEmpty();
+			checkAccepted(state, input.password());
+			for (RelationRef relation : state.relations()) {
+				EndpointState endpoint = state.endpoint(relation.endpoint(), "myapp");
+				assertThat(endpoint.effective().readiness().isReady()).as(input.text()).isTrue();
+				assertThat(endpoint.toString()).doesNotContain(input.password());
+			}
+		});
 	}
 
-	@Property
-	void stateFilesWithKeysDeletedRenamedOrRetypedAreAcceptedOrRejectedCleanly(@ForAll("restructured") Input input) {
-		check(input);
+	@Test
+	void stateFilesWithKeysDeletedRenamedOrRetypedAreAcceptedOrRejectedCleanly(TestInfo test) {
+		Fuzzing.forEach(test, RelationStateFuzzTests::restructured, RelationStateFuzzTests::check);
 	}
 
-	@Property
-	void mutatedStateFileTextIsAcceptedOrRejectedCleanly(@ForAll("mutatedText") Input input) {
-		check(input);
+	@Test
+	void mutatedStateFileTextIsAcceptedOrRejectedCleanly(TestInfo test) {
+		Fuzzing.forEach(test, RelationStateFuzzTests::mutatedText, RelationStateFuzzTests::check);
 	}
 
-	@Property
-	void arbitraryJsonIsAcceptedOrRejectedCleanly(@ForAll("arbitraryJson") Input input) {
-		check(input);
+	@Test
+	void arbitraryJsonIsAcceptedOrRejectedCleanly(TestInfo test) {
+		Fuzzing.forEach(test, RelationStateFuzzTests::arbitraryJson, RelationStateFuzzTests::check);
 	}
 
-	@Property
-	void arbitraryTextIsAcceptedOrRejectedCleanly(@ForAll("noise") Input input) {
-		check(input);
+	@Test
+	void arbitraryTextIsAcceptedOrRejectedCleanly(TestInfo test) {
+		Fuzzing.forEach(test, RelationStateFuzzTests::noise, RelationStateFuzzTests::check);
 	}
 
-	@Property
-	void stateFileBytesMutatedOnDiskAreAcceptedOrRejectedCleanly(@ForAll("valid") Input valid,
-			@ForAll @Size(min = 1, max = 4) List<@IntRange(min = 0, max = 100_000) Integer> positions,
-			@ForAll @Size(min = 4, max = 4) List<Byte> bytes, @ForAll boolean byteOrderMark) throws IOException {
-		byte[] content = ((byteOrderMark ? "\uFEFF" : "") + valid.text()).getBytes(StandardCharsets.UTF_8);
-		for (int i = 0; i < positions.size(); i++) {
-			content[positions.get(i) % content.length] = bytes.get(i);
-		}
-		Path file = stateFile();
-		Files.write(file, content);
-		try {
-			checkAccepted(RelationState.read(file), valid.password());
-		}
-		catch (RelationStateException ex) {
-			checkRejection(ex, valid.password(), file.toString());
-		}
+	@Test
+	void stateFileBytesMutatedOnDiskAreAcceptedOrRejectedCleanly(TestInfo test) {
+		Fuzzing.forEach(test, RelationStateFuzzTests::mutatedBytes, (input) -> {
+			Path file = stateFile();
+			Files.write(file, input.content());
+			try {
+				checkAccepted(RelationState.read(file), input.password());
+			}
+			catch (RelationStateException ex) {
+				checkRejection(ex, input.password(), file.toString());
+			}
+		});
 	}
 
-	@Example
+	@Test
 	void aStateFileTruncatedAtEveryPositionIsRejectedCleanly() {
 		String password = "Pw7Truncated42";
 		String text = MAPPER.writerWithDefaultPrettyPrinter()
 			.writeValueAsString(validState(password, List.of(true, false), 3));
 		for (int end = 0; end < text.length(); end++) {
-			check(new Input(text.substring(0, end), password));
+			Fuzzing.example("Truncated at position " + end, new Input(text.substring(0, end), password),
+					RelationStateFuzzTests::check);
 		}
 	}
 
-	@Example
+	@Test
 	void deeplyNestedJsonIsRejectedCleanly() {
 		for (int depth : new int[] { 10, 999, 1000, 1001, 5000, 100_000 }) {
 			String nested = "[".repeat(depth) + "\"password=Pw7Nested\"" + "]".repeat(depth);
-			check(new Input("{\"version\": 1, \"relations\": " + nested + "}", "Pw7Nested"));
-			check(new Input(nested, "Pw7Nested"));
-			check(new Input("{\"a\":".repeat(depth) + "1" + "}".repeat(depth), "Pw7Nested"));
+			String description = "Nested " + depth + " deep";
+			Fuzzing.example(description, new Input("{\"version\": 1, \"relations\": " + nested + "}", "Pw7Nested"),
+					RelationStateFuzzTests::check);
+			Fuzzing.example(description, new Input(nested, "Pw7Nested"), RelationStateFuzzTests::check);
+			Fuzzing.example(description, new Input("{\"a\":".repeat(depth) + "1" + "}".repeat(depth), "Pw7Nested"),
+					RelationStateFuzzTests::check);
 		}
 	}
 
-	// One file for all tries, written over each time: creating and deleting one per try
+	// One file written over for every input: creating and deleting one per input
 	// would cost more than reading it
 	private static synchronized Path stateFile() throws IOException {
 		if (stateFile == null) {
@@ -195,116 +192,97 @@ class RelationStateFuzzTests {
 		}
 	}
 
-	@Provide
-	Arbitrary<Input> valid() {
-		return Combinators
-			.combine(passwords(), Arbitraries.of(true, false).list().ofMinSize(1).ofMaxSize(3),
-					Arbitraries.integers().between(0, 3))
-			.as((password, shapes, standbys) -> new Input(write(validState(password, shapes, standbys)), password));
+	private static Input valid(RandomSource random) {
+		String password = password(random);
+		List<Boolean> shapes = random.list(1, 3, random::bool);
+		return new Input(write(validState(password, shapes, random.between(0, 3))), password);
 	}
 
-	@Provide
-	Arbitrary<Input> restructured() {
-		Arbitrary<TreeMutation> mutation = Combinators
-			.combine(Arbitraries.integers().between(0, 4), Arbitraries.integers().greaterOrEqual(0), json(2),
-					Arbitraries.oneOf(Arbitraries.of(KEYS), Arbitraries.strings().ofMaxLength(4)))
-			.as(TreeMutation::new);
-		return Combinators.combine(valid(), mutation.list().ofMinSize(1).ofMaxSize(4)).as((valid, mutations) -> {
-			JsonNode tree = MAPPER.readTree(valid.text());
-			for (TreeMutation each : mutations) {
-				tree = each.apply(tree);
-			}
-			return new Input(write(tree), valid.password());
+	private static Input restructured(RandomSource random) {
+		Input valid = valid(random);
+		List<TreeMutation> mutations = random.list(1, 4, () -> new TreeMutation(random.between(0, 4),
+				random.nonNegative(), json(random, 2), random.oneOf(() -> random.of(KEYS), () -> random.anyString(4))));
+		JsonNode tree = MAPPER.readTree(valid.text());
+		for (TreeMutation each : mutations) {
+			tree = each.apply(tree);
+		}
+		return new Input(write(tree), valid.password());
+	}
+
+	private static Input mutatedText(RandomSource random) {
+		Input valid = valid(random);
+		List<TextMutation> mutations = random.list(1, 4, () -> new TextMutation(random.between(0, 4),
+				random.nonNegative(), random.between(1, 40), random.charOf(JSON_SPECIAL)));
+		return new Input(TextMutation.applyAll(valid.text(), mutations), valid.password());
+	}
+
+	private static Input arbitraryJson(RandomSource random) {
+		JsonNode node = random.oneOf(() -> json(random, 4), () -> {
+			ObjectNode root = NODES.objectNode();
+			JsonNode version = json(random, 1);
+			root.set("version", random.bool() ? NODES.numberNode(BigInteger.ONE) : version);
+			ArrayNode relations = root.putArray("relations");
+			random.list(0, 3, () -> json(random, 3))
+				.forEach((relation) -> relations
+					.add((relation.isObject()) ? withShape((ObjectNode) relation) : relation));
+			return root;
 		});
+		String password = password(random);
+		return new Input(write(node).replace("PASSWORD", password), password);
 	}
 
-	@Provide
-	Arbitrary<Input> mutatedText() {
-		Arbitrary<TextMutation> mutation = Combinators
-			.combine(Arbitraries.integers().between(0, 4), Arbitraries.integers().greaterOrEqual(0),
-					Arbitraries.integers().between(1, 40), Arbitraries.chars().with(JSON_SPECIAL.toCharArray()))
-			.as(TextMutation::new);
-		return Combinators.combine(valid(), mutation.list().ofMinSize(1).ofMaxSize(4))
-			.as((valid, mutations) -> new Input(TextMutation.applyAll(valid.text(), mutations), valid.password()));
+	private static Input noise(RandomSource random) {
+		List<String> pieces = random.list(0, 40,
+				() -> random.oneOf(
+						() -> random.of("{", "}", "[", "]", ":", ",", "\"", "\"version\"", "1", "\"relations\"",
+								"\"shape\"", "\"raw\"", "\"resolved\"", "\"master\"", "\"standbys\"", "\"relation-id\"",
+								"\"master\": \"password=PASSWORD\"", "\"password=PASSWORD", "PASSWORD", "'PASSWORD'",
+								"null", "true", "1e400", "-0", "99999999999999999999", "\"\\u0000\"", "\"\\ud800\"",
+								"\\", "\\u", " ", "\n", "é", "'", "/*", "//", "#", "\0", "\uFEFF", "NaN", "Infinity"),
+						() -> random.string(JSON_SPECIAL, 0, 3), () -> random.anyString(2)));
+		String password = password(random);
+		return new Input(String.join("", pieces).replace("PASSWORD", password), password);
 	}
 
-	@Provide
-	Arbitrary<Input> arbitraryJson() {
-		Arbitrary<JsonNode> relation = json(3).map((node) -> (node.isObject()) ? withShape((ObjectNode) node) : node);
-		Arbitrary<JsonNode> state = Combinators
-			.combine(json(1), relation.list().ofMaxSize(3), Arbitraries.of(true, false))
-			.as((version, relations, supported) -> {
-				ObjectNode root = NODES.objectNode();
-				root.set("version", supported ? NODES.numberNode(BigInteger.ONE) : version);
-				ArrayNode array = root.putArray("relations");
-				relations.forEach(array::add);
-				return root;
-			});
-		return Combinators.combine(Arbitraries.oneOf(json(4), state), passwords())
-			.as((node, password) -> new Input(write(node).replace("PASSWORD", password), password));
-	}
-
-	@Provide
-	Arbitrary<Input> noise() {
-		Arbitrary<String> pieces = Arbitraries.oneOf(
-				Arbitraries.of("{", "}", "[", "]", ":", ",", "\"", "\"version\"", "1", "\"relations\"", "\"shape\"",
-						"\"raw\"", "\"resolved\"", "\"master\"", "\"standbys\"", "\"relation-id\"",
-						"\"master\": \"password=PASSWORD\"", "\"password=PASSWORD", "PASSWORD", "'PASSWORD'", "null",
-						"true", "1e400", "-0", "99999999999999999999", "\"\\u0000\"", "\"\\ud800\"", "\\", "\\u", " ",
-						"\n", "é", "'", "/*", "//", "#", "\0", "\uFEFF", "NaN", "Infinity"),
-				Arbitraries.strings().withChars(JSON_SPECIAL).ofMaxLength(3),
-				Arbitraries.strings().all().ofMaxLength(2));
-		return Combinators.combine(pieces.list().ofMaxSize(40), passwords())
-			.as((list, password) -> new Input(String.join("", list).replace("PASSWORD", password), password));
+	private static Bytes mutatedBytes(RandomSource random) {
+		Input valid = valid(random);
+		byte[] content = ((random.bool() ? "\uFEFF" : "") + valid.text()).getBytes(StandardCharsets.UTF_8);
+		for (int i = random.between(1, 4); i > 0; i--) {
+			content[random.between(0, 100_000) % content.length] = random.anyByte();
+		}
+		return new Bytes(content, valid.password());
 	}
 
 	/**
-	 * A distinctive token per try: "Pw", a digit, an upper-case letter, then ten more.
+	 * A distinctive token per input: "Pw", a digit, an upper-case letter, then ten more.
 	 */
-	private static Arbitrary<String> passwords() {
-		return Combinators
-			.combine(Arbitraries.strings().numeric().ofLength(1),
-					Arbitraries.strings().withCharRange('A', 'Z').ofLength(1),
-					Arbitraries.strings().alpha().numeric().ofLength(10))
-			.as((digit, upper, rest) -> "Pw" + digit + upper + rest);
+	private static String password(RandomSource random) {
+		return "Pw" + random.string("0123456789", 1, 1) + random.string("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 1, 1)
+				+ random.string(RandomSource.ALPHANUMERIC, 10, 10);
 	}
 
-	private static Arbitrary<JsonNode> json(int depth) {
-		Arbitrary<JsonNode> leaves = Arbitraries
-			.oneOf(Arbitraries.just(NODES.nullNode()), Arbitraries.of(true, false).map(NODES::booleanNode),
-					Arbitraries.bigIntegers()
-						.between(BigInteger.TEN.pow(30).negate(), BigInteger.TEN.pow(30))
-						.map(NODES::numberNode),
-					Arbitraries
-						.of("1", "0", "-1", "2", "2147483648", "-2147483649", "1e400", "1.5", "-0", "1E+2",
-								"9".repeat(1200))
-						.map((number) -> NODES.numberNode(new BigDecimal(number))),
-					Arbitraries
-						.of("", "raw", "resolved", "db", "postgresql/0", "10.0.0.1/32", "myapp",
-								"dbname=myapp host=h password=PASSWORD", "postgresql://u:PASSWORD@h/myapp",
-								"host=h password='PASSWORD", "password=PASSWORD\npassword=PASSWORD")
-						.map(NODES::stringNode),
-					Arbitraries.strings().ofMaxLength(6).map(NODES::stringNode));
-		if (depth == 0) {
-			return leaves;
+	private static JsonNode json(RandomSource random, int depth) {
+		int kind = (depth == 0) ? 1 : random.between(1, 6);
+		if (kind <= 3) {
+			return random.oneOf(NODES::nullNode, () -> NODES.booleanNode(random.bool()),
+					() -> NODES.numberNode(random.bigInteger(BigInteger.TEN.pow(30))),
+					() -> NODES.numberNode(new BigDecimal(random.of("1", "0", "-1", "2", "2147483648", "-2147483649",
+							"1e400", "1.5", "-0", "1E+2", "9".repeat(1200)))),
+					() -> NODES.stringNode(random.of("", "raw", "resolved", "db", "postgresql/0", "10.0.0.1/32",
+							"myapp", "dbname=myapp host=h password=PASSWORD", "postgresql://u:PASSWORD@h/myapp",
+							"host=h password='PASSWORD", "password=PASSWORD\npassword=PASSWORD")),
+					() -> NODES.stringNode(random.anyString(6)));
 		}
-		Arbitrary<JsonNode> inner = json(depth - 1);
-		Arbitrary<JsonNode> arrays = inner.list().ofMaxSize(3).map((items) -> {
+		if (kind == 4) {
 			ArrayNode array = NODES.arrayNode();
-			items.forEach(array::add);
+			random.list(0, 3, () -> json(random, depth - 1)).forEach(array::add);
 			return array;
-		});
-		Arbitrary<String> keys = Arbitraries.oneOf(Arbitraries.of(KEYS), Arbitraries.strings().ofMaxLength(4));
-		Arbitrary<JsonNode> objects = Combinators.combine(keys, inner)
-			.as(Tuple::of)
-			.list()
-			.ofMaxSize(4)
-			.map((entries) -> {
-				ObjectNode object = NODES.objectNode();
-				entries.forEach((entry) -> object.set(entry.get1(), entry.get2()));
-				return object;
-			});
-		return Arbitraries.frequencyOf(Tuple.of(3, leaves), Tuple.of(1, arrays), Tuple.of(2, objects));
+		}
+		ObjectNode object = NODES.objectNode();
+		for (int entries = random.between(0, 4); entries > 0; entries--) {
+			object.set(random.oneOf(() -> random.of(KEYS), () -> random.anyString(4)), json(random, depth - 1));
+		}
+		return object;
 	}
 
 	private static JsonNode withShape(ObjectNode relation) {
@@ -361,7 +339,17 @@ class RelationStateFuzzTests {
 	}
 
 	/** A text to read and the password it may hold. */
-	record Input(String text, String password) {
+	record Input(String text, String password) implements Fuzzing.Input {
+
+	}
+
+	/** The bytes of a state file on disk and the password it may hold. */
+	record Bytes(byte[] content, String password) implements Fuzzing.Input {
+
+		@Override
+		public String text() {
+			return new String(this.content, StandardCharsets.UTF_8);
+		}
 
 	}
 
@@ -369,13 +357,13 @@ class RelationStateFuzzTests {
 	record TreeMutation(int kind, int selector, JsonNode replacement, String name) {
 
 		JsonNode apply(JsonNode root) {
-			List<Tuple.Tuple2<JsonNode, Object>> slots = new ArrayList<>();
+			List<Slot> slots = new ArrayList<>();
 			collect(root, slots);
 			if (slots.isEmpty()) {
 				return this.replacement;
 			}
-			Tuple.Tuple2<JsonNode, Object> slot = slots.get(this.selector % slots.size());
-			if (slot.get1() instanceof ObjectNode object && slot.get2() instanceof String key) {
+			Slot slot = slots.get(this.selector % slots.size());
+			if (slot.parent() instanceof ObjectNode object && slot.key() instanceof String key) {
 				JsonNode value = object.remove(key);
 				switch (this.kind) {
 					case 0 -> {
@@ -386,7 +374,7 @@ class RelationStateFuzzTests {
 					default -> object.set(key, NODES.arrayNode().add(value));
 				}
 			}
-			else if (slot.get1() instanceof ArrayNode array && slot.get2() instanceof Integer index) {
+			else if (slot.parent() instanceof ArrayNode array && slot.key() instanceof Integer index) {
 				switch (this.kind) {
 					case 0, 1 -> array.remove(index);
 					case 2 -> array.set(index, this.replacement);
@@ -397,20 +385,25 @@ class RelationStateFuzzTests {
 			return root;
 		}
 
-		private static void collect(JsonNode node, List<Tuple.Tuple2<JsonNode, Object>> slots) {
+		private static void collect(JsonNode node, List<Slot> slots) {
 			if (node instanceof ObjectNode object) {
 				for (String name : List.copyOf(object.propertyNames())) {
-					slots.add(Tuple.of(object, name));
+					slots.add(new Slot(object, name));
 					collect(object.get(name), slots);
 				}
 			}
 			else if (node instanceof ArrayNode array) {
 				for (int i = 0; i < array.size(); i++) {
-					slots.add(Tuple.of(array, i));
+					slots.add(new Slot(array, i));
 					collect(array.get(i), slots);
 				}
 			}
 		}
+
+	}
+
+	/** A place in a JSON tree: a key of an object or an index of an array. */
+	record Slot(JsonNode parent, Object key) {
 
 	}
 
