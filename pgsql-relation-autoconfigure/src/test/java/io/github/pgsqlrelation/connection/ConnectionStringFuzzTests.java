@@ -23,10 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Generated connection strings, valid and broken: parsing accepts or throws a
  * {@link ConnectionStringException} that says where and never shows the password, and
- * whatever is accepted survives a round trip through both forms. Each try carries its own
- * password token, so that any echo of it is caught. The inputs come from {@link Fuzzing}:
- * their number is {@code pgsql.relation.fuzz.inputs} (the long run raises it) and
- * {@code pgsql.relation.fuzz.seed} reproduces a run.
+ * whatever is accepted survives a round trip through both forms. Each input carries its
+ * own password token, so that any echo of it is caught. The inputs come from
+ * {@link Fuzzing}: their number is {@code pgsql.relation.fuzz.inputs} (the long run
+ * raises it) and {@code pgsql.relation.fuzz.seed} reproduces a run.
  */
 @Tag("fuzz")
 class ConnectionStringFuzzTests {
