@@ -31,6 +31,7 @@ public final class ConnectionString {
 		keywords.forEach((keyword, value) -> {
 			Keywords.checkKnown(keyword, -1);
 			Objects.requireNonNull(value, () -> "Value of keyword '" + keyword + "' must not be null");
+			Keywords.checkCharacters(value, -1);
 			if (keyword.equals("port")) {
 				Keywords.checkPorts(value, -1);
 			}
@@ -41,16 +42,18 @@ public final class ConnectionString {
 
 	/**
 	 * Parses either libpq form: keyword=value pairs or a {@code postgresql://} URI.
-	 * @throws ConnectionStringException on a syntax error or an unknown keyword, with its
-	 * zero-based position
+	 * @throws ConnectionStringException on a syntax error, an unknown keyword, a NUL or
+	 * an unpaired surrogate character, with its zero-based position
 	 */
 	public static ConnectionString parse(String text) {
+		Keywords.checkCharacters(text, 0);
 		return new ConnectionString(UriParser.isUri(text) ? UriParser.parse(text) : KeywordValueParser.parse(text));
 	}
 
 	/**
 	 * Builds a connection string from keywords (libpq keyword names), in the map's order.
-	 * @throws ConnectionStringException on an unknown keyword or an invalid port
+	 * @throws ConnectionStringException on an unknown keyword, an invalid port or a value
+	 * with a NUL or an unpaired surrogate character
 	 */
 	public static ConnectionString of(Map<String, String> keywords) {
 		return new ConnectionString(keywords);

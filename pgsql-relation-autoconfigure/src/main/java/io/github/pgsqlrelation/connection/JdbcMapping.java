@@ -78,6 +78,12 @@ final class JdbcMapping {
 			throw new ConnectionStringException("Host '" + host + "' is a Unix-domain socket, which the PostgreSQL "
 					+ "JDBC driver cannot use; give a host name or address");
 		}
+		if (host.indexOf('/') >= 0 || host.indexOf('?') >= 0) {
+			// In the URL, they would end the host list and make the rest a database or
+			// parameters
+			throw new ConnectionStringException("Host '" + host + "' holds '/' or '?', which cannot be given to the "
+					+ "PostgreSQL JDBC driver in a host name; give a host name or address");
+		}
 	}
 
 	private void map(String keyword, String value) {

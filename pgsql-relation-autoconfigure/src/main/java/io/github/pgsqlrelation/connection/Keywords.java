@@ -1,6 +1,7 @@
 package io.github.pgsqlrelation.connection;
 
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The keyword names libpq knows (PostgreSQL 18's {@code PQconninfoOptions}), which of
@@ -22,6 +23,8 @@ final class Keywords {
 	static final Set<String> SECRETS = Set.of("password", "sslpassword", "oauth_client_secret", "scram_client_key",
 			"scram_server_key");
 
+	private static final Pattern LOOKS_LIKE_KEYWORD = Pattern.compile("[A-Za-z_]{1,64}");
+
 	private Keywords() {
 	}
 
@@ -29,11 +32,17 @@ final class Keywords {
 		return SECRETS.contains(keyword);
 	}
 
+	/**
+	 * Checks that libpq knows a keyword. An unknown one is echoed only when it is made of
+	 * letters and underscores, as keywords are: anything else may hold a secret, such as
+	 * a URI whose scheme is mistyped ({@code postgresq://user:secret@host?sslmode=...})
+	 * and so is read as a keyword.
+	 */
 	static void checkKnown(String keyword, int position) {
 		if (!KNOWN.contains(keyword)) {
-			throw new ConnectionStringException(
-					(keyword.isEmpty() ? "Empty keyword" : "Unknown keyword '" + keyword + "'") + at(position),
-					position);
+			String what = keyword.isEmpty() ? "Empty keyword" : LOOKS_LIKE_KEYWORD.matcher(keyword).matches()
+					? "Unknown keyword '" + keyword + "'" : "Unknown keyword";
+			throw new ConnectionStringException(what + at(position), position);
 		}
 	}
 
@@ -53,6 +62,31 @@ final class Keywords {
 						where);
 			}
 			start += port.length() + 1;
+		}
+	}
+
+	/**
+	 * Checks that a text holds only what libpq can take: no NUL, which ends a C string
+	 * (the URI form forbids {@code %00} for the same reason), and no unpaired surrogate,
+	 * which has no UTF-8 form and could reach the server only as something else.
+	 * @param text the parsed text or a value
+	 * @param position where the text starts in the parsed text, or -1
+	 */
+	static void checkCharacters(String text, int position) {
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			int where = (position < 0) ? -1 : position + i;
+			if (c == 0) {
+				throw new ConnectionStringException("Forbidden NUL character" + at(where), where);
+			}
+			if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+				i++;
+			}
+			else if (Character.isSurrogate(c)) {
+				throw new ConnectionStringException(
+						"Unpaired surrogate character" + at(where) + ": a connection string must be valid Unicode",
+						where);
+			}
 		}
 	}
 

@@ -137,9 +137,24 @@ final class UriParser {
 		}
 		Keywords.checkKnown(name, start);
 		if (name.equals("port")) {
-			Keywords.checkPorts(value, (value.length() == end - equals - 1) ? equals + 1 : -1);
+			checkPorts(value, equals + 1, end);
 		}
 		put(name, value);
+	}
+
+	private static void checkPorts(String value, int start, int end) {
+		if (value.length() == end - start) {
+			Keywords.checkPorts(value, start);
+			return;
+		}
+		// Percent-decoded: positions within the value no longer match the text
+		try {
+			Keywords.checkPorts(value, -1);
+		}
+		catch (ConnectionStringException ex) {
+			throw new ConnectionStringException(
+					"Invalid port in the value at position " + start + ": expected a number from 1 to 65535", start);
+		}
 	}
 
 	private void putIfAnyNotEmpty(String keyword, List<String> values) {

@@ -89,8 +89,8 @@ final class RelationStateReader {
 	}
 
 	private JsonNode parseJson(String json) {
-		try {
-			try (JsonParser parser = MAPPER.createParser(json)) {
+		try (JsonParser parser = MAPPER.createParser(json)) {
+			try {
 				if (parser.nextToken() != null) {
 					recordLocations(parser, "");
 				}
@@ -99,15 +99,33 @@ final class RelationStateReader {
 							+ at(parser.currentTokenLocation()));
 				}
 			}
+			catch (JacksonException ex) {
+				// A limit (nesting depth, number length) is reported without a location
+				throw invalidJson(ex, (ex.getLocation() != null) ? ex.getLocation() : parser.currentLocation());
+			}
+		}
+		catch (JacksonException ex) {
+			throw invalidJson(ex, ex.getLocation());
+		}
+		try {
 			return MAPPER.readTree(json);
 		}
 		catch (JacksonException ex) {
-			String problem = ex.getOriginalMessage();
-			problem = (problem != null)
-					? TOKEN_IN_MESSAGE.matcher(problem.lines().findFirst().orElse("")).replaceAll("'******'") : "";
-			String kind = problem.contains("end-of-input") ? "is truncated or not valid JSON" : "is not valid JSON";
-			throw new RelationStateException(this.source + ": " + kind + ": " + problem + at(ex.getLocation()), ex);
+			throw invalidJson(ex, ex.getLocation());
 		}
+	}
+
+	/**
+	 * Jackson's message, masked, without Jackson's exception as the cause: its message
+	 * echoes an unrecognized token, which may be part of a password, and a cause is
+	 * printed wherever the exception is logged.
+	 */
+	private RelationStateException invalidJson(JacksonException ex, @Nullable TokenStreamLocation location) {
+		String problem = ex.getOriginalMessage();
+		problem = (problem != null)
+				? TOKEN_IN_MESSAGE.matcher(problem.lines().findFirst().orElse("")).replaceAll("'******'") : "";
+		String kind = problem.contains("end-of-input") ? "is truncated or not valid JSON" : "is not valid JSON";
+		return new RelationStateException(this.source + ": " + kind + ": " + problem + at(location));
 	}
 
 	private void recordLocations(JsonParser parser, String path) {

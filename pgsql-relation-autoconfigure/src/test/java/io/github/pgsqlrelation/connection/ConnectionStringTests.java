@@ -136,4 +136,30 @@ class ConnectionStringTests {
 			.withMessage("Could not match 2 ports to 3 hosts");
 	}
 
+	@Test
+	void rejectsANulCharacterWhichLibpqWouldTakeForTheEnd() {
+		assertThatExceptionOfType(ConnectionStringException.class)
+			.isThrownBy(() -> ConnectionString.parse("host=h password=a\0b"))
+			.withMessage("Forbidden NUL character at position 17")
+			.satisfies((ex) -> assertThat(ex.getPosition()).isEqualTo(17));
+		assertThatExceptionOfType(ConnectionStringException.class)
+			.isThrownBy(() -> ConnectionString.parse("postgresql://h/d\0"))
+			.withMessage("Forbidden NUL character at position 16");
+		assertThatExceptionOfType(ConnectionStringException.class)
+			.isThrownBy(() -> ConnectionString.of(Map.of("password", "a\0b")))
+			.withMessage("Forbidden NUL character");
+	}
+
+	@Test
+	void rejectsAnUnpairedSurrogateWhichHasNoUtf8Form() {
+		assertThatExceptionOfType(ConnectionStringException.class)
+			.isThrownBy(() -> ConnectionString.parse("host=h dbname=a\uD800"))
+			.withMessage("Unpaired surrogate character at position 15: a connection string must be valid Unicode");
+		assertThatExceptionOfType(ConnectionStringException.class)
+			.isThrownBy(() -> ConnectionString.parse("postgresql://h/\uDC00d"))
+			.withMessage("Unpaired surrogate character at position 15: a connection string must be valid Unicode");
+		ConnectionString paired = ConnectionString.parse("host=h dbname=\uD83D\uDE00");
+		assertThat(ConnectionString.parse(paired.toUri())).isEqualTo(paired);
+	}
+
 }

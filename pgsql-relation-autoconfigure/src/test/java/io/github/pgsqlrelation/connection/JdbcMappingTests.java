@@ -155,6 +155,8 @@ class JdbcMappingTests {
 					host=h1,/tmp dbname=d                              | Host '/tmp' is a Unix-domain socket, which the PostgreSQL JDBC driver cannot use; give a host name or address
 					dbname=d                                           | No host given: libpq would use a Unix-domain socket, which the PostgreSQL JDBC driver cannot use; give host=...
 					host=,h2 dbname=d                                  | Empty host in the host list: libpq would use a Unix-domain socket, which the PostgreSQL JDBC driver cannot use
+					host=a/b dbname=d                                  | Host 'a/b' holds '/' or '?', which cannot be given to the PostgreSQL JDBC driver in a host name; give a host name or address
+					host=h hostaddr=a?sslmode=disable dbname=d         | Host 'a?sslmode=disable' holds '/' or '?', which cannot be given to the PostgreSQL JDBC driver in a host name; give a host name or address
 					host=a,b hostaddr=127.0.0.1 dbname=d               | Could not match 1 host addresses (hostaddr) to 2 hosts (host)
 					host=a,b,c port=1,2 dbname=d                       | Could not match 2 ports to 3 hosts
 					""")

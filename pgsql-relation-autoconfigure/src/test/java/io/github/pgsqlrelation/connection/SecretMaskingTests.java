@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** No message ever shows the secret {@code S3cr3t}, whatever goes wrong around it. */
@@ -28,6 +29,14 @@ class SecretMaskingTests {
 				() -> ConnectionString.parse(text));
 		assertThat(ex).as("error for %s", text).isNotNull();
 		assertThat(ex.getMessage()).doesNotContain(SECRET);
+	}
+
+	@ParameterizedTest(name = "[{index}] {0}")
+	@ValueSource(strings = { "postgresq://u:S3cr3t@h/d?sslmode=require", "jdbc:postgresql://u:S3cr3t@h/d?ssl=true",
+			"postgresql:/u:S3cr3t@h?sslmode=require", "host:S3cr3t@=h", "hostS3cr3t=h" })
+	void keepsSecretsOutOfUnknownKeywordsThatDoNotLookLikeKeywords(String text) {
+		assertThatExceptionOfType(ConnectionStringException.class).isThrownBy(() -> ConnectionString.parse(text))
+			.withMessage("Unknown keyword at position 0");
 	}
 
 	@ParameterizedTest(name = "[{index}] {0}")

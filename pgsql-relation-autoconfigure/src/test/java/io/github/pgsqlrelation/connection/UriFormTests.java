@@ -70,6 +70,8 @@ class UriFormTests {
 					postgresql://[]/d              | 13 | Empty IPv6 address at position 13
 					postgresql://[::1]x/d          | 18 | Unexpected character at position 18: expected ':', ',', '/' or '?' after an IPv6 address
 					postgresql://h?foo=1           | 15 | Unknown keyword 'foo' at position 15
+					postgresql://h/d?port=1,%41    | 22 | Invalid port in the value at position 22: expected a number from 1 to 65535
+					postgresql://h?x%40Pw1=1       | 15 | Unknown keyword at position 15
 					postgresql://h?=x              | 15 | Empty keyword at position 15
 					postgresql://h?a               | 15 | Missing '=' in the query parameter starting at position 15
 					postgresql://h?host=x=y        | 15 | Extra '=' in the query parameter starting at position 15: encode it as %3D

@@ -110,6 +110,30 @@ class RelationStateReaderTests {
 	}
 
 	@Test
+	void keepsMalformedJsonOutOfTheCauses() {
+		assertThatExceptionOfType(RelationStateException.class)
+			.isThrownBy(
+					() -> RelationState.parse("{\"version\": 1, \"relations\": [], \"x\": Xq3vTn8sLw}", "state.json"))
+			.withNoCause()
+			.withMessageNotContaining("Xq3vTn8sLw");
+	}
+
+	@Test
+	void rejectsJsonNestedTooDeeplyWithItsPosition() {
+		String nested = "[".repeat(600) + "]".repeat(600);
+		assertThat(failure("{\"version\": 1, \"relations\": " + nested + "}"))
+			.startsWith("state.json: is not valid JSON: Document nesting depth (501) exceeds the maximum allowed")
+			.endsWith("(line 1, column 529)");
+	}
+
+	@Test
+	void rejectsATooLongNumberWithItsPosition() {
+		assertThat(failure("{\"version\": " + "1".repeat(1200) + ", \"relations\": []}"))
+			.startsWith("state.json: is not valid JSON: Number value length (1200) exceeds the maximum allowed")
+			.contains("(line 1, column ");
+	}
+
+	@Test
 	void rejectsContentAfterTheObject() {
 		assertThat(failure("{\"version\": 1, \"relations\": []} {}")).startsWith("state.json: unexpected content");
 	}
