@@ -1,6 +1,7 @@
 package io.github.pgsqlrelation.relation;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -29,14 +30,18 @@ public final class RelationState {
 		this.relations = List.copyOf(relations);
 	}
 
-	/** Reads and validates a state file. */
+	/**
+	 * Reads and validates a state file of at most
+	 * {@link StateFilePolicy#DEFAULT_MAX_SIZE} bytes.
+	 */
 	public static RelationState read(Path file) {
 		String source = file.toString();
 		String json;
-		try {
+		try (InputStream in = Files.newInputStream(file)) {
+			byte[] bytes = StateFileLoader.readAtMost(in, StateFilePolicy.DEFAULT_MAX_SIZE, file);
 			// A strict decoder, so that a damaged file is reported rather than read with
 			// replacement characters
-			json = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+			json = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
 			if (json.startsWith("\uFEFF")) {
 				json = json.substring(1);
 			}

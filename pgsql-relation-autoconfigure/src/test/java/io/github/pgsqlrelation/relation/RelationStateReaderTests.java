@@ -1,6 +1,7 @@
 package io.github.pgsqlrelation.relation;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -84,6 +85,17 @@ class RelationStateReaderTests {
 		Files.write(file, new byte[] { '{', (byte) 0xC3, (byte) 0x28, '}' });
 		assertThatExceptionOfType(RelationStateException.class).isThrownBy(() -> RelationState.read(file))
 			.withMessage(file + ": is not valid UTF-8");
+	}
+
+	@Test
+	void refusesAFileLargerThanTheDefaultLimitWithoutReadingItAll() throws IOException {
+		Path file = this.directory.resolve("state.json");
+		try (RandomAccessFile sparse = new RandomAccessFile(file.toFile(), "rw")) {
+			sparse.setLength(1L << 32);
+		}
+		assertThatExceptionOfType(RelationStateException.class).isThrownBy(() -> RelationState.read(file))
+			.withMessageContaining(file.toString())
+			.withMessageContaining("too large");
 	}
 
 	@Test
