@@ -244,7 +244,7 @@ public final class JmhRatios {
 
 	}
 
-	/** The target for a pair, as the largest acceptable time ratio. */
+	/** The project's target for a pair, as the largest acceptable time ratio. */
 	enum Target {
 
 		TRANSACTION(1.02, "≤ 1.02 (2 %)"), GET_CLOSE(2.0, "≤ 2"), NONE(Double.NaN, "—");
