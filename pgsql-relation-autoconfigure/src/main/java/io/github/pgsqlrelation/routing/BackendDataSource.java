@@ -87,11 +87,7 @@ final class BackendDataSource extends AbstractDataSource {
 	 * keep it until the garbage collector found it.
 	 */
 	void closeLeftovers() {
-		List<Connection> open;
-		synchronized (this.opened) {
-			open = new ArrayList<>(this.opened);
-		}
-		for (Connection connection : open) {
+		for (Connection connection : openedConnections()) {
 			try {
 				if (!connection.isClosed()) {
 					connection.close();
@@ -109,17 +105,19 @@ final class BackendDataSource extends AbstractDataSource {
 	 * of when the server comes back.
 	 */
 	void abortOpenConnections() {
-		List<Connection> open;
-		synchronized (this.opened) {
-			open = new ArrayList<>(this.opened);
-		}
-		for (Connection connection : open) {
+		for (Connection connection : openedConnections()) {
 			try {
 				connection.abort(Runnable::run);
 			}
 			catch (SQLException | RuntimeException ex) {
 				// Closed meanwhile
 			}
+		}
+	}
+
+	private List<Connection> openedConnections() {
+		synchronized (this.opened) {
+			return new ArrayList<>(this.opened);
 		}
 	}
 
@@ -175,8 +173,7 @@ final class BackendDataSource extends AbstractDataSource {
 		Connection connection;
 		try {
 			// After joining the threads that close() interrupts: either it sees this one
-			// or
-			// this one sees that the pool closed
+			// or this one sees that the pool closed
 			if (this.closed) {
 				throw new SQLException("The pool is closed; not connecting to " + target.url(), "08003");
 			}
