@@ -9,10 +9,10 @@ import java.util.concurrent.TimeUnit;
 import io.github.pgsqlrelation.connection.ConnectionString;
 import io.github.pgsqlrelation.connection.JdbcConnection;
 import io.github.pgsqlrelation.relation.DatabaseChangedEvent;
-import io.github.pgsqlrelation.relation.EndpointState;
+import io.github.pgsqlrelation.relation.EndpointRelations;
 import io.github.pgsqlrelation.relation.RelationEvent;
 import io.github.pgsqlrelation.relation.RelationEvents;
-import io.github.pgsqlrelation.relation.RelationState;
+import io.github.pgsqlrelation.relation.statefile.StateFile;
 import io.github.pgsqlrelation.relation.StandbyChangedEvent;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -52,14 +52,14 @@ public class RefreshBenchmarks {
 	 */
 	private String canonical;
 
-	private EndpointState canonicalBefore;
+	private EndpointRelations canonicalBefore;
 
-	private EndpointState canonicalNow;
+	private EndpointRelations canonicalNow;
 
 	/** A pgsql v2 server: application bag, standbys one per line. */
 	private String applicationBag;
 
-	private EndpointState applicationBagBefore;
+	private EndpointRelations applicationBagBefore;
 
 	private ConnectionString parsed;
 
@@ -111,8 +111,8 @@ public class RefreshBenchmarks {
 		return this.parsed.toJdbc();
 	}
 
-	private static EndpointState endpoint(String json) {
-		return RelationState.parse(json, "pgsql-relation.json").endpoint(Relations.ENDPOINT, null);
+	private static EndpointRelations endpoint(String json) {
+		return StateFile.parse(json, "pgsql-relation.json").endpoint(Relations.ENDPOINT, null);
 	}
 
 	private static String without(String json, String part) {

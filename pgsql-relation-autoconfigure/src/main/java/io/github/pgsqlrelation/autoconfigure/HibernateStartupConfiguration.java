@@ -2,7 +2,7 @@ package io.github.pgsqlrelation.autoconfigure;
 
 import java.util.Map;
 
-import io.github.pgsqlrelation.relation.RelationStateWatcher;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCustomizer;
@@ -31,7 +31,7 @@ class HibernateStartupConfiguration {
 
 	private static void customize(Map<String, Object> properties, RelationStateWatcher watcher,
 			Environment environment) {
-		if (watcher.status().state().effective().master() != null || properties.containsKey(DIALECT)
+		if (watcher.current().master() != null || properties.containsKey(DIALECT)
 				|| environment.containsProperty("spring.jpa.database-platform")) {
 			return;
 		}

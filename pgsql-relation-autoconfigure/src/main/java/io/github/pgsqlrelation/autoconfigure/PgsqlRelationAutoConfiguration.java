@@ -2,9 +2,9 @@ package io.github.pgsqlrelation.autoconfigure;
 
 import java.nio.file.Path;
 
-import io.github.pgsqlrelation.relation.RelationStateWatcher;
-import io.github.pgsqlrelation.relation.RelationStateWatcher.RefreshListener;
-import io.github.pgsqlrelation.relation.StateFilePolicy;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher.RefreshListener;
+import io.github.pgsqlrelation.relation.statefile.StateFilePolicy;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -20,6 +20,10 @@ import org.springframework.context.annotation.Import;
  * writes, publishes the relation's events and, unless the application has its own,
  * provides a {@link javax.sql.DataSource} that routes writes to the master and read-only
  * transactions to the standbys.
+ * <p>
+ * A change reaches the library's own consumers (the routing, readiness) through one path:
+ * they {@linkplain RelationStateWatcher#subscribe subscribe} to the watcher, which calls
+ * them before it publishes the change's events to the application.
  */
 @AutoConfiguration(beforeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @ConditionalOnProperty(prefix = "pgsql.relation", name = "state-file")
@@ -32,14 +36,14 @@ public final class PgsqlRelationAutoConfiguration {
 	RelationStateWatcher pgsqlRelationStateWatcher(PgsqlRelationProperties properties,
 			ApplicationEventPublisher eventPublisher, ObjectProvider<RefreshListener> refreshListeners) {
 		Path stateFile = PgsqlRelationPropertiesValidator.validate(properties);
-		RelationStateWatcher watcher = new RelationStateWatcher(stateFile, properties.getEndpoint(),
-				properties.getDatabase(), properties.getRecheckInterval(), eventPublisher::publishEvent,
-				new RefreshListeners(refreshListeners), new StateFilePolicy(properties.getStateFileMaxSize().toBytes(),
-						properties.isStateFileRequirePrivate()));
+		RelationStateWatcher.Settings settings = new RelationStateWatcher.Settings(stateFile, properties.getEndpoint(),
+				properties.getDatabase(), properties.getRecheckInterval(), new StateFilePolicy(
+						properties.getStateFileMaxSize().toBytes(), properties.isStateFileRequirePrivate()));
+		RelationStateWatcher watcher = new RelationStateWatcher(settings, eventPublisher::publishEvent,
+				new RefreshListeners(refreshListeners));
 		// Read now, so that the relation is in force for the rest of the context's
-		// start-up
-		// (schema initialization, JPA); events are published once listeners are
-		// registered.
+		// start-up (schema initialization, JPA); events are published once the
+		// application's listeners are registered.
 		watcher.load();
 		return watcher;
 	}

@@ -3,7 +3,10 @@ package io.github.pgsqlrelation.autoconfigure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 
+import io.github.pgsqlrelation.routing.InvalidRoutingSettingException;
+import io.github.pgsqlrelation.routing.RoutingSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.unit.DataSize;
@@ -19,7 +22,10 @@ final class PgsqlRelationPropertiesValidator {
 	private PgsqlRelationPropertiesValidator() {
 	}
 
-	/** Validates the properties and returns the state file. */
+	/**
+	 * Validates the properties and returns the state file. The routing's rules are
+	 * {@link RoutingSettings}' own: see {@link #routingSettings}.
+	 */
 	static Path validate(PgsqlRelationProperties properties) {
 		Path stateFile = properties.getStateFile();
 		if (stateFile == null || stateFile.toString().isBlank()) {
@@ -42,8 +48,24 @@ final class PgsqlRelationPropertiesValidator {
 		requireEmpty("pgsql.relation.pool.password", properties.getPool().getPassword());
 		requirePositive("pgsql.relation.recheck-interval", properties.getRecheckInterval());
 		validateMaxSize(properties.getStateFileMaxSize());
-		validateRouting(properties.getRouting());
+		routingSettings(properties.getRouting());
 		return stateFile;
+	}
+
+	/**
+	 * Returns the routing settings, reporting a value they refuse by its property name.
+	 */
+	static RoutingSettings routingSettings(PgsqlRelationProperties.Routing routing) {
+		try {
+			return new RoutingSettings(routing.isReadFallbackToMaster(), routing.getRetireTimeout(),
+					routing.getStandbyConnectionTimeout(), routing.getStandbyRetryInterval(), routing.getHostRecheck());
+		}
+		catch (InvalidRoutingSettingException ex) {
+			String property = "pgsql.relation.routing."
+					+ ex.getSetting().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+			throw new InvalidPgsqlRelationPropertyException(property, ex.getValue(), "it " + ex.getReason(),
+					ex.getAction());
+		}
 	}
 
 	private static void validateMaxSize(DataSize maxSize) {
@@ -55,20 +77,6 @@ final class PgsqlRelationPropertiesValidator {
 			throw new InvalidPgsqlRelationPropertyException("pgsql.relation.state-file-max-size", maxSize,
 					"it is above " + MAX_STATE_FILE_SIZE.toMegabytes() + "MB",
 					"Use a size such as 1MB (the default); a state file is a few kilobytes.");
-		}
-	}
-
-	private static void validateRouting(PgsqlRelationProperties.Routing routing) {
-		requirePositive("pgsql.relation.routing.retire-timeout", routing.getRetireTimeout());
-		requirePositive("pgsql.relation.routing.standby-retry-interval", routing.getStandbyRetryInterval());
-		if (routing.getStandbyConnectionTimeout().toMillis() < 250) {
-			throw new InvalidPgsqlRelationPropertyException("pgsql.relation.routing.standby-connection-timeout",
-					routing.getStandbyConnectionTimeout(), "it is below HikariCP's floor of 250ms",
-					"Use 250ms or more.");
-		}
-		if (routing.getHostRecheck().isNegative()) {
-			throw new InvalidPgsqlRelationPropertyException("pgsql.relation.routing.host-recheck",
-					routing.getHostRecheck(), "it is negative", "Use a duration such as 2s.");
 		}
 	}
 

@@ -2,7 +2,7 @@ package io.github.pgsqlrelation.autoconfigure;
 
 import java.time.Duration;
 
-import io.github.pgsqlrelation.relation.RelationStateWatcher.RefreshListener;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher.RefreshListener;
 
 import org.springframework.beans.factory.ObjectProvider;
 

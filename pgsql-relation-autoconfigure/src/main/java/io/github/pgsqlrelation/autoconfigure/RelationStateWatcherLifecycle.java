@@ -1,6 +1,6 @@
 package io.github.pgsqlrelation.autoconfigure;
 
-import io.github.pgsqlrelation.relation.RelationStateWatcher;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
 
 import org.springframework.context.SmartLifecycle;
 

@@ -2,13 +2,10 @@ package io.github.pgsqlrelation.autoconfigure;
 
 import javax.sql.DataSource;
 
-import io.github.pgsqlrelation.relation.MasterChangedEvent;
-import io.github.pgsqlrelation.relation.RelationSnapshot;
-import io.github.pgsqlrelation.relation.RelationStateWatcher;
-import io.github.pgsqlrelation.relation.StandbyChangedEvent;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
+import io.github.pgsqlrelation.routing.PoolCustomizer;
 import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
 import io.github.pgsqlrelation.routing.RoutingListener;
-import io.github.pgsqlrelation.routing.RoutingSettings;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -24,24 +21,20 @@ class RoutingDataSourceConfiguration {
 
 	@Bean
 	RelationRoutingDataSource dataSource(PgsqlRelationProperties properties, RelationStateWatcher watcher,
-			ObjectProvider<RoutingListener> listeners) {
-		PgsqlRelationProperties.Routing routing = properties.getRouting();
-		RoutingSettings settings = new RoutingSettings(routing.isReadFallbackToMaster(), routing.getRetireTimeout(),
-				routing.getStandbyConnectionTimeout(), routing.getStandbyRetryInterval(), routing.getHostRecheck());
-		RelationRoutingDataSource dataSource = new RelationRoutingDataSource(properties.getPool(), settings,
-				properties.getEndpoint(), () -> watcher.status().state().effective().readiness().reason(),
-				RoutingListeners.of(listeners.orderedStream().toList()));
-		// The state read at start-up is in force before anything else uses the
-		// DataSource; the
-		// same events, published later, change nothing.
-		RelationSnapshot initial = watcher.status().state().effective();
-		dataSource.onMasterChanged(new MasterChangedEvent(initial));
-		dataSource.onStandbyChanged(new StandbyChangedEvent(initial));
+			ObjectProvider<RoutingListener> listeners, ObjectProvider<PoolCustomizer> customizers) {
+		RelationRoutingDataSource dataSource = new RelationRoutingDataSource(properties.getPool(),
+				PgsqlRelationPropertiesValidator.routingSettings(properties.getRouting()), properties.getEndpoint(),
+				RoutingListeners.of(listeners.orderedStream().toList()),
+				(backend, config) -> customizers.orderedStream()
+					.forEach((customizer) -> customizer.customize(backend, config)));
+		// The relation in force now applies before anything uses the DataSource, and
+		// every change applies before the application hears of it.
+		watcher.subscribe(dataSource);
 		return dataSource;
 	}
 
 	@Bean
-	RoutingEventListener pgsqlRelationRoutingEventListener(RelationRoutingDataSource dataSource) {
+	RoutingEventListener pgsqlRelationRoutingEventListener(ObjectProvider<DataSource> dataSource) {
 		return new RoutingEventListener(dataSource);
 	}
 

@@ -42,12 +42,12 @@ public final class RelationEvents {
 	/**
 	 * Returns the events that lead from one state of an endpoint to the next, in order;
 	 * none when nothing changed.
-	 * @param previous the state before, {@link EndpointState#none} at start-up
+	 * @param previous the state before, {@link EndpointRelations#none} at start-up
 	 * @param current the state now
 	 * @return the events, each carrying {@code current}'s effective snapshot, except the
 	 * joined and broken events, which carry the snapshot of their relation
 	 */
-	public static List<RelationEvent> between(EndpointState previous, EndpointState current) {
+	public static List<RelationEvent> between(EndpointRelations previous, EndpointRelations current) {
 		List<RelationEvent> events = new ArrayList<>();
 		Map<Integer, RelationSnapshot> before = byId(previous);
 		Map<Integer, RelationSnapshot> after = byId(current);
@@ -108,7 +108,7 @@ public final class RelationEvents {
 		}
 	}
 
-	private static Map<Integer, RelationSnapshot> byId(EndpointState state) {
+	private static Map<Integer, RelationSnapshot> byId(EndpointRelations state) {
 		return state.relations()
 			.stream()
 			.filter((snapshot) -> snapshot.relation() != null)

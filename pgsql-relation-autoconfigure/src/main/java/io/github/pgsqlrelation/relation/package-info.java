@@ -1,6 +1,7 @@
 /**
- * The Spring-free core: the relation state file, the rules of the {@code pgsql} protocol
- * and the events derived from relation changes.
+ * The Spring-free, interface-neutral relation model: snapshots, readiness, the events
+ * derived from relation changes, and the extension points each Juju interface's package
+ * implements ({@link io.github.pgsqlrelation.relation.RelationEntryReader}).
  */
 @NullMarked
 package io.github.pgsqlrelation.relation;

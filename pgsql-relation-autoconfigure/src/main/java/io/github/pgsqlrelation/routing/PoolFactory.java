@@ -43,11 +43,18 @@ final class PoolFactory {
 
 	private final String prefix;
 
+	private final PoolCustomizer customizer;
+
 	private final Set<String> namesInUse = ConcurrentHashMap.newKeySet();
 
 	PoolFactory(HikariConfig template, RoutingSettings settings, String endpoint) {
+		this(template, settings, endpoint, PoolCustomizer.NONE);
+	}
+
+	PoolFactory(HikariConfig template, RoutingSettings settings, String endpoint, PoolCustomizer customizer) {
 		this.template = template;
 		this.settings = settings;
+		this.customizer = customizer;
 		this.prefix = "pgsql-relation-" + sanitize(endpoint);
 	}
 
@@ -100,8 +107,7 @@ final class PoolFactory {
 		replacements.put("hostaddr", null);
 		replacements.put("target_session_attrs", "primary");
 		// A host that does not answer (a dead machine drops packets) costs each new
-		// connection the
-		// connect timeout before the next host is tried: keep it short.
+		// connection the connect timeout before the next host is tried: keep it short.
 		return merged(master.with(replacements).toJdbc(),
 				Map.of(PGProperty.HOST_RECHECK_SECONDS.getName(),
 						String.valueOf(this.settings.hostRecheck().toSeconds()), PGProperty.CONNECT_TIMEOUT.getName(),
@@ -151,6 +157,7 @@ final class PoolFactory {
 		BackendDataSource connections = new BackendDataSource(jdbc, retryInterval);
 		HikariConfig config = new HikariConfig();
 		this.template.copyStateTo(config);
+		this.customizer.customize(backend, config);
 		config.setPoolName(name);
 		config.setDataSource(connections);
 		config.setJdbcUrl(null);

@@ -7,14 +7,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.util.UtilityElf;
 import io.github.pgsqlrelation.connection.ConnectionString;
-import io.github.pgsqlrelation.relation.MasterChangedEvent;
+import io.github.pgsqlrelation.relation.RelationListener;
 import io.github.pgsqlrelation.relation.RelationSnapshot;
-import io.github.pgsqlrelation.relation.StandbyChangedEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -34,11 +32,11 @@ import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
  * unless {@link RoutingSettings#readFallbackToMaster()} is off.
  * <p>
  * Every backend has its own HikariCP pool, configured from the application's pool
- * settings and named after its role. {@link #onMasterChanged} and
- * {@link #onStandbyChanged} refresh the pools incrementally: unchanged backends keep
- * their pools and connections, a removed or changed one leaves the routing at once and
- * closes when its transactions have finished. Until an event hands out a master, writes
- * fail at once with a {@link RelationNotReadyException} saying why.
+ * settings and named after its role. {@link #relationChanged} refreshes the pools
+ * incrementally: unchanged backends keep their pools and connections, a removed or
+ * changed one leaves the routing at once and closes when its transactions have finished.
+ * Until a snapshot hands out a master, writes fail at once with a
+ * {@link RelationNotReadyException} saying why.
  * <p>
  * The master's pool connects with pgjdbc's {@code targetServerType=primary} to the
  * master's host, then to the standbys' hosts (with the master's credentials), so that
@@ -50,7 +48,8 @@ import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
  * Nothing connects before the first connection is needed: the proxy's default auto-commit
  * and isolation come from the pool settings, not from a server.
  */
-public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy implements AutoCloseable {
+public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy
+		implements RelationListener, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(RelationRoutingDataSource.class);
 
@@ -67,39 +66,36 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy imp
 	private boolean closed;
 
 	/**
-	 * Creates a routing DataSource that has no pool until the first event.
+	 * Creates a routing DataSource that has no pool until the first snapshot.
 	 * @param poolTemplate the settings every pool starts from (copied now); its URL and
 	 * credentials are ignored: they come from the relation
 	 * @param settings how to route and retire
-	 * @param endpoint the relation endpoint whose events apply, e.g. {@code db}
-	 * @param noMasterReason why there is no master while no event has said, e.g. a
-	 * problem with the relation state file; may return {@code null}
+	 * @param endpoint the relation endpoint whose snapshots apply, e.g. {@code db}
 	 */
-	public RelationRoutingDataSource(HikariConfig poolTemplate, RoutingSettings settings, String endpoint,
-			Supplier<@Nullable String> noMasterReason) {
-		this(poolTemplate, settings, endpoint, noMasterReason, RoutingListener.NONE);
+	public RelationRoutingDataSource(HikariConfig poolTemplate, RoutingSettings settings, String endpoint) {
+		this(poolTemplate, settings, endpoint, RoutingListener.NONE, PoolCustomizer.NONE);
 	}
 
 	/**
-	 * Creates a routing DataSource that has no pool until the first event.
+	 * Creates a routing DataSource that has no pool until the first snapshot.
 	 * @param poolTemplate the settings every pool starts from (copied now); its URL and
 	 * credentials are ignored: they come from the relation
 	 * @param settings how to route and retire
-	 * @param endpoint the relation endpoint whose events apply, e.g. {@code db}
-	 * @param noMasterReason why there is no master while no event has said, e.g. a
-	 * problem with the relation state file; may return {@code null}
+	 * @param endpoint the relation endpoint whose snapshots apply, e.g. {@code db}
 	 * @param listener observes pools and routing decisions
+	 * @param customizer adjusts each pool's settings before the pool is created, e.g. to
+	 * attach metrics
 	 */
 	public RelationRoutingDataSource(HikariConfig poolTemplate, RoutingSettings settings, String endpoint,
-			Supplier<@Nullable String> noMasterReason, RoutingListener listener) {
+			RoutingListener listener, PoolCustomizer customizer) {
 		HikariConfig template = new HikariConfig();
 		poolTemplate.copyStateTo(template);
 		this.endpoint = endpoint;
 		this.listener = listener;
-		this.pools = new PoolFactory(template, settings, endpoint);
+		this.pools = new PoolFactory(template, settings, endpoint, customizer);
 		this.housekeeper = new PoolHousekeeper("pgsql-relation-" + endpoint + "-housekeeper", settings, listener,
 				this.pools::released);
-		this.router = new Router(endpoint, settings.readFallbackToMaster(), noMasterReason, listener, this.housekeeper);
+		this.router = new Router(endpoint, settings.readFallbackToMaster(), listener, this.housekeeper);
 		setTargetDataSource(new RoleDataSource("master of endpoint '" + endpoint + "'", this.router::master));
 		setReadOnlyDataSource(new RoleDataSource("standbys of endpoint '" + endpoint + "'", this.router::standby));
 		setDefaultAutoCommit(template.isAutoCommit());
@@ -108,83 +104,80 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy imp
 	}
 
 	/**
-	 * Follows a change of the master: creates a pool for a new master (any change of its
-	 * connection string, a new password included) and retires the old one; without a
-	 * master, writes fail at once with the snapshot's reason. Events of other endpoints
-	 * are ignored.
+	 * Applies what the relation hands out now, incrementally: a new master (any change of
+	 * its connection string, a new password included) gets a new pool and the old one
+	 * retires; only new standbys get pools and only removed ones retire, the others keep
+	 * their pools and connections. Without a master, writes fail at once with the
+	 * snapshot's reason. Applying the same snapshot again changes nothing; snapshots of
+	 * other endpoints are ignored, and so is everything once the DataSource is closed.
 	 */
-	public void onMasterChanged(MasterChangedEvent event) {
-		RelationSnapshot snapshot = event.snapshot();
+	@Override
+	public void relationChanged(RelationSnapshot snapshot) {
 		synchronized (this) {
 			if (this.closed || !this.endpoint.equals(snapshot.endpoint())) {
 				return;
 			}
-			Topology current = this.router.topology();
-			BackendPool previous = current.master();
-			ConnectionString master = snapshot.master();
-			if (master != null && previous != null && previous.connectionString().equals(master)) {
-				updateFailoverHosts(previous, snapshot.standbys());
-				return;
-			}
-			if (master != null) {
-				useMaster(current, master, snapshot.standbys());
-			}
-			else {
-				String reason = NoMasterReasons.of(snapshot);
-				this.router.topology(current.withoutMaster(reason));
-				if (logger.isDebugEnabled()
-						&& (previous != null || !Objects.equals(reason, current.noMasterReason()))) {
-					logger.debug("Endpoint '" + this.endpoint + "' has no master: " + reason
-							+ ((previous != null) ? "; retiring " + previous : ""));
-				}
-			}
-			if (previous != null) {
-				this.housekeeper.retire(previous);
+			boolean replaced = applyMaster(snapshot);
+			applyStandbys(snapshot);
+			BackendPool master = this.router.topology().master();
+			if (master != null && !replaced) {
+				updateFailoverHosts(master, snapshot.standbys());
 			}
 		}
 	}
 
-	/**
-	 * Follows a change of the standbys: creates pools only for new standbys and retires
-	 * only the removed ones; the others keep their pools and connections. Events of other
-	 * endpoints are ignored.
-	 */
-	public void onStandbyChanged(StandbyChangedEvent event) {
-		RelationSnapshot snapshot = event.snapshot();
-		synchronized (this) {
-			if (this.closed || !this.endpoint.equals(snapshot.endpoint())) {
-				return;
-			}
-			Topology current = this.router.topology();
-			Map<ConnectionString, BackendPool> removed = new LinkedHashMap<>();
-			current.standbys().forEach((pool) -> removed.put(pool.connectionString(), pool));
-			List<BackendPool> standbys = new ArrayList<>();
-			List<BackendPool> added = new ArrayList<>();
-			for (ConnectionString standby : new LinkedHashSet<>(snapshot.standbys())) {
-				BackendPool pool = removed.remove(standby);
-				if (pool == null) {
-					pool = createStandby(standby);
-					if (pool == null) {
-						continue;
-					}
-					added.add(pool);
-				}
-				standbys.add(pool);
-			}
-			if (!standbys.equals(current.standbys())) {
-				this.router.topology(current.withStandbys(standbys));
-			}
-			if (logger.isDebugEnabled() && (!added.isEmpty() || !removed.isEmpty())) {
-				logger.debug("Endpoint '" + this.endpoint + "' standbys are " + standbys
-						+ ((!added.isEmpty()) ? "; added " + added : "")
-						+ ((!removed.isEmpty()) ? "; retiring " + removed.values() : ""));
-			}
-			removed.values().forEach(this.housekeeper::retire);
-			added.forEach((pool) -> this.listener.poolCreated(pool.backend(), pool.pool()));
-			if (current.master() != null) {
-				updateFailoverHosts(current.master(), snapshot.standbys());
+	/** Returns whether the master's pool was replaced (or removed). */
+	private boolean applyMaster(RelationSnapshot snapshot) {
+		Topology current = this.router.topology();
+		BackendPool previous = current.master();
+		ConnectionString master = snapshot.master();
+		if (master != null && previous != null && previous.connectionString().equals(master)) {
+			return false;
+		}
+		if (master != null) {
+			useMaster(current, master, snapshot.standbys());
+		}
+		else {
+			String reason = NoMasterReasons.of(snapshot);
+			this.router.topology(current.withoutMaster(reason));
+			if (logger.isDebugEnabled() && (previous != null || !Objects.equals(reason, current.noMasterReason()))) {
+				logger.debug("Endpoint '" + this.endpoint + "' has no master: " + reason
+						+ ((previous != null) ? "; retiring " + previous : ""));
 			}
 		}
+		if (previous != null) {
+			this.housekeeper.retire(previous);
+		}
+		return true;
+	}
+
+	private void applyStandbys(RelationSnapshot snapshot) {
+		Topology current = this.router.topology();
+		Map<ConnectionString, BackendPool> removed = new LinkedHashMap<>();
+		current.standbys().forEach((pool) -> removed.put(pool.connectionString(), pool));
+		List<BackendPool> standbys = new ArrayList<>();
+		List<BackendPool> added = new ArrayList<>();
+		for (ConnectionString standby : new LinkedHashSet<>(snapshot.standbys())) {
+			BackendPool pool = removed.remove(standby);
+			if (pool == null) {
+				pool = createStandby(standby);
+				if (pool == null) {
+					continue;
+				}
+				added.add(pool);
+			}
+			standbys.add(pool);
+		}
+		if (!standbys.equals(current.standbys())) {
+			this.router.topology(current.withStandbys(standbys));
+		}
+		if (logger.isDebugEnabled() && (!added.isEmpty() || !removed.isEmpty())) {
+			logger.debug("Endpoint '" + this.endpoint + "' standbys are " + standbys
+					+ ((!added.isEmpty()) ? "; added " + added : "")
+					+ ((!removed.isEmpty()) ? "; retiring " + removed.values() : ""));
+		}
+		removed.values().forEach(this.housekeeper::retire);
+		added.forEach((pool) -> this.listener.poolCreated(pool.backend(), pool.pool()));
 	}
 
 	/** Returns what the routing uses now, for operations (no password). */

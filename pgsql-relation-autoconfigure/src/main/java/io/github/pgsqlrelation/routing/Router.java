@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 import com.zaxxer.hikari.HikariPoolMXBean;
 import org.jspecify.annotations.Nullable;
@@ -22,8 +21,6 @@ final class Router {
 
 	private final boolean readFallbackToMaster;
 
-	private final Supplier<@Nullable String> noMasterFallbackReason;
-
 	private final RoutingListener listener;
 
 	private final PoolHousekeeper housekeeper;
@@ -32,11 +29,9 @@ final class Router {
 
 	private volatile Topology topology = Topology.INITIAL;
 
-	Router(String endpoint, boolean readFallbackToMaster, Supplier<@Nullable String> noMasterFallbackReason,
-			RoutingListener listener, PoolHousekeeper housekeeper) {
+	Router(String endpoint, boolean readFallbackToMaster, RoutingListener listener, PoolHousekeeper housekeeper) {
 		this.endpoint = endpoint;
 		this.readFallbackToMaster = readFallbackToMaster;
-		this.noMasterFallbackReason = noMasterFallbackReason;
 		this.listener = listener;
 		this.housekeeper = housekeeper;
 	}
@@ -95,9 +90,6 @@ final class Router {
 
 	String noMasterReason(Topology topology) {
 		String reason = topology.noMasterReason();
-		if (reason == null) {
-			reason = this.noMasterFallbackReason.get();
-		}
 		return (reason != null && !reason.isBlank()) ? reason : "no relation data has been received yet";
 	}
 
@@ -179,8 +171,7 @@ final class Router {
 	private static Connection readOnly(Connection connection) throws SQLException {
 		try {
 			// A read-only transaction stays read-only wherever it lands, the master
-			// included.
-			// HikariCP resets the flag when the connection returns to its pool.
+			// included. HikariCP resets the flag when the connection returns to its pool.
 			connection.setReadOnly(true);
 			return connection;
 		}

@@ -24,16 +24,20 @@ public record RoutingSettings(boolean readFallbackToMaster, Duration retireTimeo
 
 	private static final Duration HIKARI_TIMEOUT_FLOOR = Duration.ofMillis(250);
 
+	/**
+	 * Validates the settings, the one place their rules live.
+	 * @throws InvalidRoutingSettingException naming the first setting that cannot work
+	 */
 	public RoutingSettings {
 		requirePositive("retireTimeout", retireTimeout);
 		requirePositive("standbyRetryInterval", standbyRetryInterval);
 		if (standbyConnectionTimeout.compareTo(HIKARI_TIMEOUT_FLOOR) < 0) {
-			throw new IllegalArgumentException(
-					"standbyConnectionTimeout must be at least 250ms (HikariCP's floor), was "
-							+ standbyConnectionTimeout);
+			throw new InvalidRoutingSettingException("standbyConnectionTimeout", standbyConnectionTimeout,
+					"is below HikariCP's floor of 250ms", "Use 250ms or more.");
 		}
 		if (hostRecheck.isNegative()) {
-			throw new IllegalArgumentException("hostRecheck must not be negative, was " + hostRecheck);
+			throw new InvalidRoutingSettingException("hostRecheck", hostRecheck, "is negative",
+					"Use a duration such as 2s.");
 		}
 	}
 
@@ -73,7 +77,7 @@ public record RoutingSettings(boolean readFallbackToMaster, Duration retireTimeo
 
 	private static void requirePositive(String name, Duration value) {
 		if (value.isNegative() || value.isZero()) {
-			throw new IllegalArgumentException(name + " must be positive, was " + value);
+			throw new InvalidRoutingSettingException(name, value, "is not positive", "Use a positive duration.");
 		}
 	}
 

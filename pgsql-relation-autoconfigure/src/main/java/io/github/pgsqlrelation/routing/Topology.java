@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
  * so that a request sees either the old or the new one, never a mix.
  *
  * @param master the master's pool, {@code null} when there is none
- * @param noMasterReason why there is no master; {@code null} when there is one, or when
- * no event has said (then the routing asks its fallback reason)
+ * @param noMasterReason why there is no master; {@code null} when there is one, or before
+ * any snapshot was applied
  * @param standbys the standbys' pools
  */
 record Topology(@Nullable BackendPool master, @Nullable String noMasterReason, List<BackendPool> standbys) {

@@ -19,6 +19,27 @@ class ConfigurationMetadataTests {
 
 	@Test
 	void describesEveryRelationPropertyAndThePoolSettings() throws IOException {
+		Map<String, JsonNode> properties = properties();
+		assertThat(properties.get("pgsql.relation.state-file").get("description").asString())
+			.startsWith("Location of the relation state file");
+		assertThat(properties.get("pgsql.relation.endpoint").get("defaultValue").asString()).isEqualTo("db");
+		assertThat(properties.get("pgsql.relation.routing.read-fallback-to-master").get("defaultValue").asBoolean())
+			.isTrue();
+		assertThat(properties).containsKeys("pgsql.relation.database", "pgsql.relation.recheck-interval",
+				"pgsql.relation.routing.retire-timeout", "pgsql.relation.pool.maximum-pool-size",
+				"pgsql.relation.pool.minimum-idle", "pgsql.relation.pool.connection-timeout");
+	}
+
+	@Test
+	void doesNotOfferThePoolSettingsTheRelationProvides() throws IOException {
+		Map<String, JsonNode> properties = properties();
+		// The validator refuses them at start-up: the IDE must not suggest them.
+		assertThat(properties).doesNotContainKeys("pgsql.relation.pool.jdbc-url", "pgsql.relation.pool.username",
+				"pgsql.relation.pool.password", "pgsql.relation.pool.data-source-class-name");
+		assertThat(properties).containsKey("pgsql.relation.pool.maximum-pool-size");
+	}
+
+	private Map<String, JsonNode> properties() throws IOException {
 		Map<String, JsonNode> properties = new HashMap<>();
 		try (InputStream metadata = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
 			assertThat(metadata).as("generated configuration metadata").isNotNull();
@@ -28,14 +49,7 @@ class ConfigurationMetadataTests {
 				.get("properties")
 				.forEach((property) -> properties.put(property.get("name").asString(), property));
 		}
-		assertThat(properties.get("pgsql.relation.state-file").get("description").asString())
-			.startsWith("Location of the relation state file");
-		assertThat(properties.get("pgsql.relation.endpoint").get("defaultValue").asString()).isEqualTo("db");
-		assertThat(properties.get("pgsql.relation.routing.read-fallback-to-master").get("defaultValue").asBoolean())
-			.isTrue();
-		assertThat(properties).containsKeys("pgsql.relation.database", "pgsql.relation.recheck-interval",
-				"pgsql.relation.routing.retire-timeout", "pgsql.relation.pool.maximum-pool-size",
-				"pgsql.relation.pool.minimum-idle", "pgsql.relation.pool.connection-timeout");
+		return properties;
 	}
 
 }

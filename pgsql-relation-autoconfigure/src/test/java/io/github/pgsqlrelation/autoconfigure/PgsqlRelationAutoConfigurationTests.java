@@ -23,7 +23,7 @@ import io.github.pgsqlrelation.relation.DatabaseRelationJoinedEvent;
 import io.github.pgsqlrelation.relation.MasterAvailableEvent;
 import io.github.pgsqlrelation.relation.MasterChangedEvent;
 import io.github.pgsqlrelation.relation.RelationEvent;
-import io.github.pgsqlrelation.relation.RelationStateWatcher;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
 import io.github.pgsqlrelation.relation.StandbyAvailableEvent;
 import io.github.pgsqlrelation.relation.StandbyChangedEvent;
 import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
@@ -189,8 +189,8 @@ class PgsqlRelationAutoConfigurationTests {
 			writeAtomically(file, "{\"version\": 1, \"relations\": [");
 			await().atMost(Duration.ofSeconds(5)).until(() -> watcher.status().problem() != null);
 			assertThat(watcher.status().problem()).contains(file.toString());
-			assertThat(watcher.status().state().effective().master()).isNotNull();
-			assertThat(watcher.status().state().effective().master().get("host")).isEqualTo("10.0.0.5");
+			assertThat(watcher.current().master()).isNotNull();
+			assertThat(watcher.current().master().get("host")).isEqualTo("10.0.0.5");
 		});
 	}
 

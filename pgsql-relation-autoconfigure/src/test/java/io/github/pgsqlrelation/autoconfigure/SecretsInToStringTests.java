@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -24,14 +25,14 @@ import com.zaxxer.hikari.HikariConfig;
 import io.github.pgsqlrelation.autoconfigure.endpoint.PgsqlRelationEndpoint;
 import io.github.pgsqlrelation.autoconfigure.endpoint.PgsqlRelationEndpointAutoConfiguration;
 import io.github.pgsqlrelation.connection.ConnectionString;
-import io.github.pgsqlrelation.relation.EndpointState;
+import io.github.pgsqlrelation.relation.EndpointRelations;
 import io.github.pgsqlrelation.relation.MasterChangedEvent;
 import io.github.pgsqlrelation.relation.RelationEvent;
 import io.github.pgsqlrelation.relation.RelationEvents;
-import io.github.pgsqlrelation.relation.RelationState;
-import io.github.pgsqlrelation.relation.RelationStateWatcher;
+import io.github.pgsqlrelation.relation.statefile.StateFile;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
 import io.github.pgsqlrelation.relation.StandbyChangedEvent;
-import io.github.pgsqlrelation.relation.StateFilePolicy;
+import io.github.pgsqlrelation.relation.statefile.StateFilePolicy;
 import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
 import io.github.pgsqlrelation.routing.RoutingSettings;
 import io.github.pgsqlrelation.test.secrets.KnownSecrets;
@@ -98,13 +99,13 @@ class SecretsInToStringTests {
 	}
 
 	private void addRelationStatesAndEvents() {
-		RelationState raw = RelationState.parse(readResource("/relation/canonical-postgresql-leader-unit-bag.json"),
+		StateFile raw = StateFile.parse(readResource("/relation/canonical-postgresql-leader-unit-bag.json"),
 				"raw.json");
 		add(raw);
-		EndpointState none = EndpointState.none("db", "no relation");
-		EndpointState first = resolved("10.0.0.5", "10.0.0.6", "app").endpoint("db", null);
-		EndpointState second = resolved("10.0.0.7", "10.0.0.8", "app2").endpoint("db", null);
-		EndpointState rawEndpoint = raw.endpoint("db", null);
+		EndpointRelations none = EndpointRelations.none("db", "no relation");
+		EndpointRelations first = resolved("10.0.0.5", "10.0.0.6", "app").endpoint("db", null);
+		EndpointRelations second = resolved("10.0.0.7", "10.0.0.8", "app2").endpoint("db", null);
+		EndpointRelations rawEndpoint = raw.endpoint("db", null);
 		add(none);
 		add(first);
 		add(rawEndpoint);
@@ -115,8 +116,8 @@ class SecretsInToStringTests {
 		RelationEvents.between(none, rawEndpoint).forEach(this::add);
 	}
 
-	private static RelationState resolved(String master, String standby, String database) {
-		return RelationState.parse("""
+	private static StateFile resolved(String master, String standby, String database) {
+		return StateFile.parse("""
 				{"version": 1, "relations": [{"shape": "resolved", "endpoint": "db", "relation-id": 7,
 				"remote-app": "postgresql", "database": "%s", "version": "15.10",
 				"master": "dbname=%s host=%s port=5432 user=relation-7 password=%s",
@@ -134,6 +135,7 @@ class SecretsInToStringTests {
 			add(context.getBean(PgsqlRelationProperties.class));
 			add(context.getBean(PgsqlRelationEndpoint.class).relation());
 			add(context.getBean(RelationStateWatcher.class).status());
+			add(context.getBean(RelationStateWatcher.class).settings());
 			RelationRoutingDataSource dataSource = context.getBean(RelationRoutingDataSource.class);
 			add(dataSource);
 			add(dataSource.topology());
@@ -142,12 +144,12 @@ class SecretsInToStringTests {
 		template.setMinimumIdle(0);
 		template.setConnectionTimeout(250);
 		try (RelationRoutingDataSource dataSource = new RelationRoutingDataSource(template, RoutingSettings.defaults(),
-				"db", () -> "no master yet")) {
+				"db")) {
 			add(RoutingSettings.defaults());
+			add(catchThrowable(() -> RoutingSettings.defaults().withHostRecheck(Duration.ofSeconds(-1))));
 			add(catchThrowable(() -> connect(dataSource)));
-			EndpointState state = resolved("127.0.0.1", "127.0.0.1", "app").endpoint("db", null);
-			dataSource.onMasterChanged(new MasterChangedEvent(state.effective()));
-			dataSource.onStandbyChanged(new StandbyChangedEvent(state.effective()));
+			EndpointRelations state = resolved("127.0.0.1", "127.0.0.1", "app").endpoint("db", null);
+			dataSource.relationChanged(state.effective());
 			add(dataSource);
 			add(dataSource.topology());
 		}
@@ -167,15 +169,15 @@ class SecretsInToStringTests {
 		add(catchThrowable(() -> ConnectionString.parse("host=h password='" + MASTER_PASSWORD)));
 		add(catchThrowable(() -> ConnectionString.parse("host=h password=" + MASTER_PASSWORD + " port=x")));
 		add(catchThrowable(() -> ConnectionString.parse("postgresql://u:" + MASTER_PASSWORD + "@h:x/d")));
-		add(catchThrowable(() -> RelationState.parse("""
+		add(catchThrowable(() -> StateFile.parse("""
 				{"version": 1, "relations": [{"shape": "resolved", "endpoint": "db", "relation-id": 7,
 				"remote-app": "postgresql", "master": dbname=app password=%s}]}
 				""".formatted(MASTER_PASSWORD), "broken.json")));
-		add(catchThrowable(() -> RelationState.parse("""
+		add(catchThrowable(() -> StateFile.parse("""
 				{"version": 1, "relations": [{"shape": "resolved", "endpoint": "db", "relation-id": 7,
 				"remote-app": "postgresql", "master": "dbname=app password='%s"}]}
 				""".formatted(MASTER_PASSWORD), "unterminated.json")));
-		add(catchThrowable(() -> RelationState.parse("""
+		add(catchThrowable(() -> StateFile.parse("""
 				{"version": 1, "relations": [{"shape": "resolved", "endpoint": "db", "relation-id": 7,
 				"remote-app": "postgresql", "standbys": "dbname=app password=%s"}]}
 				""".formatted(MASTER_PASSWORD), "wrong-type.json")));
@@ -252,7 +254,7 @@ class SecretsInToStringTests {
 	private Set<String> unsampledPublicTypes() throws Exception {
 		Set<Class<?>> sampled = Collections.newSetFromMap(new IdentityHashMap<>());
 		this.samples.keySet().forEach((sample) -> sampled.add(sample.getClass()));
-		Path classes = Path.of(RelationState.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+		Path classes = Path.of(StateFile.class.getProtectionDomain().getCodeSource().getLocation().toURI());
 		Set<String> unsampled = new TreeSet<>();
 		try (Stream<Path> files = Files.walk(classes)) {
 			for (Path file : files.filter((path) -> path.toString().endsWith(".class")).toList()) {

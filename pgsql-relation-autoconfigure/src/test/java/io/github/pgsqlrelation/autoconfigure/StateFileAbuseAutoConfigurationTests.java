@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 import io.github.pgsqlrelation.relation.RelationRef;
-import io.github.pgsqlrelation.relation.RelationStateWatcher;
-import io.github.pgsqlrelation.relation.RelationStateWatcher.RefreshListener;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher.RefreshListener;
 import io.github.pgsqlrelation.test.PostgresCluster;
 import io.github.pgsqlrelation.test.RelationStateFiles;
 import org.junit.jupiter.api.Test;
@@ -85,7 +85,7 @@ class StateFileAbuseAutoConfigurationTests {
 						}
 						RelationStateFiles.write(file, RelationStateFiles.resolved(cluster).relationId(8));
 						await().atMost(Duration.ofSeconds(10)).until(() -> watcher.status().problem() == null);
-						RelationRef relation = watcher.status().state().effective().relation();
+						RelationRef relation = watcher.current().relation();
 						assertThat(relation).isNotNull();
 						assertThat(relation.id()).isEqualTo(8);
 						client.awaitServed(5);

@@ -15,7 +15,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.github.pgsqlrelation.relation.RelationSnapshot;
-import io.github.pgsqlrelation.relation.RelationStateWatcher;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
 import io.github.pgsqlrelation.routing.RelationNotReadyException;
 import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
 import org.junit.jupiter.api.Test;
@@ -50,7 +50,7 @@ class StateFilePolicyAutoConfigurationTests {
 			.withPropertyValues("pgsql.relation.state-file=" + file, "pgsql.relation.state-file-require-private=true")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				RelationSnapshot effective = context.getBean(RelationStateWatcher.class).status().state().effective();
+				RelationSnapshot effective = context.getBean(RelationStateWatcher.class).current();
 				assertThat(effective.readiness().reason()).contains(file + " is refused")
 					.contains("mode rw-r--r--")
 					.contains("chmod 600");
@@ -62,7 +62,7 @@ class StateFilePolicyAutoConfigurationTests {
 	void exposedStateFileIsUsedByDefault() throws IOException {
 		Path file = writeState("rw-r--r--");
 		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file).run((context) -> {
-			RelationSnapshot effective = context.getBean(RelationStateWatcher.class).status().state().effective();
+			RelationSnapshot effective = context.getBean(RelationStateWatcher.class).current();
 			assertThat(effective.readiness().isReady()).isTrue();
 			assertThat(context.getBean(RelationRoutingDataSource.class).topology().master()).isNotNull();
 		});
@@ -92,8 +92,7 @@ class StateFilePolicyAutoConfigurationTests {
 		Path file = writeState("rw-------");
 		this.contextRunner
 			.withPropertyValues("pgsql.relation.state-file=" + file, "pgsql.relation.state-file-max-size=100B")
-			.run((context) -> assertThat(
-					context.getBean(RelationStateWatcher.class).status().state().effective().readiness().reason())
+			.run((context) -> assertThat(context.getBean(RelationStateWatcher.class).current().readiness().reason())
 				.contains(file + " is too large: " + Files.size(file) + " bytes, the limit is 100 bytes"));
 	}
 

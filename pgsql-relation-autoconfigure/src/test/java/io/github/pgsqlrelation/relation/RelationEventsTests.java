@@ -1,15 +1,16 @@
 package io.github.pgsqlrelation.relation;
 
+import io.github.pgsqlrelation.relation.statefile.StateFile;
 import java.util.List;
 import java.util.Map;
 
 import io.github.pgsqlrelation.connection.ConnectionString;
 import org.junit.jupiter.api.Test;
 
-import static io.github.pgsqlrelation.relation.StateFiles.bag;
-import static io.github.pgsqlrelation.relation.StateFiles.raw;
-import static io.github.pgsqlrelation.relation.StateFiles.resolved;
-import static io.github.pgsqlrelation.relation.StateFiles.state;
+import static io.github.pgsqlrelation.relation.statefile.StateFiles.bag;
+import static io.github.pgsqlrelation.relation.statefile.StateFiles.raw;
+import static io.github.pgsqlrelation.relation.statefile.StateFiles.resolved;
+import static io.github.pgsqlrelation.relation.statefile.StateFiles.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -24,13 +25,13 @@ class RelationEventsTests {
 
 	private static final ConnectionString STANDBY = ConnectionString.parse("dbname=standby");
 
-	private static final EndpointState NONE = EndpointState.none("db", "no db relation");
+	private static final EndpointRelations NONE = EndpointRelations.none("db", "no db relation");
 
-	private static EndpointState dbs(String master, String... standbys) {
+	private static EndpointRelations dbs(String master, String... standbys) {
 		return relation(bag("master", master, "standbys", String.join("\n", standbys)));
 	}
 
-	private static EndpointState relation(Map<String, String> appData) {
+	private static EndpointRelations relation(Map<String, String> appData) {
 		Map<String, String> granted = bag("allowed-subnets", "127.1.2.3/24");
 		Map<String, String> app = bag("allowed-subnets", "127.1.2.3/24", "database", "myapp");
 		app.putAll(appData);
@@ -47,7 +48,7 @@ class RelationEventsTests {
 
 	@Test
 	void emitsJoinedWhenTheRelationAppears() {
-		EndpointState joined = dbs("");
+		EndpointRelations joined = dbs("");
 		List<RelationEvent> events = RelationEvents.between(NONE, joined);
 		assertThat(types(events)).containsExactly(DatabaseRelationJoinedEvent.class);
 		assertThat(events.get(0).relation()).isEqualTo(new RelationRef("db", 7, "postgresql"));
@@ -180,7 +181,7 @@ class RelationEventsTests {
 	@Test
 	void treatsARelationThatStopsBeingReadyAsGone() {
 		// The server no longer publishes the requested database
-		EndpointState unready = relation(
+		EndpointRelations unready = relation(
 				bag("master", "dbname=master", "standbys", "dbname=standby", "database", "foo"));
 		List<RelationEvent> events = RelationEvents.between(dbs("dbname=master", "dbname=standby"), unready);
 		assertThat(types(events)).containsExactly(MasterChangedEvent.class, MasterGoneEvent.class,
@@ -201,7 +202,7 @@ class RelationEventsTests {
 
 	@Test
 	void emitsOnlyBrokenWhenARelationWithoutDatabasesGoes() {
-		EndpointState previous = dbs("");
+		EndpointRelations previous = dbs("");
 		List<RelationEvent> events = RelationEvents.between(previous, NONE);
 		assertThat(types(events)).containsExactly(DatabaseRelationBrokenEvent.class);
 		assertThat(events.get(0).snapshot()).isEqualTo(previous.relations().get(0));
@@ -223,7 +224,7 @@ class RelationEventsTests {
 
 	@Test
 	void emitsEveryFinalEventBeforeBrokenWhenARelationWithMasterAndStandbysGoes() {
-		EndpointState previous = dbs("dbname=master", "dbname=standby");
+		EndpointRelations previous = dbs("dbname=master", "dbname=standby");
 		List<RelationEvent> events = RelationEvents.between(previous, NONE);
 		assertThat(types(events)).containsExactly(MasterChangedEvent.class, MasterGoneEvent.class,
 				StandbyChangedEvent.class, StandbyGoneEvent.class, DatabaseChangedEvent.class, DatabaseGoneEvent.class,
@@ -234,8 +235,8 @@ class RelationEventsTests {
 
 	@Test
 	void emitsGoneEventsWhenASecondRelationMakesTheEndpointAmbiguous() {
-		RelationState both = state(resolved(7, "postgresql", "dbname=master"), resolved(9, "pg2", "dbname=other"));
-		EndpointState previous = state(resolved(7, "postgresql", "dbname=master")).endpoint("db", null);
+		StateFile both = state(resolved(7, "postgresql", "dbname=master"), resolved(9, "pg2", "dbname=other"));
+		EndpointRelations previous = state(resolved(7, "postgresql", "dbname=master")).endpoint("db", null);
 		List<RelationEvent> events = RelationEvents.between(previous, both.endpoint("db", null));
 		assertThat(types(events)).containsExactly(DatabaseRelationJoinedEvent.class, MasterChangedEvent.class,
 				MasterGoneEvent.class, DatabaseChangedEvent.class, DatabaseGoneEvent.class);
@@ -245,8 +246,8 @@ class RelationEventsTests {
 
 	@Test
 	void emitsJoinedAndBrokenInRelationIdOrder() {
-		EndpointState previous = state(resolved(5, "a", ""), resolved(3, "b", "")).endpoint("db", null);
-		EndpointState current = state(resolved(9, "c", ""), resolved(8, "d", "")).endpoint("db", null);
+		EndpointRelations previous = state(resolved(5, "a", ""), resolved(3, "b", "")).endpoint("db", null);
+		EndpointRelations current = state(resolved(9, "c", ""), resolved(8, "d", "")).endpoint("db", null);
 		assertThat(RelationEvents.between(previous, current)).extracting((event) -> event.relation().id())
 			.containsExactly(8, 9, 3, 5);
 	}

@@ -121,19 +121,31 @@ class RelationRoutingDataSourceTests {
 	}
 
 	@Test
-	void writesFailAtOnceNamingTheStateFileProblemBeforeAnyEvent() {
-		this.dataSource = new RelationRoutingDataSource(Relations.poolTemplate(), RoutingSettings.defaults(), "db",
-				() -> "state file /x does not exist");
+	void writesFailAtOnceNamingTheStateFileProblem() {
+		this.dataSource = new RelationRoutingDataSource(Relations.poolTemplate(), RoutingSettings.defaults(), "db");
+		this.dataSource
+			.relationChanged(RelationSnapshot.empty("db", Readiness.noRelation("state file /x does not exist")));
 		long start = System.nanoTime();
 		assertThatExceptionOfType(RelationNotReadyException.class).isThrownBy(() -> {
 			try (Connection connection = this.dataSource.getConnection()) {
 				connection.createStatement();
 			}
-		}).withMessage("No master for endpoint 'db': state file /x does not exist");
+		}).withMessage("No master for endpoint 'db': the endpoint has no relation: state file /x does not exist");
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(200));
 		Throwable readFailure = catchThrowable(new Servers(this.dataSource)::whereReadsRun);
 		assertThat(causeOfType(readFailure, RelationNotReadyException.class).getMessage())
-			.isEqualTo("No standby and no master for endpoint 'db': state file /x does not exist");
+			.isEqualTo("No standby and no master for endpoint 'db': the endpoint has no relation: "
+					+ "state file /x does not exist");
+	}
+
+	@Test
+	void writesFailAtOnceBeforeAnySnapshotSayingSo() {
+		this.dataSource = new RelationRoutingDataSource(Relations.poolTemplate(), RoutingSettings.defaults(), "db");
+		assertThatExceptionOfType(RelationNotReadyException.class).isThrownBy(() -> {
+			try (Connection connection = this.dataSource.getConnection()) {
+				connection.createStatement();
+			}
+		}).withMessage("No master for endpoint 'db': no relation data has been received yet");
 	}
 
 	@Test
@@ -151,7 +163,7 @@ class RelationRoutingDataSourceTests {
 	@Test
 	void writesFailWhenTheMasterIsGoneWithTheReason() {
 		Servers servers = routed(RoutingSettings.defaults());
-		this.dataSource.onMasterChanged(new MasterChangedEvent(snapshot(null, List.of())));
+		this.dataSource.relationChanged(snapshot(null, List.of()));
 		Throwable failure = catchThrowable(servers::whereWritesRun);
 		assertThat(causeOfType(failure, RelationNotReadyException.class).getMessage())
 			.isEqualTo("No master for endpoint 'db': the master of relation db:7 (postgresql) is gone");
@@ -284,9 +296,8 @@ class RelationRoutingDataSourceTests {
 		}
 		cluster.stop(stopped);
 		// HikariCP hands out a connection used within the last 500 ms without checking
-		// it: the
-		// stop above killed those, so a read right now would fail on one, whatever the
-		// routing.
+		// it: the stop above killed those, so a read right now would fail on one,
+		// whatever the routing.
 		sleep(600);
 		try {
 			long[] millis = new long[20];
@@ -340,7 +351,7 @@ class RelationRoutingDataSourceTests {
 		long refreshing = 0;
 		for (int i = 0; i < changes; i++) {
 			long start = System.nanoTime();
-			this.dataSource.onStandbyChanged(new StandbyChangedEvent((i % 2 == 0) ? one : both));
+			this.dataSource.relationChanged((i % 2 == 0) ? one : both);
 			refreshing += System.nanoTime() - start;
 			if (i % 20 == 1) {
 				assertThat(servers.whereReadsRun().inRecovery()).isTrue();
@@ -445,8 +456,8 @@ class RelationRoutingDataSourceTests {
 	}
 
 	private Servers routed(RoutingSettings settings, RelationSnapshot snapshot) {
-		this.dataSource = new RelationRoutingDataSource(Relations.poolTemplate(), settings, "db",
-				() -> "no state file yet", this.listener);
+		this.dataSource = new RelationRoutingDataSource(Relations.poolTemplate(), settings, "db", this.listener,
+				PoolCustomizer.NONE);
 		publish(this.dataSource, snapshot);
 		return new Servers(this.dataSource);
 	}

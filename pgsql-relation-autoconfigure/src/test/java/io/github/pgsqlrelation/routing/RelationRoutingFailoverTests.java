@@ -45,8 +45,7 @@ class RelationRoutingFailoverTests {
 
 	@Test
 	void writesResumeOnThePromotedStandbyWhileTheRelationStillNamesTheDeadMaster() throws Exception {
-		this.dataSource = new RelationRoutingDataSource(Relations.poolTemplate(), RoutingSettings.defaults(), "db",
-				() -> null);
+		this.dataSource = new RelationRoutingDataSource(Relations.poolTemplate(), RoutingSettings.defaults(), "db");
 		publish(this.dataSource, snapshot(this.cluster));
 		Servers servers = new Servers(this.dataSource);
 		assertThat(servers.whereWritesRun().port()).isEqualTo(this.cluster.primary().port());
@@ -89,16 +88,15 @@ class RelationRoutingFailoverTests {
 	void afterASwitchoverWritesFollowAndTheRelationsNewMasterReplacesThePool() {
 		RecordingListener listener = new RecordingListener();
 		this.dataSource = new RelationRoutingDataSource(Relations.poolTemplate(), RoutingSettings.defaults(), "db",
-				() -> null, listener);
+				listener, PoolCustomizer.NONE);
 		publish(this.dataSource, snapshot(this.cluster));
 		Servers servers = new Servers(this.dataSource);
 		servers.whereWritesRun();
 		PostgresNode promoted = this.cluster.standbys().get(0);
 		this.cluster.switchover(promoted);
 		// HikariCP hands out a connection used within the last 500 ms without checking
-		// it: the
-		// switchover closed those, so a write right now could fail on one, whatever the
-		// routing.
+		// it: the switchover closed those, so a write right now could fail on one,
+		// whatever the routing.
 		RelationRoutingDataSourceTests.sleep(600);
 		assertThat(servers.whereWritesRun().port()).isEqualTo(promoted.port());
 		publish(this.dataSource, snapshot(this.cluster));

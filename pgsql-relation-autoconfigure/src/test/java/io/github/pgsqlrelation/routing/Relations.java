@@ -49,10 +49,9 @@ final class Relations {
 		return nodes.map(Relations::connectionString).toList();
 	}
 
-	/** Publishes a snapshot as the core does: master first, then standbys. */
+	/** Applies a snapshot as the state file watcher does. */
 	static void publish(RelationRoutingDataSource dataSource, RelationSnapshot snapshot) {
-		dataSource.onMasterChanged(new MasterChangedEvent(snapshot));
-		dataSource.onStandbyChanged(new StandbyChangedEvent(snapshot));
+		dataSource.relationChanged(snapshot);
 	}
 
 }

@@ -5,7 +5,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class RoutingSettingsTests {
 
@@ -19,16 +19,18 @@ class RoutingSettingsTests {
 
 	@Test
 	void aStandbyConnectionTimeoutBelowHikarisFloorIsRejected() {
-		assertThatIllegalArgumentException()
+		assertThatExceptionOfType(InvalidRoutingSettingException.class)
 			.isThrownBy(() -> RoutingSettings.defaults().withStandbyConnectionTimeout(Duration.ofMillis(100)))
-			.withMessage("standbyConnectionTimeout must be at least 250ms (HikariCP's floor), was PT0.1S");
+			.withMessage("standbyConnectionTimeout is below HikariCP's floor of 250ms, was PT0.1S. Use 250ms or more.")
+			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("standbyConnectionTimeout"));
 	}
 
 	@Test
 	void aRetireTimeoutMustBePositive() {
-		assertThatIllegalArgumentException()
+		assertThatExceptionOfType(InvalidRoutingSettingException.class)
 			.isThrownBy(() -> RoutingSettings.defaults().withRetireTimeout(Duration.ZERO))
-			.withMessage("retireTimeout must be positive, was PT0S");
+			.withMessage("retireTimeout is not positive, was PT0S. Use a positive duration.")
+			.satisfies((ex) -> assertThat(ex.getValue()).isEqualTo(Duration.ZERO));
 	}
 
 }

@@ -58,7 +58,7 @@ class ServerGoneEvictionTests {
 		HikariConfig template = Relations.poolTemplate();
 		// A busy machine must not turn the warm-up into a timeout.
 		template.setConnectionTimeout(Duration.ofSeconds(20).toMillis());
-		this.dataSource = new RelationRoutingDataSource(template, RoutingSettings.defaults(), "db", () -> null);
+		this.dataSource = new RelationRoutingDataSource(template, RoutingSettings.defaults(), "db");
 		publish(this.dataSource, snapshot(this.cluster));
 		Servers servers = new Servers(this.dataSource);
 		fillThePoolWithRecentlyUsedConnections(servers);

@@ -11,7 +11,7 @@ import java.util.Objects;
 
 import javax.sql.DataSource;
 
-import io.github.pgsqlrelation.relation.RelationStateWatcher.RefreshListener;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher.RefreshListener;
 import io.github.pgsqlrelation.test.PostgresNode;
 
 import org.springframework.context.ConfigurableApplicationContext;

@@ -1,7 +1,7 @@
 package io.github.pgsqlrelation.autoconfigure.availability;
 
 import io.github.pgsqlrelation.autoconfigure.PgsqlRelationAutoConfiguration;
-import io.github.pgsqlrelation.relation.RelationStateWatcher;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
@@ -21,7 +21,9 @@ public final class PgsqlRelationAvailabilityAutoConfiguration {
 	@Bean
 	RelationReadiness pgsqlRelationReadiness(RelationStateWatcher watcher, ApplicationAvailability availability,
 			ApplicationEventPublisher eventPublisher) {
-		return new RelationReadiness(watcher, availability, eventPublisher);
+		RelationReadiness readiness = new RelationReadiness(watcher, availability, eventPublisher);
+		watcher.subscribe(readiness);
+		return readiness;
 	}
 
 }

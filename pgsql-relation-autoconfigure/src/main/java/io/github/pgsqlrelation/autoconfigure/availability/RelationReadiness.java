@@ -1,8 +1,8 @@
 package io.github.pgsqlrelation.autoconfigure.availability;
 
-import io.github.pgsqlrelation.relation.MasterChangedEvent;
+import io.github.pgsqlrelation.relation.RelationListener;
 import io.github.pgsqlrelation.relation.RelationSnapshot;
-import io.github.pgsqlrelation.relation.RelationStateWatcher;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -14,12 +14,13 @@ import org.springframework.context.event.EventListener;
 
 /**
  * Refuses traffic while the relation hands out no master and accepts it again when a
- * master comes. Spring Boot declares the application ready once it has started, whatever
- * the relation says: this answers that declaration with
+ * master comes, as soon as the watcher applies a change and before the change's events
+ * reach the application. Spring Boot declares the application ready once it has started,
+ * whatever the relation says: this answers that declaration with
  * {@link ReadinessState#REFUSING_TRAFFIC} when there is no master. It only takes back a
  * refusal of its own, never one of the application's.
  */
-final class RelationReadiness {
+final class RelationReadiness implements RelationListener {
 
 	private static final Log logger = LogFactory.getLog(RelationReadiness.class);
 
@@ -36,9 +37,8 @@ final class RelationReadiness {
 		this.eventPublisher = eventPublisher;
 	}
 
-	@EventListener
-	void onMasterChanged(MasterChangedEvent event) {
-		RelationSnapshot snapshot = event.snapshot();
+	@Override
+	public void relationChanged(RelationSnapshot snapshot) {
 		if (snapshot.master() == null) {
 			refuse(snapshot);
 		}
@@ -53,7 +53,7 @@ final class RelationReadiness {
 	@EventListener
 	void onReadinessChanged(AvailabilityChangeEvent<ReadinessState> event) {
 		if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC && event.getSource() != this) {
-			RelationSnapshot snapshot = this.watcher.status().state().effective();
+			RelationSnapshot snapshot = this.watcher.current();
 			if (snapshot.master() == null) {
 				publishRefusal(snapshot);
 			}

@@ -9,8 +9,8 @@ import io.github.pgsqlrelation.connection.ConnectionString;
 import io.github.pgsqlrelation.relation.Readiness;
 import io.github.pgsqlrelation.relation.RelationRef;
 import io.github.pgsqlrelation.relation.RelationSnapshot;
-import io.github.pgsqlrelation.relation.RelationStateWatcher;
-import io.github.pgsqlrelation.relation.RelationStateWatcher.RelationStateStatus;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
+import io.github.pgsqlrelation.relation.statefile.RelationStatus;
 import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
 import io.github.pgsqlrelation.routing.RoutingTopology;
 import io.github.pgsqlrelation.routing.RoutingTopology.PoolStatus;
@@ -39,13 +39,13 @@ public final class PgsqlRelationEndpoint {
 
 	@ReadOperation
 	public PgsqlRelationDescriptor relation() {
-		RelationStateStatus status = this.watcher.status();
-		RelationSnapshot effective = status.state().effective();
+		RelationStatus status = this.watcher.status();
+		RelationSnapshot effective = status.relations().effective();
 		StateFileDescriptor stateFile = new StateFileDescriptor(this.watcher.file().toString(), status.problem(),
 				status.problemTime());
-		return new PgsqlRelationDescriptor(status.state().endpoint(), describe(effective),
-				status.state().relations().stream().map(PgsqlRelationEndpoint::describe).toList(), status.lastChange(),
-				stateFile, pools());
+		return new PgsqlRelationDescriptor(status.relations().endpoint(), describe(effective),
+				status.relations().relations().stream().map(PgsqlRelationEndpoint::describe).toList(),
+				status.lastChange(), stateFile, pools());
 	}
 
 	private List<PoolDescriptor> pools() {

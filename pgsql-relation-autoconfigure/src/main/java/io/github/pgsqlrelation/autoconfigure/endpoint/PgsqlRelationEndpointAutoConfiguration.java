@@ -1,8 +1,10 @@
 package io.github.pgsqlrelation.autoconfigure.endpoint;
 
+import javax.sql.DataSource;
+
 import io.github.pgsqlrelation.autoconfigure.PgsqlRelationAutoConfiguration;
-import io.github.pgsqlrelation.relation.RelationStateWatcher;
-import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
+import io.github.pgsqlrelation.autoconfigure.RoutingDataSources;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -24,9 +26,8 @@ public final class PgsqlRelationEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	PgsqlRelationEndpoint pgsqlRelationEndpoint(RelationStateWatcher watcher,
-			ObjectProvider<RelationRoutingDataSource> dataSource) {
-		return new PgsqlRelationEndpoint(watcher, dataSource.getIfUnique());
+	PgsqlRelationEndpoint pgsqlRelationEndpoint(RelationStateWatcher watcher, ObjectProvider<DataSource> dataSource) {
+		return new PgsqlRelationEndpoint(watcher, RoutingDataSources.find(dataSource));
 	}
 
 }

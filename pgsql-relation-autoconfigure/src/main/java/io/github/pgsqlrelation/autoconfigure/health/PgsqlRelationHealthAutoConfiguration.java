@@ -1,9 +1,13 @@
 package io.github.pgsqlrelation.autoconfigure.health;
 
+import javax.sql.DataSource;
+
 import io.github.pgsqlrelation.autoconfigure.PgsqlRelationAutoConfiguration;
-import io.github.pgsqlrelation.relation.RelationStateWatcher;
+import io.github.pgsqlrelation.autoconfigure.RoutingDataSources;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
 import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -15,6 +19,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.util.Assert;
 
 /**
  * Auto-configuration of the {@code pgsqlRelation} health contributor: the relation's
@@ -35,9 +40,10 @@ import org.springframework.context.annotation.Import;
 public final class PgsqlRelationHealthAutoConfiguration {
 
 	private static PgsqlRelationHealthContributor contributor(RelationStateWatcher watcher,
-			RelationRoutingDataSource dataSource) {
-		return new PgsqlRelationHealthContributor(watcher, dataSource::topology,
-				BackendHealthIndicator.DEFAULT_TIMEOUT);
+			ObjectProvider<DataSource> dataSource) {
+		RelationRoutingDataSource routing = RoutingDataSources.find(dataSource);
+		Assert.state(routing != null, "No routing DataSource behind the DataSource bean");
+		return new PgsqlRelationHealthContributor(watcher, routing::topology, BackendHealthIndicator.DEFAULT_TIMEOUT);
 	}
 
 	/**
@@ -50,7 +56,7 @@ public final class PgsqlRelationHealthAutoConfiguration {
 
 		@Bean(name = { "pgsqlRelationHealthContributor", "dbHealthContributor" })
 		PgsqlRelationHealthContributor pgsqlRelationHealthContributor(RelationStateWatcher watcher,
-				RelationRoutingDataSource dataSource) {
+				ObjectProvider<DataSource> dataSource) {
 			return contributor(watcher, dataSource);
 		}
 
@@ -65,7 +71,7 @@ public final class PgsqlRelationHealthAutoConfiguration {
 
 		@Bean
 		PgsqlRelationHealthContributor pgsqlRelationHealthContributor(RelationStateWatcher watcher,
-				RelationRoutingDataSource dataSource) {
+				ObjectProvider<DataSource> dataSource) {
 			return contributor(watcher, dataSource);
 		}
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
-import io.github.pgsqlrelation.relation.RelationStateWatcher;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
 import io.github.pgsqlrelation.routing.Backend;
 import io.github.pgsqlrelation.routing.RoutingTopology;
 import io.github.pgsqlrelation.routing.RoutingTopology.PoolStatus;

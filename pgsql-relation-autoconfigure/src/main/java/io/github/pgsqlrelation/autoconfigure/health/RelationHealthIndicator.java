@@ -4,8 +4,8 @@ import java.util.List;
 
 import io.github.pgsqlrelation.relation.Readiness;
 import io.github.pgsqlrelation.relation.RelationSnapshot;
-import io.github.pgsqlrelation.relation.RelationStateWatcher;
-import io.github.pgsqlrelation.relation.RelationStateWatcher.RelationStateStatus;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
+import io.github.pgsqlrelation.relation.statefile.RelationStatus;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -25,11 +25,11 @@ final class RelationHealthIndicator implements HealthIndicator {
 
 	@Override
 	public Health health() {
-		RelationStateStatus status = this.watcher.status();
-		RelationSnapshot effective = status.state().effective();
+		RelationStatus status = this.watcher.status();
+		RelationSnapshot effective = status.relations().effective();
 		Readiness readiness = effective.readiness();
 		Health.Builder health = (readiness.isReady() ? Health.up() : Health.down())
-			.withDetail("endpoint", status.state().endpoint())
+			.withDetail("endpoint", status.relations().endpoint())
 			.withDetail("readiness", readiness.status().name());
 		if (readiness.reason() != null) {
 			health.withDetail("reason", readiness.reason());
@@ -44,7 +44,7 @@ final class RelationHealthIndicator implements HealthIndicator {
 			health.withDetail("version", effective.version());
 		}
 		health.withDetail("standbys", effective.standbys().size());
-		List<RelationSnapshot> relations = status.state().relations();
+		List<RelationSnapshot> relations = status.relations().relations();
 		if (relations.size() > 1) {
 			health.withDetail("relations", relations.stream().map(RelationHealthIndicator::describe).toList());
 		}

@@ -1,7 +1,9 @@
 package io.github.pgsqlrelation.autoconfigure.metrics;
 
 import io.github.pgsqlrelation.autoconfigure.PgsqlRelationAutoConfiguration;
-import io.github.pgsqlrelation.relation.RelationStateWatcher;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.github.pgsqlrelation.routing.PoolCustomizer;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -23,14 +25,29 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean({ MeterRegistry.class, RelationStateWatcher.class })
 public final class PgsqlRelationMetricsAutoConfiguration {
 
+	/**
+	 * Gives every routing pool HikariCP's Micrometer tracker, so that each pool registers
+	 * its {@code hikaricp.*} meters (tag {@code pool}) when it is created and removes
+	 * them when it closes.
+	 */
 	@Bean
-	static PoolMetricsPostProcessor pgsqlRelationPoolMetricsPostProcessor(ObjectProvider<MeterRegistry> registry) {
-		return new PoolMetricsPostProcessor(registry);
+	PoolCustomizer pgsqlRelationPoolMetrics(ObjectProvider<MeterRegistry> registry) {
+		return (backend, config) -> {
+			// Settings of the application's own (a tracker, a Dropwizard registry) win.
+			if (config.getMetricsTrackerFactory() == null && config.getMetricRegistry() == null) {
+				// The registry is asked for when the pool starts, so that this bean does
+				// not pull the registry (and what it binds) into the DataSource's
+				// creation.
+				config.setMetricsTrackerFactory(
+						(poolName, poolStats) -> new MicrometerMetricsTrackerFactory(registry.getObject())
+							.create(poolName, poolStats));
+			}
+		};
 	}
 
 	@Bean
 	RoutingMetrics pgsqlRelationRoutingMetrics(MeterRegistry registry, RelationStateWatcher watcher) {
-		return new RoutingMetrics(registry, watcher.status().state().endpoint());
+		return new RoutingMetrics(registry, watcher.settings().endpoint());
 	}
 
 	@Bean

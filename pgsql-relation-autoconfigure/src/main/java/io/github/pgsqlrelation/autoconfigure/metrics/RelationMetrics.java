@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.pgsqlrelation.relation.RelationEvent;
-import io.github.pgsqlrelation.relation.RelationStateWatcher;
-import io.github.pgsqlrelation.relation.RelationStateWatcher.RefreshListener;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher.RefreshListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,7 +47,7 @@ final class RelationMetrics implements RefreshListener {
 
 	RelationMetrics(MeterRegistry registry, RelationStateWatcher watcher) {
 		this.watcher = watcher;
-		String endpoint = watcher.status().state().endpoint();
+		String endpoint = watcher.settings().endpoint();
 		this.changes = Counter.builder(CHANGES)
 			.description("Changes of the relation, as read from the relation state file")
 			.tag("endpoint", endpoint)
@@ -60,11 +60,11 @@ final class RelationMetrics implements RefreshListener {
 			.description("Time to read the changed state file, apply the protocol and publish the events")
 			.tag("endpoint", endpoint)
 			.register(registry);
-		Gauge.builder(READY, watcher, (w) -> w.status().state().effective().readiness().isReady() ? 1 : 0)
+		Gauge.builder(READY, watcher, (w) -> w.current().readiness().isReady() ? 1 : 0)
 			.description("Whether the endpoint has exactly one ready relation (1) or not (0)")
 			.tag("endpoint", endpoint)
 			.register(registry);
-		Gauge.builder(STANDBYS, watcher, (w) -> w.status().state().effective().standbys().size())
+		Gauge.builder(STANDBYS, watcher, (w) -> w.current().standbys().size())
 			.description("Standbys the relation hands out")
 			.tag("endpoint", endpoint)
 			.register(registry);

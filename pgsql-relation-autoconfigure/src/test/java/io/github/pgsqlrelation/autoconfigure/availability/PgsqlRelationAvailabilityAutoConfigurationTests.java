@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.github.pgsqlrelation.autoconfigure.PgsqlRelationAutoConfiguration;
-import io.github.pgsqlrelation.relation.RelationStateWatcher;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,8 +81,7 @@ class PgsqlRelationAvailabilityAutoConfigurationTests {
 			ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
 			AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
 			TestStateFiles.write(file, TestStateFiles.server(TestStateFiles.closedPort()), List.of());
-			await().atMost(CHANGE)
-				.until(() -> context.getBean(RelationStateWatcher.class).status().state().effective().master() != null);
+			await().atMost(CHANGE).until(() -> context.getBean(RelationStateWatcher.class).current().master() != null);
 			// The watcher publishes the change's events right after taking it in.
 			await().during(Duration.ofMillis(500))
 				.atMost(Duration.ofSeconds(2))

@@ -107,8 +107,8 @@ class ReadWriteSplitIntegrationTests {
 		PostgresNode stopped = cluster.standbys().get(0);
 		cluster.stop(stopped);
 		// HikariCP hands out a connection used in the last 500 ms without validating it:
-		// a read
-		// already bound to the stopped server fails with it; the next ones must not.
+		// a read already bound to the stopped server fails with it; the next ones must
+		// not.
 		Thread.sleep(600);
 		try {
 			Set<Backend> readers = new HashSet<>();

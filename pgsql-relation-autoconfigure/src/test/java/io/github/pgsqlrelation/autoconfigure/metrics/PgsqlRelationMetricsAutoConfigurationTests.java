@@ -19,6 +19,8 @@ import io.github.pgsqlrelation.relation.Readiness;
 import io.github.pgsqlrelation.relation.RelationRef;
 import io.github.pgsqlrelation.relation.RelationSnapshot;
 import io.github.pgsqlrelation.relation.StandbyChangedEvent;
+import io.github.pgsqlrelation.routing.Backend;
+import io.github.pgsqlrelation.routing.PoolCustomizer;
 import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
 import io.github.pgsqlrelation.routing.RoutingListener;
 import io.github.pgsqlrelation.routing.RoutingSettings;
@@ -121,15 +123,20 @@ class PgsqlRelationMetricsAutoConfigurationTests {
 
 	@Test
 	void applicationsOwnPoolMetricsTrackerIsKept() {
-		PgsqlRelationProperties properties = new PgsqlRelationProperties();
-		MetricsTrackerFactory own = (poolName, poolStats) -> new IMetricsTracker() {
-		};
-		properties.getPool().setMetricsTrackerFactory(own);
-		ObjectProvider<MeterRegistry> registry = new StaticListableBeanFactory(
-				Map.of("registry", new SimpleMeterRegistry()))
-			.getBeanProvider(MeterRegistry.class);
-		new PoolMetricsPostProcessor(registry).postProcessAfterInitialization(properties, "properties");
-		assertThat(properties.getPool().getMetricsTrackerFactory()).isSameAs(own);
+		Path missing = this.directory.resolve("absent.json");
+		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + missing).run((context) -> {
+			PoolCustomizer customizer = context.getBean(PoolCustomizer.class);
+			Backend backend = new Backend(Backend.Role.MASTER, "pgsql-relation-db-master", "127.0.0.1:5432", "");
+			MetricsTrackerFactory own = (poolName, poolStats) -> new IMetricsTracker() {
+			};
+			HikariConfig application = new HikariConfig();
+			application.setMetricsTrackerFactory(own);
+			customizer.customize(backend, application);
+			assertThat(application.getMetricsTrackerFactory()).isSameAs(own);
+			HikariConfig plain = new HikariConfig();
+			customizer.customize(backend, plain);
+			assertThat(plain.getMetricsTrackerFactory()).isNotNull();
+		});
 	}
 
 	@Test
@@ -142,12 +149,11 @@ class PgsqlRelationMetricsAutoConfigurationTests {
 		template.setMinimumIdle(0);
 		template.setConnectionTimeout(250);
 		try (RelationRoutingDataSource dataSource = new RelationRoutingDataSource(template,
-				RoutingSettings.defaults().withStandbyConnectionTimeout(Duration.ofMillis(250)), "db", () -> null,
-				metrics)) {
+				RoutingSettings.defaults().withStandbyConnectionTimeout(Duration.ofMillis(250)), "db", metrics,
+				PoolCustomizer.NONE)) {
 			RelationSnapshot snapshot = new RelationSnapshot("db", new RelationRef("db", 7, "postgresql"), master,
 					List.of(standby), "app", "15", Readiness.READY);
-			dataSource.onMasterChanged(new MasterChangedEvent(snapshot));
-			dataSource.onStandbyChanged(new StandbyChangedEvent(snapshot));
+			dataSource.relationChanged(snapshot);
 			String standbyPool = dataSource.topology().standbys().get(0).backend().name();
 			for (int i = 0; i < 2; i++) {
 				assertThatExceptionOfType(SQLException.class).isThrownBy(() -> {
@@ -183,7 +189,7 @@ class PgsqlRelationMetricsAutoConfigurationTests {
 			.withPropertyValues("pgsql.relation.state-file=" + file)
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(RoutingMetrics.class)
-				.doesNotHaveBean(PoolMetricsPostProcessor.class));
+				.doesNotHaveBean(PoolCustomizer.class));
 	}
 
 	@Test

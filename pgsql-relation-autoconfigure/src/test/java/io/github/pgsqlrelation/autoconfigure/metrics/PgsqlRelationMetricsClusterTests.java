@@ -12,6 +12,7 @@ import io.github.pgsqlrelation.relation.Readiness;
 import io.github.pgsqlrelation.relation.RelationRef;
 import io.github.pgsqlrelation.relation.RelationSnapshot;
 import io.github.pgsqlrelation.relation.StandbyChangedEvent;
+import io.github.pgsqlrelation.routing.PoolCustomizer;
 import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
 import io.github.pgsqlrelation.routing.RoutingSettings;
 import io.github.pgsqlrelation.test.PostgresCluster;
@@ -114,7 +115,7 @@ class PgsqlRelationMetricsClusterTests {
 		template.setMinimumIdle(0);
 		template.setMaximumPoolSize(2);
 		try (RelationRoutingDataSource dataSource = new RelationRoutingDataSource(template, RoutingSettings.defaults(),
-				"db", () -> null, new RoutingMetrics(registry, "db"))) {
+				"db", new RoutingMetrics(registry, "db"), PoolCustomizer.NONE)) {
 			List<ConnectionString> standbys = cluster.standbys()
 				.stream()
 				.map((node) -> ConnectionString.parse(node.connectionString()))
@@ -122,8 +123,7 @@ class PgsqlRelationMetricsClusterTests {
 			RelationSnapshot snapshot = new RelationSnapshot("db", new RelationRef("db", 7, "postgresql"),
 					ConnectionString.parse(cluster.primary().connectionString()), standbys, cluster.database(), null,
 					Readiness.READY);
-			dataSource.onMasterChanged(new MasterChangedEvent(snapshot));
-			dataSource.onStandbyChanged(new StandbyChangedEvent(snapshot));
+			dataSource.relationChanged(snapshot);
 			TransactionTemplate reads = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
 			reads.setReadOnly(true);
 			JdbcTemplate jdbc = new JdbcTemplate(dataSource);
