@@ -4,11 +4,9 @@ import java.util.List;
 
 import com.zaxxer.hikari.HikariConfig;
 import io.github.pgsqlrelation.connection.ConnectionString;
-import io.github.pgsqlrelation.relation.MasterChangedEvent;
 import io.github.pgsqlrelation.relation.Readiness;
 import io.github.pgsqlrelation.relation.RelationRef;
 import io.github.pgsqlrelation.relation.RelationSnapshot;
-import io.github.pgsqlrelation.relation.StandbyChangedEvent;
 import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
 import io.github.pgsqlrelation.routing.RoutingSettings;
 import org.jspecify.annotations.Nullable;
@@ -25,17 +23,16 @@ final class Relations {
 
 	/** A routing DataSource with no pool yet, as the auto-configuration makes it. */
 	static RelationRoutingDataSource routing(HikariConfig poolTemplate) {
-		return new RelationRoutingDataSource(poolTemplate, RoutingSettings.defaults(), ENDPOINT, () -> null);
+		return new RelationRoutingDataSource(poolTemplate, RoutingSettings.defaults(), ENDPOINT);
 	}
 
 	static RelationSnapshot snapshot(@Nullable ConnectionString master, List<ConnectionString> standbys) {
 		return new RelationSnapshot(ENDPOINT, RELATION, master, standbys, "app", "15", Readiness.READY);
 	}
 
-	/** Publishes a snapshot as the core does: master first, then standbys. */
+	/** Applies a snapshot as the state file watcher does. */
 	static void publish(RelationRoutingDataSource dataSource, RelationSnapshot snapshot) {
-		dataSource.onMasterChanged(new MasterChangedEvent(snapshot));
-		dataSource.onStandbyChanged(new StandbyChangedEvent(snapshot));
+		dataSource.relationChanged(snapshot);
 	}
 
 }

@@ -7,8 +7,9 @@ import java.util.concurrent.TimeUnit;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.pgsqlrelation.connection.ConnectionString;
-import io.github.pgsqlrelation.relation.StandbyChangedEvent;
+import io.github.pgsqlrelation.relation.RelationSnapshot;
 import io.github.pgsqlrelation.routing.Backend;
+import io.github.pgsqlrelation.routing.PoolCustomizer;
 import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
 import io.github.pgsqlrelation.routing.RoutingListener;
 import io.github.pgsqlrelation.routing.RoutingSettings;
@@ -27,8 +28,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The refresh of the routing itself: a {@link StandbyChangedEvent} that swaps one of
- * {@link #standbys} standbys, alternating, so that every event creates one pool and
+ * The refresh of the routing itself: a snapshot whose standbys differ in one of
+ * {@link #standbys} standbys, alternating, so that every change creates one pool and
  * retires one. Pools keep no idle connection, so nothing connects and this is the
  * routing's own cost (and HikariCP's pool creation), on the thread that publishes the
  * event; retired pools close in the background.
@@ -64,7 +65,7 @@ public class RoutingRefreshBenchmarks {
 
 	private RelationRoutingDataSource routed;
 
-	private StandbyChangedEvent[] events;
+	private RelationSnapshot[] snapshots;
 
 	private int next;
 
@@ -74,7 +75,7 @@ public class RoutingRefreshBenchmarks {
 		template.setMinimumIdle(0);
 		template.setMaximumPoolSize(4);
 		this.routed = new RelationRoutingDataSource(template, RoutingSettings.defaults(), Relations.ENDPOINT,
-				() -> null, this.pools);
+				this.pools, PoolCustomizer.NONE);
 		// Both sets share all standbys but the last one.
 		List<ConnectionString> staying = new ArrayList<>();
 		for (int i = 1; i < this.standbys; i++) {
@@ -84,8 +85,8 @@ public class RoutingRefreshBenchmarks {
 		List<ConnectionString> second = with(staying, server(FIRST_PORT + this.standbys + 1));
 		Relations.publish(this.routed, Relations.snapshot(MASTER, first));
 		this.pools.require(this.standbys + 1, 0, "publishing a master and " + this.standbys + " standby(s)");
-		this.events = new StandbyChangedEvent[] { new StandbyChangedEvent(Relations.snapshot(MASTER, second)),
-				new StandbyChangedEvent(Relations.snapshot(MASTER, first)) };
+		this.snapshots = new RelationSnapshot[] { Relations.snapshot(MASTER, second),
+				Relations.snapshot(MASTER, first) };
 	}
 
 	@TearDown(Level.Trial)
@@ -97,7 +98,7 @@ public class RoutingRefreshBenchmarks {
 
 	@Benchmark
 	public void swapOneStandby() {
-		this.routed.onStandbyChanged(this.events[this.next]);
+		this.routed.relationChanged(this.snapshots[this.next]);
 		this.next = 1 - this.next;
 		this.pools.require(1, 1, "changing one of " + this.standbys + " standby(s)");
 	}

@@ -1,5 +1,7 @@
 package io.github.pgsqlrelation.autoconfigure;
 
+import java.sql.SQLException;
+
 import javax.sql.DataSource;
 
 import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
@@ -28,7 +30,25 @@ public final class RoutingDataSources {
 	 */
 	public static @Nullable RelationRoutingDataSource find(ObjectProvider<DataSource> dataSource) {
 		DataSource unique = dataSource.getIfUnique();
-		return (unique != null) ? DataSourceUnwrapper.unwrap(unique, RelationRoutingDataSource.class) : null;
+		if (unique == null) {
+			return null;
+		}
+		RelationRoutingDataSource routing = DataSourceUnwrapper.unwrap(unique, RelationRoutingDataSource.class);
+		return (routing != null) ? routing : unwrapClass(unique);
+	}
+
+	/**
+	 * Spring Boot's unwrapper asks JDBC's {@code Wrapper} for interfaces only; proxies
+	 * such as datasource-proxy's answer for a class too, by delegating to what they wrap.
+	 */
+	private static @Nullable RelationRoutingDataSource unwrapClass(DataSource dataSource) {
+		try {
+			return dataSource.isWrapperFor(RelationRoutingDataSource.class)
+					? dataSource.unwrap(RelationRoutingDataSource.class) : null;
+		}
+		catch (SQLException ex) {
+			return null;
+		}
 	}
 
 }
