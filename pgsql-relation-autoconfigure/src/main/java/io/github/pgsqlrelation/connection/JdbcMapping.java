@@ -2,6 +2,7 @@ package io.github.pgsqlrelation.connection;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,9 +39,16 @@ final class JdbcMapping {
 
 	private static final String LIBPQ_DEFAULT_SSLMODE = "prefer";
 
+	/** The {@code require_auth} methods of libpq that pgjdbc knows too. */
+	private static final List<String> AUTH_METHODS = List.of("password", "md5", "gss", "sspi", "scram-sha-256", "none");
+
 	private static final Map<String, String> DEFAULTS = Map.of("sslcompression", "0", "sslsni", "1",
 			"ssl_min_protocol_version", "TLSv1.2", "sslcertmode", "allow", "gssdelegation", "0", "min_protocol_version",
 			"3.0", "max_protocol_version", "3.0");
+
+	private static final Map<String, String> KEEPALIVE_TIMING = Map.of("keepalives_idle",
+			LibpqSocketFactory.KEEPALIVES_IDLE, "keepalives_interval", LibpqSocketFactory.KEEPALIVES_INTERVAL,
+			"keepalives_count", LibpqSocketFactory.KEEPALIVES_COUNT);
 
 	private static final List<String> URL_KEYWORDS = List.of("host", "hostaddr", "port", "dbname");
 
@@ -71,6 +79,7 @@ final class JdbcMapping {
 		String url = url();
 		this.properties.put(PGProperty.TCP_KEEP_ALIVE.getName(), "true");
 		this.keywords.forEach(this::map);
+		keepalives();
 		sslMode();
 		return new JdbcConnection(url, this.properties);
 	}
@@ -200,7 +209,7 @@ final class JdbcMapping {
 				put(PGProperty.GSS_ENC_MODE, choice(keyword, value, "disable", "allow", "prefer", "require"));
 			case "gsslib" -> put(PGProperty.GSS_LIB, choice(keyword, value, "gssapi", "sspi"));
 			case "krbsrvname" -> put(PGProperty.KERBEROS_SERVER_NAME, value);
-			case "require_auth" -> put(PGProperty.REQUIRE_AUTH, value);
+			case "require_auth" -> requireAuth(value);
 			case "replication" -> replication(value);
 			case "target_session_attrs" -> put(PGProperty.TARGET_SERVER_TYPE, targetServerType(value));
 			case "load_balance_hosts" -> put(PGProperty.LOAD_BALANCE_HOSTS,
@@ -217,12 +226,51 @@ final class JdbcMapping {
 							+ "not to per connection");
 			case "sslcompression" ->
 				throw cannotHonour(keyword, value, "the PostgreSQL JDBC driver never compresses TLS traffic");
-			case "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout" ->
-				throw cannotHonour(keyword, value, "the PostgreSQL JDBC driver has no per-connection setting for "
-						+ "it, so the operating system's defaults would apply; remove it or set those defaults");
+			case "keepalives_idle", "keepalives_interval", "keepalives_count" ->
+				keepalive(KEEPALIVE_TIMING.get(keyword), keyword, value);
+			case "tcp_user_timeout" -> {
+				// libpq: zero (its default) or less leaves the system's default.
+				if (integer(keyword, value) > 0) {
+					throw cannotHonour(keyword, value, "neither the PostgreSQL JDBC driver nor the JVM can set "
+							+ "TCP_USER_TIMEOUT on a connection, so the operating system's default would apply; "
+							+ "remove it or set that default");
+				}
+			}
 			default -> throw cannotHonour(keyword, value, "the PostgreSQL JDBC driver has no equivalent setting"
 					+ (DEFAULTS.containsKey(keyword) ? " other than libpq's default " + DEFAULTS.get(keyword) : ""));
 		}
+	}
+
+	/** libpq: zero or less leaves the system's default. */
+	private void keepalive(String property, String keyword, String value) {
+		int seconds = integer(keyword, value);
+		if (seconds > 0) {
+			this.properties.put(property, String.valueOf(seconds));
+		}
+	}
+
+	/**
+	 * libpq sets keepalive timing only where keepalives are on, which pgjdbc's own
+	 * {@code tcpKeepAlive} decides; {@link LibpqSocketFactory} applies it.
+	 */
+	private void keepalives() {
+		List<String> given = KEEPALIVE_TIMING.keySet()
+			.stream()
+			.filter((keyword) -> this.properties.containsKey(KEEPALIVE_TIMING.get(keyword)))
+			.sorted()
+			.toList();
+		if (given.isEmpty()) {
+			return;
+		}
+		if (this.properties.get(PGProperty.TCP_KEEP_ALIVE.getName()).equals("false")) {
+			given.forEach((keyword) -> this.properties.remove(KEEPALIVE_TIMING.get(keyword)));
+			return;
+		}
+		if (!LibpqSocketFactory.isSupported()) {
+			throw cannotHonour(given.get(0), this.keywords.get(given.get(0)),
+					"this JVM cannot set TCP keepalive timing per connection on this operating system");
+		}
+		put(PGProperty.SOCKET_FACTORY, LibpqSocketFactory.class.getName());
 	}
 
 	private void put(PGProperty property, String value) {
@@ -295,6 +343,42 @@ final class JdbcMapping {
 		if (!normalized.equals("UTF8") && !normalized.equals("UNICODE")) {
 			throw new ConnectionStringException(
 					"client_encoding=" + value + " cannot be honoured: the PostgreSQL JDBC driver always uses UTF8");
+		}
+	}
+
+	/**
+	 * pgjdbc ports libpq's {@code require_auth} (same names, {@code !} to refuse) without
+	 * OAuth, which it cannot do at all: a refused {@code oauth} is dropped, an allowed
+	 * one alone cannot be honoured. A list that refuses every method pgjdbc knows would
+	 * read as no restriction to pgjdbc.
+	 */
+	private void requireAuth(String value) {
+		List<String> methods = List.of(value.split(",", -1)).stream().map(String::strip).toList();
+		boolean refusing = methods.get(0).startsWith("!");
+		List<String> kept = new ArrayList<>();
+		for (String method : methods) {
+			String name = method.startsWith("!") ? method.substring(1) : method;
+			if (method.startsWith("!") != refusing) {
+				throw new ConnectionStringException("Invalid require_auth value '" + value
+						+ "': methods to refuse (!) cannot be mixed with methods to allow");
+			}
+			if (!name.equals("oauth") && !AUTH_METHODS.contains(name)) {
+				throw new ConnectionStringException("Invalid require_auth value '" + value + "': unknown method '"
+						+ name + "', expected " + String.join(", ", AUTH_METHODS) + " or oauth");
+			}
+			if (!name.equals("oauth")) {
+				kept.add(method);
+			}
+		}
+		if (kept.isEmpty() && !refusing) {
+			throw cannotHonour("require_auth", value, "the PostgreSQL JDBC driver cannot authenticate with OAuth");
+		}
+		if (refusing && kept.size() == AUTH_METHODS.size()) {
+			throw cannotHonour("require_auth", value, "it refuses every method, which the PostgreSQL JDBC driver "
+					+ "would read as no restriction at all");
+		}
+		if (!kept.isEmpty()) {
+			put(PGProperty.REQUIRE_AUTH, String.join(",", kept));
 		}
 	}
 

@@ -77,58 +77,68 @@ class JdbcMappingTests {
 	}
 
 	@ParameterizedTest(name = "[{index}] {0}")
-	@CsvSource(delimiter = '|', textBlock = """
-			user=u                                  | user             | u
-			password=p                              | password         | p
-			options='-c geqo=off'                   | options          | -c geqo=off
-			application_name=myapp                  | ApplicationName  | myapp
-			fallback_application_name=fb            | ApplicationName  | fb
-			application_name=a fallback_application_name=fb | ApplicationName | a
-			fallback_application_name=fb application_name=a | ApplicationName | a
-			connect_timeout=10                      | connectTimeout   | 10
-			connect_timeout=1                       | connectTimeout   | 2
-			connect_timeout=0                       | connectTimeout   | 0
-			connect_timeout=-5                      | connectTimeout   | 0
-			keepalives=1                            | tcpKeepAlive     | true
-			keepalives=0                            | tcpKeepAlive     | false
-			sslmode=disable                         | sslmode          | disable
-			sslmode=allow                           | sslmode          | allow
-			sslmode=prefer                          | sslmode          | prefer
-			sslmode=require                         | sslmode          | require
-			sslmode=require sslrootcert=/ca.crt     | sslmode          | verify-ca
-			sslrootcert=/ca.crt sslmode=require     | sslmode          | verify-ca
-			sslmode=verify-ca                       | sslmode          | verify-ca
-			sslmode=verify-full                     | sslmode          | verify-full
-			sslrootcert=/ca.crt sslmode=verify-ca   | sslrootcert      | /ca.crt
-			sslmode=disable sslrootcert=/ca.crt     | sslmode          | disable
-			sslcert=/client.crt                     | sslcert          | /client.crt
-			sslkey=/client.pk8                      | sslkey           | /client.pk8
-			sslpassword=k                           | sslpassword      | k
-			sslnegotiation=direct                   | sslNegotiation   | direct
-			channel_binding=require                 | channelBinding   | require
-			gssencmode=disable                      | gssEncMode       | disable
-			gsslib=gssapi                           | gsslib           | gssapi
-			krbsrvname=postgres                     | kerberosServerName | postgres
-			require_auth=scram-sha-256              | requireAuth      | scram-sha-256
-			replication=database                    | replication      | database
-			replication=on                          | replication      | true
-			target_session_attrs=any                | targetServerType | any
-			target_session_attrs=read-write         | targetServerType | primary
-			target_session_attrs=primary            | targetServerType | primary
-			target_session_attrs=read-only          | targetServerType | secondary
-			load_balance_hosts=random               | loadBalanceHosts | true
-			load_balance_hosts=disable              | loadBalanceHosts | false
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					user=u                                  | user             | u
+					password=p                              | password         | p
+					options='-c geqo=off'                   | options          | -c geqo=off
+					application_name=myapp                  | ApplicationName  | myapp
+					fallback_application_name=fb            | ApplicationName  | fb
+					application_name=a fallback_application_name=fb | ApplicationName | a
+					fallback_application_name=fb application_name=a | ApplicationName | a
+					connect_timeout=10                      | connectTimeout   | 10
+					connect_timeout=1                       | connectTimeout   | 2
+					connect_timeout=0                       | connectTimeout   | 0
+					connect_timeout=-5                      | connectTimeout   | 0
+					keepalives=1                            | tcpKeepAlive     | true
+					keepalives=0                            | tcpKeepAlive     | false
+					sslmode=disable                         | sslmode          | disable
+					sslmode=allow                           | sslmode          | allow
+					sslmode=prefer                          | sslmode          | prefer
+					sslmode=require                         | sslmode          | require
+					sslmode=require sslrootcert=/ca.crt     | sslmode          | verify-ca
+					sslrootcert=/ca.crt sslmode=require     | sslmode          | verify-ca
+					sslmode=verify-ca                       | sslmode          | verify-ca
+					sslmode=verify-full                     | sslmode          | verify-full
+					sslrootcert=/ca.crt sslmode=verify-ca   | sslrootcert      | /ca.crt
+					sslmode=disable sslrootcert=/ca.crt     | sslmode          | disable
+					sslcert=/client.crt                     | sslcert          | /client.crt
+					sslkey=/client.pk8                      | sslkey           | /client.pk8
+					sslpassword=k                           | sslpassword      | k
+					sslnegotiation=direct                   | sslNegotiation   | direct
+					channel_binding=require                 | channelBinding   | require
+					gssencmode=disable                      | gssEncMode       | disable
+					gsslib=gssapi                           | gsslib           | gssapi
+					krbsrvname=postgres                     | kerberosServerName | postgres
+					require_auth=scram-sha-256              | requireAuth      | scram-sha-256
+					require_auth=!password,!oauth           | requireAuth      | !password
+					require_auth=scram-sha-256,oauth        | requireAuth      | scram-sha-256
+					keepalives_idle=30                      | pgsqlrelation.keepalivesIdle | 30
+					keepalives_interval=5                   | pgsqlrelation.keepalivesInterval | 5
+					keepalives_count=3                      | pgsqlrelation.keepalivesCount | 3
+					keepalives_count=3                      | socketFactory    | io.github.pgsqlrelation.connection.LibpqSocketFactory
+					replication=database                    | replication      | database
+					replication=on                          | replication      | true
+					target_session_attrs=any                | targetServerType | any
+					target_session_attrs=read-write         | targetServerType | primary
+					target_session_attrs=primary            | targetServerType | primary
+					target_session_attrs=read-only          | targetServerType | secondary
+					load_balance_hosts=random               | loadBalanceHosts | true
+					load_balance_hosts=disable              | loadBalanceHosts | false
+					""")
 	void mapsEachKeywordToItsDriverProperty(String keywords, String property, String value) {
 		JdbcConnection jdbc = map("host=h dbname=d " + keywords);
 		assertThat(jdbc.properties()).containsEntry(property, value);
-		assertThat(PGProperty.forName(property)).as("pgjdbc knows %s", property).isNotNull();
+		if (!property.startsWith("pgsqlrelation.")) {
+			assertThat(PGProperty.forName(property)).as("pgjdbc knows %s", property).isNotNull();
+		}
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "sslcompression=0", "sslsni=1", "ssl_min_protocol_version=TLSv1.2", "sslcertmode=allow",
 			"gssdelegation=0", "min_protocol_version=3.0", "client_encoding=UTF8", "client_encoding=utf-8",
-			"replication=off", "requirepeer=postgres" })
+			"replication=off", "requirepeer=postgres", "keepalives_idle=0", "keepalives_count=-1", "tcp_user_timeout=0",
+			"require_auth=!oauth" })
 	void ignoresKeywordsSetToWhatTheDriverDoesAnyway(String keyword) {
 		assertThat(map("host=h dbname=d " + keyword).properties()).containsOnly(entry("tcpKeepAlive", "true"));
 	}
@@ -136,10 +146,12 @@ class JdbcMappingTests {
 	@ParameterizedTest
 	@CsvSource(delimiter = '|',
 			textBlock = """
-					keepalives_idle=30              | keepalives_idle=30 cannot be honoured: the PostgreSQL JDBC driver has no per-connection setting for it, so the operating system's defaults would apply; remove it or set those defaults
-					keepalives_interval=5           | keepalives_interval=5 cannot be honoured: the PostgreSQL JDBC driver has no per-connection setting for it, so the operating system's defaults would apply; remove it or set those defaults
-					keepalives_count=3              | keepalives_count=3 cannot be honoured: the PostgreSQL JDBC driver has no per-connection setting for it, so the operating system's defaults would apply; remove it or set those defaults
-					tcp_user_timeout=1000           | tcp_user_timeout=1000 cannot be honoured: the PostgreSQL JDBC driver has no per-connection setting for it, so the operating system's defaults would apply; remove it or set those defaults
+					tcp_user_timeout=1000           | tcp_user_timeout=1000 cannot be honoured: neither the PostgreSQL JDBC driver nor the JVM can set TCP_USER_TIMEOUT on a connection, so the operating system's default would apply; remove it or set that default
+					keepalives_idle=soon            | Invalid keepalives_idle value 'soon': expected an integer
+					require_auth=oauth              | require_auth=oauth cannot be honoured: the PostgreSQL JDBC driver cannot authenticate with OAuth
+					require_auth=!password,!md5,!gss,!sspi,!scram-sha-256,!none,!oauth | require_auth=!password,!md5,!gss,!sspi,!scram-sha-256,!none,!oauth cannot be honoured: it refuses every method, which the PostgreSQL JDBC driver would read as no restriction at all
+					require_auth=!password,md5      | Invalid require_auth value '!password,md5': methods to refuse (!) cannot be mixed with methods to allow
+					require_auth=kerberos           | Invalid require_auth value 'kerberos': unknown method 'kerberos', expected password, md5, gss, sspi, scram-sha-256, none or oauth
 					sslcrl=/crl.pem                 | sslcrl=/crl.pem cannot be honoured: the PostgreSQL JDBC driver checks no certificate revocation list of its own (revocation checking is JVM-wide: com.sun.net.ssl.checkRevocation)
 					sslcrldir=/crls                 | sslcrldir=/crls cannot be honoured: the PostgreSQL JDBC driver checks no certificate revocation list of its own (revocation checking is JVM-wide: com.sun.net.ssl.checkRevocation)
 					passfile=/pgpass                | passfile=/pgpass cannot be honoured: the PostgreSQL JDBC driver reads a password file only from ~/.pgpass, PGPASSFILE or the system property org.postgresql.pgpassfile; give the password, or put the file there
@@ -283,6 +295,12 @@ class JdbcMappingTests {
 	@Test
 	void leavesTheSslModeToTheDriverWhereLibpqsDefaultIsMeant() {
 		assertThat(map("host=h dbname=d").properties()).doesNotContainKeys("sslmode", "sslrootcert");
+	}
+
+	@Test
+	void setsKeepaliveTimingOnlyWhereKeepalivesAreOn() {
+		assertThat(map("host=h dbname=d keepalives=0 keepalives_idle=30 keepalives_count=3").properties())
+			.containsOnly(entry("tcpKeepAlive", "false"));
 	}
 
 	@Test
