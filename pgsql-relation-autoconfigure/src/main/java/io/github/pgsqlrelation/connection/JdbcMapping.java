@@ -105,7 +105,8 @@ final class JdbcMapping {
 		}
 		if (!hostNames.isEmpty()) {
 			put(PGProperty.SSL_HOSTNAME_VERIFIER, LibpqHostnameVerifier.class.getName());
-			this.properties.put(LibpqHostnameVerifier.HOST_NAMES, LibpqHostnameVerifier.format(hostNames));
+			put(PGProperty.SSL_FACTORY, LibpqSslFactory.class.getName());
+			this.properties.put(LibpqHostnameVerifier.HOST_NAMES, HostNames.format(hostNames));
 		}
 		// libpq's default database is the user name; say so rather than leave it to the
 		// driver.
@@ -132,8 +133,8 @@ final class JdbcMapping {
 
 	/**
 	 * Where libpq connects to {@code hostaddr}, it verifies the server certificate
-	 * ({@code sslmode=verify-full}) against {@code host}: so does
-	 * {@link LibpqHostnameVerifier}.
+	 * ({@code sslmode=verify-full}) against {@code host} and sends {@code host} as SNI:
+	 * so do {@link LibpqHostnameVerifier} and {@link LibpqSslFactory}.
 	 */
 	private static void addHostName(Map<String, String> hostNames, String address, int port, String host) {
 		if (host.isEmpty()) {
@@ -143,7 +144,7 @@ final class JdbcMapping {
 			throw new ConnectionStringException("Host '" + host + "' holds whitespace, which no host name does; give "
 					+ "the host name the server certificate names");
 		}
-		String previous = hostNames.putIfAbsent(LibpqHostnameVerifier.key(address, port), host);
+		String previous = hostNames.putIfAbsent(HostNames.key(address, port), host);
 		if (previous != null && !previous.equals(host)) {
 			throw new ConnectionStringException("Hosts '" + previous + "' and '" + host + "' have the same hostaddr "
 					+ address + " and port " + port + ": the PostgreSQL JDBC driver could not tell which name to "
@@ -220,10 +221,11 @@ final class JdbcMapping {
 						"the PostgreSQL JDBC driver checks no "
 								+ "certificate revocation list of its own (revocation checking is JVM-wide: "
 								+ "com.sun.net.ssl.checkRevocation)");
-			case "sslsni" -> throw cannotHonour(keyword, value,
-					"the PostgreSQL JDBC driver leaves Server Name "
-							+ "Indication to the JVM, which sends it for every host name with a dot and cannot be told "
-							+ "not to per connection");
+			// libpq sends SNI only with sslsni=1, its default.
+			case "sslsni" -> {
+				put(PGProperty.SSL_FACTORY, LibpqSslFactory.class.getName());
+				this.properties.put(LibpqSslFactory.SSL_SNI, "0");
+			}
 			case "sslcompression" ->
 				throw cannotHonour(keyword, value, "the PostgreSQL JDBC driver never compresses TLS traffic");
 			case "keepalives_idle", "keepalives_interval", "keepalives_count" ->

@@ -1,7 +1,5 @@
 package io.github.pgsqlrelation.connection;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Properties;
 
 import javax.net.ssl.HostnameVerifier;
@@ -28,7 +26,7 @@ public final class LibpqHostnameVerifier implements HostnameVerifier {
 	 */
 	public static final String HOST_NAMES = "pgsqlrelation.libpqHostNames";
 
-	private final Map<String, String> hostNames;
+	private final HostNames hostNames;
 
 	/**
 	 * Creates a verifier for one connection.
@@ -36,29 +34,7 @@ public final class LibpqHostnameVerifier implements HostnameVerifier {
 	 * be given
 	 */
 	public LibpqHostnameVerifier(Properties properties) {
-		this.hostNames = parse(properties.getProperty(HOST_NAMES, ""));
-	}
-
-	static String format(Map<String, String> hostNames) {
-		StringBuilder result = new StringBuilder();
-		hostNames
-			.forEach((addressAndPort, host) -> result.append(addressAndPort).append(' ').append(host).append('\n'));
-		return result.toString();
-	}
-
-	static String key(String address, int port) {
-		return address + " " + port;
-	}
-
-	private static Map<String, String> parse(String value) {
-		Map<String, String> result = new HashMap<>();
-		for (String line : value.split("\n")) {
-			int lastSpace = line.lastIndexOf(' ');
-			if (lastSpace > 0) {
-				result.put(line.substring(0, lastSpace), line.substring(lastSpace + 1));
-			}
-		}
-		return result;
+		this.hostNames = HostNames.of(properties);
 	}
 
 	/**
@@ -70,7 +46,7 @@ public final class LibpqHostnameVerifier implements HostnameVerifier {
 	 */
 	@Override
 	public boolean verify(String address, SSLSession session) {
-		String host = this.hostNames.getOrDefault(key(address, session.getPeerPort()), address);
+		String host = this.hostNames.nameOf(address, session.getPeerPort());
 		return PGjdbcHostnameVerifier.INSTANCE.verify(host, session);
 	}
 

@@ -79,53 +79,55 @@ class JdbcMappingTests {
 	@ParameterizedTest(name = "[{index}] {0}")
 	@CsvSource(delimiter = '|',
 			textBlock = """
-					user=u                                  | user             | u
-					password=p                              | password         | p
-					options='-c geqo=off'                   | options          | -c geqo=off
-					application_name=myapp                  | ApplicationName  | myapp
-					fallback_application_name=fb            | ApplicationName  | fb
-					application_name=a fallback_application_name=fb | ApplicationName | a
-					fallback_application_name=fb application_name=a | ApplicationName | a
-					connect_timeout=10                      | connectTimeout   | 10
-					connect_timeout=1                       | connectTimeout   | 2
-					connect_timeout=0                       | connectTimeout   | 0
-					connect_timeout=-5                      | connectTimeout   | 0
-					keepalives=1                            | tcpKeepAlive     | true
-					keepalives=0                            | tcpKeepAlive     | false
-					sslmode=disable                         | sslmode          | disable
-					sslmode=allow                           | sslmode          | allow
-					sslmode=prefer                          | sslmode          | prefer
-					sslmode=require                         | sslmode          | require
-					sslmode=require sslrootcert=/ca.crt     | sslmode          | verify-ca
-					sslrootcert=/ca.crt sslmode=require     | sslmode          | verify-ca
-					sslmode=verify-ca                       | sslmode          | verify-ca
-					sslmode=verify-full                     | sslmode          | verify-full
-					sslrootcert=/ca.crt sslmode=verify-ca   | sslrootcert      | /ca.crt
-					sslmode=disable sslrootcert=/ca.crt     | sslmode          | disable
-					sslcert=/client.crt                     | sslcert          | /client.crt
-					sslkey=/client.pk8                      | sslkey           | /client.pk8
-					sslpassword=k                           | sslpassword      | k
-					sslnegotiation=direct                   | sslNegotiation   | direct
-					channel_binding=require                 | channelBinding   | require
-					gssencmode=disable                      | gssEncMode       | disable
-					gsslib=gssapi                           | gsslib           | gssapi
-					krbsrvname=postgres                     | kerberosServerName | postgres
-					require_auth=scram-sha-256              | requireAuth      | scram-sha-256
-					require_auth=!password,!oauth           | requireAuth      | !password
-					require_auth=scram-sha-256,oauth        | requireAuth      | scram-sha-256
-					keepalives_idle=30                      | pgsqlrelation.keepalivesIdle | 30
-					keepalives_interval=5                   | pgsqlrelation.keepalivesInterval | 5
-					keepalives_count=3                      | pgsqlrelation.keepalivesCount | 3
-					keepalives_count=3                      | socketFactory    | io.github.pgsqlrelation.connection.LibpqSocketFactory
-					replication=database                    | replication      | database
-					replication=on                          | replication      | true
-					target_session_attrs=any                | targetServerType | any
-					target_session_attrs=read-write         | targetServerType | primary
-					target_session_attrs=primary            | targetServerType | primary
-					target_session_attrs=read-only          | targetServerType | secondary
-					load_balance_hosts=random               | loadBalanceHosts | true
-					load_balance_hosts=disable              | loadBalanceHosts | false
-					""")
+							user=u                                  | user             | u
+							password=p                              | password         | p
+							options='-c geqo=off'                   | options          | -c geqo=off
+							application_name=myapp                  | ApplicationName  | myapp
+							fallback_application_name=fb            | ApplicationName  | fb
+							application_name=a fallback_application_name=fb | ApplicationName | a
+							fallback_application_name=fb application_name=a | ApplicationName | a
+							connect_timeout=10                      | connectTimeout   | 10
+							connect_timeout=1                       | connectTimeout   | 2
+							connect_timeout=0                       | connectTimeout   | 0
+							connect_timeout=-5                      | connectTimeout   | 0
+							keepalives=1                            | tcpKeepAlive     | true
+							keepalives=0                            | tcpKeepAlive     | false
+							sslmode=disable                         | sslmode          | disable
+							sslmode=allow                           | sslmode          | allow
+							sslmode=prefer                          | sslmode          | prefer
+							sslmode=require                         | sslmode          | require
+							sslmode=require sslrootcert=/ca.crt     | sslmode          | verify-ca
+							sslrootcert=/ca.crt sslmode=require     | sslmode          | verify-ca
+							sslmode=verify-ca                       | sslmode          | verify-ca
+							sslmode=verify-full                     | sslmode          | verify-full
+							sslrootcert=/ca.crt sslmode=verify-ca   | sslrootcert      | /ca.crt
+							sslmode=disable sslrootcert=/ca.crt     | sslmode          | disable
+							sslcert=/client.crt                     | sslcert          | /client.crt
+							sslkey=/client.pk8                      | sslkey           | /client.pk8
+							sslpassword=k                           | sslpassword      | k
+							sslnegotiation=direct                   | sslNegotiation   | direct
+							channel_binding=require                 | channelBinding   | require
+							gssencmode=disable                      | gssEncMode       | disable
+							gsslib=gssapi                           | gsslib           | gssapi
+							krbsrvname=postgres                     | kerberosServerName | postgres
+							require_auth=scram-sha-256              | requireAuth      | scram-sha-256
+							require_auth=!password,!oauth           | requireAuth      | !password
+							require_auth=scram-sha-256,oauth        | requireAuth      | scram-sha-256
+							keepalives_idle=30                      | pgsqlrelation.keepalivesIdle | 30
+					sslsni=0                                | sslfactory       | io.github.pgsqlrelation.connection.LibpqSslFactory
+					sslsni=0                                | pgsqlrelation.sslsni | 0
+							keepalives_interval=5                   | pgsqlrelation.keepalivesInterval | 5
+							keepalives_count=3                      | pgsqlrelation.keepalivesCount | 3
+							keepalives_count=3                      | socketFactory    | io.github.pgsqlrelation.connection.LibpqSocketFactory
+							replication=database                    | replication      | database
+							replication=on                          | replication      | true
+							target_session_attrs=any                | targetServerType | any
+							target_session_attrs=read-write         | targetServerType | primary
+							target_session_attrs=primary            | targetServerType | primary
+							target_session_attrs=read-only          | targetServerType | secondary
+							load_balance_hosts=random               | loadBalanceHosts | true
+							load_balance_hosts=disable              | loadBalanceHosts | false
+							""")
 	void mapsEachKeywordToItsDriverProperty(String keywords, String property, String value) {
 		JdbcConnection jdbc = map("host=h dbname=d " + keywords);
 		assertThat(jdbc.properties()).containsEntry(property, value);
@@ -156,7 +158,6 @@ class JdbcMappingTests {
 					sslcrldir=/crls                 | sslcrldir=/crls cannot be honoured: the PostgreSQL JDBC driver checks no certificate revocation list of its own (revocation checking is JVM-wide: com.sun.net.ssl.checkRevocation)
 					passfile=/pgpass                | passfile=/pgpass cannot be honoured: the PostgreSQL JDBC driver reads a password file only from ~/.pgpass, PGPASSFILE or the system property org.postgresql.pgpassfile; give the password, or put the file there
 					service=mydb                    | service=mydb cannot be honoured: the PostgreSQL JDBC driver reads a service only from its URL, looks for service files elsewhere than libpq and lets other settings override the service's differently; write the service's keywords into the connection string
-					sslsni=0                        | sslsni=0 cannot be honoured: the PostgreSQL JDBC driver leaves Server Name Indication to the JVM, which sends it for every host name with a dot and cannot be told not to per connection
 					sslcompression=1                | sslcompression=1 cannot be honoured: the PostgreSQL JDBC driver never compresses TLS traffic
 					sslkeylogfile=/keys             | sslkeylogfile=/keys cannot be honoured: the PostgreSQL JDBC driver has no equivalent setting
 					sslcertmode=require             | sslcertmode=require cannot be honoured: the PostgreSQL JDBC driver has no equivalent setting other than libpq's default allow
@@ -232,6 +233,7 @@ class JdbcMappingTests {
 		assertThat(jdbc.url()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/app");
 		assertThat(jdbc.properties()).containsEntry("sslmode", "verify-full")
 			.containsEntry("sslhostnameverifier", LibpqHostnameVerifier.class.getName())
+			.containsEntry("sslfactory", LibpqSslFactory.class.getName())
 			.containsEntry(LibpqHostnameVerifier.HOST_NAMES, "127.0.0.1 5432 db.example\n");
 	}
 
@@ -247,9 +249,9 @@ class JdbcMappingTests {
 	@Test
 	void verifiesAsTheDriverDoesWhereNoHostaddrDiffersFromItsHost() {
 		assertThat(map("host=h dbname=d sslmode=verify-full").properties()).doesNotContainKeys("sslhostnameverifier",
-				LibpqHostnameVerifier.HOST_NAMES);
+				"sslfactory", LibpqHostnameVerifier.HOST_NAMES);
 		assertThat(map("hostaddr=127.0.0.1 dbname=d sslmode=verify-full").properties())
-			.doesNotContainKeys("sslhostnameverifier", LibpqHostnameVerifier.HOST_NAMES);
+			.doesNotContainKeys("sslhostnameverifier", "sslfactory", LibpqHostnameVerifier.HOST_NAMES);
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package io.github.pgsqlrelation.connection;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -9,6 +10,9 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +21,9 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -64,17 +71,49 @@ final class TestCertificates {
 	 */
 	ServerFiles writeServer(Path directory, String... names) {
 		KeyPair keys = newKeyPair();
+		X509CertificateHolder certificate = issue(keys, names);
+		Path certificateFile = write(directory.resolve("server.crt"), pem("CERTIFICATE", encoded(certificate)));
+		Path keyFile = write(directory.resolve("server.key"), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+		return new ServerFiles(certificateFile, keyFile);
+	}
+
+	/**
+	 * Issues a server certificate for the given names and returns a TLS context that
+	 * serves it, for servers the tests run themselves.
+	 */
+	SSLContext serverContext(String... names) {
+		KeyPair keys = newKeyPair();
+		X509CertificateHolder certificate = issue(keys, names);
+		try {
+			CertificateFactory factory = CertificateFactory.getInstance("X.509");
+			Certificate[] chain = { factory.generateCertificate(new ByteArrayInputStream(encoded(certificate))),
+					factory.generateCertificate(new ByteArrayInputStream(encoded(this.caCertificate))) };
+			KeyStore keyStore = KeyStore.getInstance("PKCS12");
+			keyStore.load(null, null);
+			char[] password = "changeit".toCharArray();
+			keyStore.setKeyEntry("server", keys.getPrivate(), password, chain);
+			KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+			keyManagers.init(keyStore, password);
+			SSLContext context = SSLContext.getInstance("TLS");
+			context.init(keyManagers.getKeyManagers(), null, null);
+			return context;
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private X509CertificateHolder issue(KeyPair keys, String... names) {
 		List<GeneralName> alternativeNames = new ArrayList<>();
 		for (String name : names) {
 			boolean address = name.chars().allMatch((c) -> c == '.' || Character.isDigit(c));
 			alternativeNames.add(new GeneralName(address ? GeneralName.iPAddress : GeneralName.dNSName, name));
 		}
-		X509CertificateHolder certificate = sign(new JcaX509v3CertificateBuilder(this.caCertificate.getSubject(),
-				serial(), notBefore(), notAfter(), new X500Name("CN=" + names[0]), keys.getPublic()), false,
-				alternativeNames);
-		Path certificateFile = write(directory.resolve("server.crt"), pem("CERTIFICATE", encoded(certificate)));
-		Path keyFile = write(directory.resolve("server.key"), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
-		return new ServerFiles(certificateFile, keyFile);
+		return sign(new JcaX509v3CertificateBuilder(this.caCertificate.getSubject(), serial(), notBefore(), notAfter(),
+				new X500Name("CN=" + names[0]), keys.getPublic()), false, alternativeNames);
 	}
 
 	private X509CertificateHolder sign(JcaX509v3CertificateBuilder builder, boolean authority,
