@@ -81,6 +81,7 @@ final class JdbcMapping {
 		this.keywords.forEach(this::map);
 		keepalives();
 		sslMode();
+		sslKey();
 		return new JdbcConnection(url, this.properties);
 	}
 
@@ -305,6 +306,18 @@ final class JdbcMapping {
 					+ "not verify, connects without TLS, while the PostgreSQL JDBC driver does not verify in this "
 					+ "mode; give sslmode=verify-ca or verify-full to require a verified certificate");
 			default -> put(PGProperty.SSL_MODE, mode);
+		}
+	}
+
+	/**
+	 * libpq's default client key is {@code postgresql.key}, pgjdbc's
+	 * {@code postgresql.pk8}: where libpq's exists, name it.
+	 */
+	private void sslKey() {
+		Path defaultKey = this.libpqDirectory.resolve("postgresql.key");
+		if (!this.keywords.containsKey("sslkey") && !"disable".equals(this.keywords.get("sslmode"))
+				&& Files.exists(defaultKey)) {
+			put(PGProperty.SSL_KEY, defaultKey.toString());
 		}
 	}
 

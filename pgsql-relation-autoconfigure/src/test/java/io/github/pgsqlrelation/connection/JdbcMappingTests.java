@@ -295,6 +295,15 @@ class JdbcMappingTests {
 	}
 
 	@Test
+	void namesLibpqsDefaultClientKeyWhereItExists() throws IOException {
+		assertThat(map("host=h dbname=d").properties()).doesNotContainKey("sslkey");
+		Path key = Files.writeString(this.libpqDirectory.resolve("postgresql.key"), "");
+		assertThat(map("host=h dbname=d").properties()).containsEntry("sslkey", key.toString());
+		assertThat(map("host=h dbname=d sslkey=/k.pem").properties()).containsEntry("sslkey", "/k.pem");
+		assertThat(map("host=h dbname=d sslmode=disable").properties()).doesNotContainKey("sslkey");
+	}
+
+	@Test
 	void leavesTheSslModeToTheDriverWhereLibpqsDefaultIsMeant() {
 		assertThat(map("host=h dbname=d").properties()).doesNotContainKeys("sslmode", "sslrootcert");
 	}
