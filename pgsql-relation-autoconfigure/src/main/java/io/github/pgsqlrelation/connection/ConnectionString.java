@@ -119,24 +119,25 @@ public final class ConnectionString {
 
 	/**
 	 * Returns what the PostgreSQL JDBC driver needs: a URL that holds only hosts, ports
-	 * and the database, and driver properties by pgjdbc name. Keywords map as follows:
-	 * {@code user}, {@code password}, {@code options}, {@code service}, {@code sslmode}
-	 * ({@code require} with {@code sslrootcert} given becomes {@code verify-ca}, as in
-	 * libpq), {@code sslrootcert}, {@code sslcert}, {@code sslkey}, {@code sslpassword},
-	 * {@code sslnegotiation}, {@code channel_binding}, {@code gssencmode},
-	 * {@code gsslib}, {@code require_auth} to the pgjdbc properties of the same meaning;
-	 * {@code connect_timeout} to {@code connectTimeout}; {@code application_name} (else
-	 * {@code fallback_application_name}) to {@code ApplicationName};
-	 * {@code target_session_attrs} to {@code targetServerType}; {@code keepalives} to
-	 * {@code tcpKeepAlive}, which is {@code true} unless {@code keepalives=0} because
-	 * libpq keeps connections alive by default; {@code krbsrvname}, {@code replication},
-	 * {@code load_balance_hosts} likewise. {@code hostaddr}, where given, is the address
-	 * connected to. A missing {@code dbname} is the user name, as in libpq.
-	 * @throws ConnectionStringException naming what cannot be honoured: a Unix-domain
-	 * socket host, no host, or a keyword pgjdbc has no setting for (such as
-	 * {@code keepalives_idle}, {@code keepalives_interval}, {@code keepalives_count},
-	 * {@code tcp_user_timeout}, {@code sslcrl}, {@code passfile}) unless its value is
-	 * libpq's default
+	 * and the database, and driver properties by pgjdbc name, each keyword keeping
+	 * libpq's meaning. The table of every keyword is {@code docs/libpq-keywords.md}; in
+	 * short: {@code hostaddr}, where given, is the address connected to, and the server
+	 * certificate is verified against {@code host} ({@code sslmode=verify-full}) by
+	 * {@link LibpqHostnameVerifier}; {@code sslmode=require} with a root certificate
+	 * ({@code sslrootcert}, else an existing {@code ~/.postgresql/root.crt}) becomes
+	 * {@code verify-ca}, as in libpq; {@code keepalives} is {@code tcpKeepAlive},
+	 * {@code true} unless {@code keepalives=0}, and the keepalive timing is set by
+	 * {@link LibpqSocketFactory}; {@code target_session_attrs} {@code read-write} and
+	 * {@code read-only} are pgjdbc's {@code primary} and {@code secondary}. A missing
+	 * {@code dbname} is the user name, as in libpq.
+	 * @return the URL and driver properties
+	 * @throws ConnectionStringException naming the keyword, its value (unless a secret)
+	 * and why, for what pgjdbc cannot honour with libpq's meaning: a Unix-domain socket
+	 * host, no host, a {@code hostaddr} that is not a numeric address,
+	 * {@code sslmode=allow} or {@code prefer} (also libpq's default) with a root
+	 * certificate, {@code target_session_attrs=standby} or {@code prefer-standby},
+	 * {@code service}, {@code passfile}, {@code sslcrl}, {@code tcp_user_timeout} and any
+	 * keyword pgjdbc has no setting for, unless its value is libpq's default
 	 */
 	public JdbcConnection toJdbc() {
 		return JdbcMapping.map(this.keywords);

@@ -41,9 +41,11 @@ class SecretMaskingTests {
 
 	@ParameterizedTest(name = "[{index}] {0}")
 	@ValueSource(strings = { "host=/tmp password=S3cr3t", "password=S3cr3t dbname=d",
-			"host=h password=S3cr3t keepalives_idle=1", "host=h password=S3cr3t port=1,2 host=a,b,c",
+			"host=h password=S3cr3t tcp_user_timeout=1", "host=h password=S3cr3t port=1,2 host=a,b,c",
 			"host=h sslpassword=S3cr3t oauth_client_secret=S3cr3t", "host=h scram_client_key=S3cr3t",
-			"host=h password=S3cr3t sslmode=bogus" })
+			"host=h password=S3cr3t sslmode=bogus", "host=h password=S3cr3t service=s",
+			"host=h password=S3cr3t hostaddr=h", "host=h sslpassword=S3cr3t sslrootcert=/ca.crt",
+			"host=h password=S3cr3t require_auth=oauth" })
 	void keepsSecretsOutOfMappingErrors(String text) {
 		ConnectionStringException ex = catchThrowableOfType(ConnectionStringException.class,
 				() -> ConnectionString.parse(text).toJdbc());

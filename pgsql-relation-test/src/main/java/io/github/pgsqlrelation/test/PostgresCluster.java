@@ -136,7 +136,7 @@ public final class PostgresCluster implements AutoCloseable {
 
 	private void initialize(PostgresNode node) {
 		FileTrees.copyDataDirectory(this.template.dataDirectory(), node.dataDirectory(), true);
-		NodeSettings.writeNodeSpecific(node, null);
+		NodeSettings.writeNodeSpecific(node, null, this.settings.tls());
 		ServerUser.get().own(node.directory());
 	}
 
@@ -519,7 +519,7 @@ public final class PostgresCluster implements AutoCloseable {
 
 	private void configureStandby(PostgresNode standby, PostgresNode source) {
 		NodeSettings.writeNodeSpecific(standby,
-				NodeSettings.primaryConnection(source, standby, this.replicationPassword));
+				NodeSettings.primaryConnection(source, standby, this.replicationPassword), this.settings.tls());
 		ServerUser.get().own(standby.directory());
 	}
 
@@ -546,13 +546,13 @@ public final class PostgresCluster implements AutoCloseable {
 	 * Settings of a cluster to start.
 	 */
 	record Settings(int standbys, String database, String user, String password, boolean useBaseBackupTool,
-			@Nullable Path binDirectory) {
+			@Nullable Path binDirectory, @Nullable ServerTls tls) {
 
 		@Override
 		public String toString() {
 			return "Settings[standbys=" + this.standbys + ", database=" + this.database + ", user=" + this.user
 					+ ", password=******, useBaseBackupTool=" + this.useBaseBackupTool + ", binDirectory="
-					+ this.binDirectory + "]";
+					+ this.binDirectory + ", tls=" + this.tls + "]";
 		}
 
 	}
@@ -573,6 +573,8 @@ public final class PostgresCluster implements AutoCloseable {
 		private boolean useBaseBackupTool = true;
 
 		private @Nullable Path binDirectory;
+
+		private @Nullable ServerTls tls;
 
 		private Builder() {
 		}
@@ -644,6 +646,20 @@ public final class PostgresCluster implements AutoCloseable {
 		}
 
 		/**
+		 * Makes every node serve TLS ({@code ssl = on}) with the given certificate and
+		 * key, which each node gets a copy of; clients may still connect without TLS.
+		 * Without this, no node offers TLS.
+		 * @param certificateChain a PEM file: the server's certificate, then any
+		 * intermediate CA certificates
+		 * @param privateKey a PEM file holding the server's unencrypted private key
+		 * @return this builder
+		 */
+		public Builder tls(Path certificateChain, Path privateKey) {
+			this.tls = new ServerTls(certificateChain, privateKey);
+			return this;
+		}
+
+		/**
 		 * Starts the cluster and waits until the primary accepts connections and every
 		 * standby streams from it.
 		 * @return the running cluster
@@ -651,7 +667,7 @@ public final class PostgresCluster implements AutoCloseable {
 		public PostgresCluster start() {
 			String chosenPassword = (this.password != null) ? this.password : LibpqValues.newPassword();
 			return PostgresCluster.start(new Settings(this.standbys, this.database, this.user, chosenPassword,
-					this.useBaseBackupTool, this.binDirectory));
+					this.useBaseBackupTool, this.binDirectory, this.tls));
 		}
 
 		private static String requireText(String value, String name) {

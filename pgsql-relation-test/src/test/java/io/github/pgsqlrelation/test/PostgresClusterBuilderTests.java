@@ -49,7 +49,8 @@ class PostgresClusterBuilderTests {
 
 	@Test
 	void settingsNeverShowThePassword() {
-		PostgresCluster.Settings settings = new PostgresCluster.Settings(1, "app", "relation-7", "s3cret", true, null);
+		PostgresCluster.Settings settings = new PostgresCluster.Settings(1, "app", "relation-7", "s3cret", true, null,
+				null);
 		assertThat(settings.toString()).doesNotContain("s3cret").contains("password=******");
 	}
 
