@@ -1,6 +1,7 @@
 package io.github.pgsqlrelation.routing;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -86,26 +87,29 @@ final class PoolFactory {
 
 	/**
 	 * Returns how the master's pool connects: master host first, then the standbys'
-	 * hosts.
+	 * hosts, each with its own {@code hostaddr} where it has one, so that libpq's meaning
+	 * (dial the address, verify the certificate against the name) holds for every host.
 	 */
 	JdbcConnection masterJdbc(ConnectionString master, List<ConnectionString> standbys) {
-		Set<Host> hosts = new LinkedHashSet<>(master.hosts());
+		Set<Dialled> hosts = new LinkedHashSet<>(dialled(master));
 		for (ConnectionString standby : standbys) {
-			for (Host host : hostsOf(standby)) {
-				hosts.add(host);
-			}
+			hosts.addAll(dialledStandby(standby));
 		}
 		StringJoiner names = new StringJoiner(",");
+		StringJoiner addresses = new StringJoiner(",");
 		StringJoiner ports = new StringJoiner(",");
 		hosts.forEach((host) -> {
-			names.add(host.name());
-			ports.add(String.valueOf(host.port()));
+			names.add(host.host().name());
+			addresses.add(host.address());
+			ports.add(String.valueOf(host.host().port()));
 		});
+		boolean anyAddress = hosts.stream().anyMatch((host) -> !host.address().isEmpty());
 		Map<String, @Nullable String> replacements = new HashMap<>();
 		replacements.put("host", names.toString());
 		replacements.put("port", ports.toString());
-		replacements.put("hostaddr", null);
-		replacements.put("target_session_attrs", "primary");
+		replacements.put("hostaddr", anyAddress ? addresses.toString() : null);
+		// libpq's read-write is exactly pgjdbc's primary.
+		replacements.put("target_session_attrs", "read-write");
 		// A host that does not answer (a dead machine drops packets) costs each new
 		// connection the connect timeout before the next host is tried: keep it short.
 		return merged(master.with(replacements).toJdbc(),
@@ -119,12 +123,27 @@ final class PoolFactory {
 		this.namesInUse.remove(backend.name());
 	}
 
-	private static List<Host> hostsOf(ConnectionString standby) {
+	/**
+	 * Pairs each host with its {@code hostaddr} entry, empty where it has none (libpq
+	 * then resolves the name).
+	 */
+	private static List<Dialled> dialled(ConnectionString connectionString) {
+		List<Host> hosts = connectionString.hosts();
+		String hostaddr = connectionString.get("hostaddr");
+		String[] addresses = (hostaddr != null && connectionString.get("host") != null) ? hostaddr.split(",", -1)
+				: new String[0];
+		List<Dialled> result = new ArrayList<>();
+		for (int i = 0; i < hosts.size(); i++) {
+			result.add(new Dialled(hosts.get(i), (addresses.length == hosts.size()) ? addresses[i] : ""));
+		}
+		return result;
+	}
+
+	private static List<Dialled> dialledStandby(ConnectionString standby) {
 		try {
-			return standby.hosts()
-				.stream()
-				.filter((host) -> !host.name().isEmpty() && !host.name().startsWith("/")
-						&& !host.name().startsWith("@"))
+			return dialled(standby).stream()
+				.filter((dialled) -> !dialled.host().name().isEmpty() && !dialled.host().name().startsWith("/")
+						&& !dialled.host().name().startsWith("@"))
 				.toList();
 		}
 		catch (ConnectionStringException ex) {
@@ -209,6 +228,16 @@ final class PoolFactory {
 	/** Keeps names safe for JMX object names and metric tags. */
 	private static String sanitize(String text) {
 		return text.replaceAll("[^A-Za-z0-9._-]", "-");
+	}
+
+	/**
+	 * A host as libpq dials it.
+	 *
+	 * @param host the host name and port, the name being what the certificate must match
+	 * @param address the {@code hostaddr} to connect to, empty to resolve the name
+	 */
+	private record Dialled(Host host, String address) {
+
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import com.zaxxer.hikari.HikariConfig;
 import io.github.pgsqlrelation.connection.ConnectionString;
 import io.github.pgsqlrelation.connection.JdbcConnection;
+import io.github.pgsqlrelation.connection.LibpqHostnameVerifier;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,6 +40,17 @@ class PoolFactoryTests {
 			.containsEntry("connectTimeout", "3")
 			.containsEntry("user", "relation-7")
 			.containsEntry("password", "s3cret");
+	}
+
+	@Test
+	void theMasterDialsEachHostsAddressAndKeepsItsNameForTheCertificate() {
+		ConnectionString master = ConnectionString
+			.parse("host=db.example hostaddr=127.0.0.1 port=5432 dbname=app user=u sslmode=verify-full");
+		ConnectionString standby = ConnectionString.parse("host=127.0.0.2 port=5433 dbname=app user=u");
+		JdbcConnection jdbc = this.factory.masterJdbc(master, List.of(standby));
+		assertThat(jdbc.url()).isEqualTo("jdbc:postgresql://127.0.0.1:5432,127.0.0.2:5433/app");
+		assertThat(jdbc.properties()).containsEntry(LibpqHostnameVerifier.HOST_NAMES, "127.0.0.1 5432 db.example\n")
+			.containsEntry("targetServerType", "primary");
 	}
 
 	@Test
