@@ -27,7 +27,8 @@ class RoutingDataSourceConfiguration {
 			ObjectProvider<RoutingListener> listeners) {
 		PgsqlRelationProperties.Routing routing = properties.getRouting();
 		RoutingSettings settings = new RoutingSettings(routing.isReadFallbackToMaster(), routing.getRetireTimeout(),
-				routing.getStandbyConnectionTimeout(), routing.getStandbyRetryInterval(), routing.getHostRecheck());
+				routing.getStandbyConnectionTimeout(), routing.getStandbyRetryInterval(), routing.getHostRecheck(),
+				routing.getBusyStandbys());
 		RelationRoutingDataSource dataSource = new RelationRoutingDataSource(properties.getPool(), settings,
 				properties.getEndpoint(), () -> watcher.status().state().effective().readiness().reason(),
 				RoutingListeners.of(listeners.orderedStream().toList()));
