@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
-import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.pool.HikariPool;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -95,7 +94,7 @@ final class Router {
 				return routed(readOnly(standby.pool().getConnection()), standby.backend());
 			}
 			catch (SQLException ex) {
-				if (serverFailed(standby, ex)) {
+				if (serverFailed(ex)) {
 					failed(standby, ex);
 					failure = chain(failure, ex);
 				}
@@ -162,7 +161,7 @@ final class Router {
 				return routed(readOnly(connection(standby, Math.min(slice, remaining))), standby.backend());
 			}
 			catch (SQLException ex) {
-				if (serverFailed(standby, ex)) {
+				if (serverFailed(ex)) {
 					failed(standby, ex);
 					busy[turn % busyCount] = null;
 					left--;
@@ -254,15 +253,13 @@ final class Router {
 
 	/**
 	 * Tells a server that refuses connections from a pool that is merely busy: HikariCP's
-	 * timeout carries the last connection failure as its cause, and a busy pool has
-	 * connections.
+	 * timeout carries the last connection failure as its cause. A pool without that is
+	 * busy (all its connections in use) or still connecting, as a cold pool is in a burst
+	 * of reads on a loaded machine; if its attempt to connect then fails, the pool's own
+	 * failure callback takes the standby out of reads.
 	 */
-	private static boolean serverFailed(BackendPool standby, SQLException ex) {
-		if (ex.getCause() != null) {
-			return true;
-		}
-		HikariPoolMXBean statistics = standby.pool().getHikariPoolMXBean();
-		return statistics == null || statistics.getTotalConnections() == 0;
+	private static boolean serverFailed(SQLException ex) {
+		return ex.getCause() != null;
 	}
 
 	private SQLException noStandby(int count, @Nullable SQLException failure) {
