@@ -203,7 +203,7 @@ final class Router {
 				+ this.endpoint + "' within " + TimeUnit.NANOSECONDS.toMillis(this.poolConnectionTimeoutNanos)
 				+ "ms (the pool's connection-timeout): "
 				+ ((busyCount == 1) ? "the standby is" : "all " + busyCount + " standbys are")
-				+ " busy, every connection in use", "08001", last);
+				+ " busy (every connection in use, or none made yet)", "08001", last);
 	}
 
 	String noMasterReason(Topology topology) {

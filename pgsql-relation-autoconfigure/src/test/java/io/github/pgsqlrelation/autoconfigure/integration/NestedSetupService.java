@@ -27,6 +27,16 @@ class NestedSetupService {
 		return this.setup.insertAndTellWhere();
 	}
 
+	@Transactional(readOnly = true)
+	Backend readJoined() {
+		return this.setup.here();
+	}
+
+	@Transactional
+	Backend writeJoined() {
+		return this.setup.insertAndTellWhere();
+	}
+
 	@Transactional(propagation = Propagation.NOT_SUPPORTED, readOnly = true)
 	Backend readWithoutTransaction() {
 		return this.setup.here();

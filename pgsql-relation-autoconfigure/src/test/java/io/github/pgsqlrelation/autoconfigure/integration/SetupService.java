@@ -76,6 +76,18 @@ class SetupService {
 		return List.of(before, inner, here());
 	}
 
+	/** A read-only method that joins the outer write transaction. */
+	@Transactional
+	List<Backend> writeAroundJoinedRead() {
+		return List.of(insertAndTellWhere(), this.nested.readJoined());
+	}
+
+	/** A write that joins the outer read-only transaction. */
+	@Transactional(readOnly = true)
+	List<Backend> readAroundJoinedWrite() {
+		return List.of(here(), this.nested.writeJoined());
+	}
+
 	/** A write around a suspended read-only scope without transaction. */
 	@Transactional
 	List<Backend> writeAroundNotSupportedRead() {

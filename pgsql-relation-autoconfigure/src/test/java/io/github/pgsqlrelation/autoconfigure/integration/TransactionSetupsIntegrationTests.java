@@ -32,6 +32,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
  * Where each transaction runs, in every transaction setup Spring applications use: the
@@ -115,6 +116,20 @@ class TransactionSetupsIntegrationTests {
 		inRequest(row, () -> {
 			assertThat(service.readAroundNestedWrite()).containsExactly(standby(), master(), standby());
 			assertThat(service.write()).isEqualTo(master());
+			return null;
+		});
+	}
+
+	@ParameterizedTest
+	@MethodSource("rows")
+	void aTransactionThatJoinsAnotherRunsWhereTheOuterOneRuns(Row row) {
+		SetupService service = service(row.setup());
+		inRequest(row, () -> {
+			assertThat(service.writeAroundJoinedRead()).containsExactly(master(), master());
+			assertThatException().isThrownBy(service::readAroundJoinedWrite)
+				.withStackTraceContaining("cannot execute INSERT in a read-only transaction");
+			assertThat(service.write()).isEqualTo(master());
+			assertThat(service.read()).isEqualTo(standby());
 			return null;
 		});
 	}
