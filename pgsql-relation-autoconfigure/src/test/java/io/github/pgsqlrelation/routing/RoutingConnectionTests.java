@@ -11,6 +11,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresql.PGConnection;
 
 import org.springframework.jdbc.datasource.ConnectionProxy;
@@ -202,6 +204,21 @@ class RoutingConnectionTests {
 			standby.commit();
 			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> count(statement))
 				.withMessageContaining("cannot use serializable mode in a hot standby");
+			standby.rollback();
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "select * from note for update", "select * from note for share",
+			"select nextval('note_id_seq')", "listen changes", "create temporary table scratch (id int)",
+			"select pg_current_xact_id()" })
+	void aHotStandbyRefusesWhatOnlyAReadWriteTransactionMayDo(String sql) throws SQLException {
+		try (Connection standby = cluster.standbys().get(0).connect();
+				Statement statement = standby.createStatement()) {
+			standby.setAutoCommit(false);
+			standby.setReadOnly(true);
+			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> statement.execute(sql))
+				.withMessageMatching("(?s).*(read-only transaction|during recovery|hot standby).*");
 			standby.rollback();
 		}
 	}
