@@ -116,7 +116,7 @@ final class RoutingConnection implements InvocationHandler {
 	}
 
 	@Override
-	public @Nullable Object invoke(Object proxy, Method method, @Nullable Object[] args) throws Throwable {
+	public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args) throws Throwable {
 		Connection target = this.target;
 		switch (method.getName()) {
 			case "equals" -> {
