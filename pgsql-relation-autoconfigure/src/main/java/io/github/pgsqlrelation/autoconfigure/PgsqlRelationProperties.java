@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import com.zaxxer.hikari.HikariConfig;
+import io.github.pgsqlrelation.routing.RoutingSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -150,6 +151,13 @@ public class PgsqlRelationProperties {
 		 */
 		private Duration hostRecheck = Duration.ofSeconds(2);
 
+		/**
+		 * What a read-only transaction does when every standby's pool has all its
+		 * connections in use: wait for one up to the pool's connection-timeout, or use
+		 * the master (read-only) after the standby-connection-timeout.
+		 */
+		private RoutingSettings.BusyStandbys busyStandbys = RoutingSettings.BusyStandbys.WAIT;
+
 		public boolean isReadFallbackToMaster() {
 			return this.readFallbackToMaster;
 		}
@@ -180,6 +188,14 @@ public class PgsqlRelationProperties {
 
 		public void setStandbyRetryInterval(Duration standbyRetryInterval) {
 			this.standbyRetryInterval = standbyRetryInterval;
+		}
+
+		public RoutingSettings.BusyStandbys getBusyStandbys() {
+			return this.busyStandbys;
+		}
+
+		public void setBusyStandbys(RoutingSettings.BusyStandbys busyStandbys) {
+			this.busyStandbys = busyStandbys;
 		}
 
 		public Duration getHostRecheck() {

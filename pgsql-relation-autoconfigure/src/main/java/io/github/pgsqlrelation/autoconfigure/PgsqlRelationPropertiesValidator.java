@@ -58,7 +58,8 @@ final class PgsqlRelationPropertiesValidator {
 	static RoutingSettings routingSettings(PgsqlRelationProperties.Routing routing) {
 		try {
 			return new RoutingSettings(routing.isReadFallbackToMaster(), routing.getRetireTimeout(),
-					routing.getStandbyConnectionTimeout(), routing.getStandbyRetryInterval(), routing.getHostRecheck());
+					routing.getStandbyConnectionTimeout(), routing.getStandbyRetryInterval(), routing.getHostRecheck(),
+					routing.getBusyStandbys());
 		}
 		catch (InvalidRoutingSettingException ex) {
 			String property = "pgsql.relation.routing."

@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.pgsqlrelation.routing.Backend;
+import io.github.pgsqlrelation.routing.ReadFallbackReason;
 import io.github.pgsqlrelation.routing.RoutingListener;
 
 /**
@@ -55,9 +56,9 @@ final class RoutingListeners implements RoutingListener {
 	}
 
 	@Override
-	public void readFellBackToMaster() {
+	public void readFellBackToMaster(ReadFallbackReason reason) {
 		for (RoutingListener listener : this.listeners) {
-			listener.readFellBackToMaster();
+			listener.readFellBackToMaster(reason);
 		}
 	}
 

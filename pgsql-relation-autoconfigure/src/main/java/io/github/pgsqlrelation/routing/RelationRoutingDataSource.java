@@ -1,6 +1,7 @@
 package io.github.pgsqlrelation.routing;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -17,19 +18,26 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
+import org.springframework.jdbc.datasource.AbstractDataSource;
+import org.springframework.jdbc.datasource.ConnectionProxy;
 
 /**
  * A {@code DataSource} that sends writes to the master of a {@code pgsql} relation and
  * read-only transactions round-robin to its hot standbys, following the relation's events
  * without restart.
  * <p>
- * Built on Spring's {@link LazyConnectionDataSourceProxy}: a transaction manager
- * ({@code DataSourceTransactionManager}, {@code JpaTransactionManager}) marks the
- * connection read-only for {@code @Transactional(readOnly = true)} before the first
- * statement, and only then is a physical connection taken, from a standby. Everything
- * else uses the master. A read that no standby can serve uses the master (read-only),
- * unless {@link RoutingSettings#readFallbackToMaster()} is off.
+ * {@link #getConnection()} hands out a lazy {@link ConnectionProxy} that takes a physical
+ * connection only when the first statement runs, and chooses its backend per transaction:
+ * a transaction marked read-only (by the connection's read-only flag, as
+ * {@code DataSourceTransactionManager} and {@code JpaTransactionManager} set it, or by
+ * Spring's current-transaction read-only flag) runs on a standby, everything else on the
+ * master. A connection kept across transactions (JPA's open-in-view, a synchronised
+ * scope) changes backend between transactions when their read-only intent differs, never
+ * inside one. A read-only transaction that asks for {@code SERIALIZABLE} isolation runs
+ * on the master, read-only: a hot standby refuses it. A read that no standby can serve
+ * uses the master (read-only), unless {@link RoutingSettings#readFallbackToMaster()} is
+ * off; when every standby is busy, a read waits for one or uses the master as
+ * {@link RoutingSettings#busyStandbys()} says.
  * <p>
  * Every backend has its own HikariCP pool, configured from the application's pool
  * settings and named after its role. {@link #relationChanged} refreshes the pools
@@ -45,11 +53,10 @@ import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
  * so a read there is never stale, while insisting on a standby would turn every promotion
  * into failing reads.
  * <p>
- * Nothing connects before the first connection is needed: the proxy's default auto-commit
+ * Nothing connects before the first statement needs it: the handle's default auto-commit
  * and isolation come from the pool settings, not from a server.
  */
-public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy
-		implements RelationListener, AutoCloseable {
+public class RelationRoutingDataSource extends AbstractDataSource implements RelationListener, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(RelationRoutingDataSource.class);
 
@@ -62,6 +69,10 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy
 	private final PoolHousekeeper housekeeper;
 
 	private final Router router;
+
+	private final boolean defaultAutoCommit;
+
+	private final int defaultTransactionIsolation;
 
 	private boolean closed;
 
@@ -95,12 +106,37 @@ public class RelationRoutingDataSource extends LazyConnectionDataSourceProxy
 		this.pools = new PoolFactory(template, settings, endpoint, customizer);
 		this.housekeeper = new PoolHousekeeper("pgsql-relation-" + endpoint + "-housekeeper", settings, listener,
 				this.pools::released);
-		this.router = new Router(endpoint, settings.readFallbackToMaster(), listener, this.housekeeper);
-		setTargetDataSource(new RoleDataSource("master of endpoint '" + endpoint + "'", this.router::master));
-		setReadOnlyDataSource(new RoleDataSource("standbys of endpoint '" + endpoint + "'", this.router::standby));
-		setDefaultAutoCommit(template.isAutoCommit());
+		this.router = new Router(endpoint, settings, template.getConnectionTimeout(), listener, this.housekeeper);
+		this.defaultAutoCommit = template.isAutoCommit();
+		// The pools are given the same default (see PoolFactory), so that no connection
+		// is needed to know it.
 		int isolation = UtilityElf.getTransactionIsolation(template.getTransactionIsolation());
-		setDefaultTransactionIsolation((isolation != -1) ? isolation : Connection.TRANSACTION_READ_COMMITTED);
+		this.defaultTransactionIsolation = (isolation != -1) ? isolation : Connection.TRANSACTION_READ_COMMITTED;
+	}
+
+	/**
+	 * Returns a connection handle that takes a physical connection from the master or a
+	 * standby when its first statement runs, and chooses again between transactions. It
+	 * implements {@link ConnectionProxy}; {@link Connection#unwrap} reaches the driver's
+	 * connection.
+	 * @return a lazy connection handle, never {@code null}
+	 * @throws SQLException never here: failures to connect (for instance a
+	 * {@link RelationNotReadyException} without a master) are thrown by the first
+	 * statement
+	 */
+	@Override
+	public Connection getConnection() throws SQLException {
+		return RoutingConnection.create(this.router, this.endpoint, this.defaultAutoCommit,
+				this.defaultTransactionIsolation);
+	}
+
+	/**
+	 * Not supported: the credentials come from the relation.
+	 * @throws SQLException always
+	 */
+	@Override
+	public Connection getConnection(String username, String password) throws SQLException {
+		throw new SQLException("Credentials come from the relation's connection strings; use getConnection()");
 	}
 
 	/**

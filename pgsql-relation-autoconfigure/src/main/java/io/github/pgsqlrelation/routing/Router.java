@@ -4,22 +4,29 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.zaxxer.hikari.HikariPoolMXBean;
+import com.zaxxer.hikari.pool.HikariPool;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Hands out connections by the current topology: writes to the master, reads round-robin
- * over the standbys. The hot path takes no lock and logs nothing; it reads the topology
- * once and sticks to it, except that a master replaced while a request waited is tried
- * again.
+ * Hands out physical connections by the current topology: writes to the master, reads
+ * round-robin over the standbys. The hot path takes no lock and logs nothing; it reads
+ * the topology once and sticks to it, except that a master replaced while a request
+ * waited is tried again.
  */
 final class Router {
 
+	private static final Log logger = LogFactory.getLog(RelationRoutingDataSource.class);
+
 	private final String endpoint;
 
-	private final boolean readFallbackToMaster;
+	private final RoutingSettings settings;
+
+	private final long poolConnectionTimeoutNanos;
 
 	private final RoutingListener listener;
 
@@ -29,9 +36,16 @@ final class Router {
 
 	private volatile Topology topology = Topology.INITIAL;
 
-	Router(String endpoint, boolean readFallbackToMaster, RoutingListener listener, PoolHousekeeper housekeeper) {
+	/**
+	 * Creates a router.
+	 * @param poolConnectionTimeout how long a read may wait for a busy standby, in
+	 * milliseconds: the application's pool connection timeout
+	 */
+	Router(String endpoint, RoutingSettings settings, long poolConnectionTimeout, RoutingListener listener,
+			PoolHousekeeper housekeeper) {
 		this.endpoint = endpoint;
-		this.readFallbackToMaster = readFallbackToMaster;
+		this.settings = settings;
+		this.poolConnectionTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(poolConnectionTimeout);
 		this.listener = listener;
 		this.housekeeper = housekeeper;
 	}
@@ -50,42 +64,142 @@ final class Router {
 	}
 
 	/**
-	 * Returns a connection to a standby, round-robin, skipping failing ones; when none
-	 * can serve, a read-only connection to the master (if allowed).
+	 * Returns a connection to a standby, round-robin, skipping failing ones. When every
+	 * standby that is up is busy, waits for one up to the pool's connection timeout, or
+	 * uses the master (read-only) if the settings say so; when none can serve, a
+	 * read-only connection to the master (if allowed).
 	 */
 	Connection standby() throws SQLException {
-		Topology topology = this.topology;
-		List<BackendPool> standbys = topology.standbys();
+		long start = System.nanoTime();
+		List<BackendPool> standbys = this.topology.standbys();
 		int count = standbys.size();
+		if (count == 0) {
+			return fallBack(ReadFallbackReason.NO_STANDBY, 0, null);
+		}
 		SQLException failure = null;
-		if (count > 0) {
-			int first = Math.floorMod(this.next.getAndIncrement(), count);
-			for (int i = 0; i < count; i++) {
-				BackendPool standby = standbys.get((first + i) % count);
-				if (standby.isDown()) {
-					this.listener.standbySkipped(standby.backend());
-					continue;
-				}
-				Connection connection;
-				try {
-					connection = standby.pool().getConnection();
-				}
-				catch (SQLException ex) {
-					if (serverFailed(standby, ex)) {
-						this.housekeeper.standbyFailed(standby, ex);
-					}
-					this.listener.standbySkipped(standby.backend());
+		BackendPool[] busy = null;
+		int busyCount = 0;
+		int first = Math.floorMod(this.next.getAndIncrement(), count);
+		for (int i = 0; i < count; i++) {
+			BackendPool standby = standbys.get((first + i) % count);
+			if (standby.isDown()) {
+				this.listener.standbySkipped(standby.backend());
+				continue;
+			}
+			try {
+				return routed(readOnly(standby.pool().getConnection()), standby.backend());
+			}
+			catch (SQLException ex) {
+				if (serverFailed(ex)) {
+					failed(standby, ex);
 					failure = chain(failure, ex);
-					continue;
 				}
-				return routed(readOnly(connection), standby.backend());
+				else {
+					// Allocated only when a standby is busy: the common path allocates
+					// nothing.
+					busy = (busy != null) ? busy : new BackendPool[count];
+					busy[busyCount++] = standby;
+				}
 			}
 		}
-		if (!this.readFallbackToMaster) {
+		if (busyCount > 0) {
+			// With read fallback off, reads never use the master: they wait instead.
+			if (this.settings.busyStandbys() == RoutingSettings.BusyStandbys.USE_MASTER
+					&& this.settings.readFallbackToMaster()) {
+				return fallBack(ReadFallbackReason.STANDBYS_BUSY, count, null);
+			}
+			Connection connection = awaitBusy(busy, busyCount, start);
+			if (connection != null) {
+				return connection;
+			}
+		}
+		return fallBack(ReadFallbackReason.STANDBYS_FAILING, count, failure);
+	}
+
+	/**
+	 * Returns a read-only connection to the master for a read-only transaction that no
+	 * hot standby can run, whatever the fallback setting: only the master can.
+	 */
+	Connection masterForRead(ReadFallbackReason reason, String why) throws SQLException {
+		if (logger.isDebugEnabled()) {
+			logger.debug("Read-only transaction on endpoint '" + this.endpoint + "' uses the master: " + why);
+		}
+		this.listener.readFellBackToMaster(reason);
+		return readOnly(master(true));
+	}
+
+	/**
+	 * Waits for a busy standby's connection until the pool's connection timeout (counted
+	 * from the read's start), in turns of the standby connection timeout over the busy
+	 * standbys, so that the first one to free a connection serves and one that fails
+	 * meanwhile is left. Returns {@code null} when every busy standby failed meanwhile.
+	 */
+	private @Nullable Connection awaitBusy(BackendPool[] busy, int busyCount, long start) throws SQLException {
+		long deadline = start + this.poolConnectionTimeoutNanos;
+		long slice = this.settings.standbyConnectionTimeout().toNanos();
+		SQLException last = null;
+		int left = busyCount;
+		for (int turn = 0; left > 0; turn++) {
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0) {
+				throw busyTimeout(busyCount, last);
+			}
+			BackendPool standby = busy[turn % busyCount];
+			if (standby == null) {
+				continue;
+			}
+			if (standby.isDown() || standby.isRetired()) {
+				busy[turn % busyCount] = null;
+				left--;
+				continue;
+			}
+			try {
+				return routed(readOnly(connection(standby, Math.min(slice, remaining))), standby.backend());
+			}
+			catch (SQLException ex) {
+				if (serverFailed(ex)) {
+					failed(standby, ex);
+					busy[turn % busyCount] = null;
+					left--;
+				}
+				last = ex;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Takes a connection from a standby's pool waiting at most the given time: HikariCP's
+	 * {@code HikariDataSource} waits its configured connection timeout, which for a
+	 * standby is the short one that keeps a dead standby from holding up reads.
+	 */
+	private static Connection connection(BackendPool standby, long timeoutNanos) throws SQLException {
+		if (standby.pool().getHikariPoolMXBean() instanceof HikariPool pool) {
+			return pool.getConnection(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)));
+		}
+		return standby.pool().getConnection();
+	}
+
+	private void failed(BackendPool standby, SQLException ex) {
+		this.housekeeper.standbyFailed(standby, ex);
+		this.listener.standbySkipped(standby.backend());
+	}
+
+	private Connection fallBack(ReadFallbackReason reason, int count, @Nullable SQLException failure)
+			throws SQLException {
+		if (!this.settings.readFallbackToMaster()) {
 			throw noStandby(count, failure);
 		}
-		this.listener.readFellBackToMaster();
+		this.listener.readFellBackToMaster(reason);
 		return readOnly(master(true));
+	}
+
+	private SQLException busyTimeout(int busyCount, @Nullable SQLException last) {
+		return new SQLTransientConnectionException("No standby connection for a read-only transaction on endpoint '"
+				+ this.endpoint + "' within " + TimeUnit.NANOSECONDS.toMillis(this.poolConnectionTimeoutNanos)
+				+ "ms (the pool's connection-timeout): "
+				+ ((busyCount == 1) ? "the standby is" : "all " + busyCount + " standbys are")
+				+ " busy (every connection in use, or none made yet)", "08001", last);
 	}
 
 	String noMasterReason(Topology topology) {
@@ -132,15 +246,13 @@ final class Router {
 
 	/**
 	 * Tells a server that refuses connections from a pool that is merely busy: HikariCP's
-	 * timeout carries the last connection failure as its cause, and a busy pool has
-	 * connections.
+	 * timeout carries the last connection failure as its cause. A pool without that is
+	 * busy (all its connections in use) or still connecting, as a cold pool is in a burst
+	 * of reads on a loaded machine; if its attempt to connect then fails, the pool's own
+	 * failure callback takes the standby out of reads.
 	 */
-	private static boolean serverFailed(BackendPool standby, SQLException ex) {
-		if (ex.getCause() != null) {
-			return true;
-		}
-		HikariPoolMXBean statistics = standby.pool().getHikariPoolMXBean();
-		return statistics == null || statistics.getTotalConnections() == 0;
+	private static boolean serverFailed(SQLException ex) {
+		return ex.getCause() != null;
 	}
 
 	private SQLException noStandby(int count, @Nullable SQLException failure) {

@@ -31,10 +31,11 @@ public interface RoutingListener {
 	}
 
 	/**
-	 * A read-only transaction got a connection to the master, because no standby could
-	 * serve it.
+	 * A read-only transaction got a read-only connection to the master instead of a
+	 * standby.
+	 * @param reason why no standby served it
 	 */
-	default void readFellBackToMaster() {
+	default void readFellBackToMaster(ReadFallbackReason reason) {
 	}
 
 	/** A read skipped a standby that is failing (or failed just now). */

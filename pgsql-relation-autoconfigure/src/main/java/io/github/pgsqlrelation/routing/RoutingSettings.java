@@ -1,6 +1,7 @@
 package io.github.pgsqlrelation.routing;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * How a {@link RelationRoutingDataSource} routes and retires connections.
@@ -18,9 +19,11 @@ import java.time.Duration;
  * @param hostRecheck how long the master pool trusts what it learned about a host's role
  * (pgjdbc's {@code hostRecheckSeconds}, whole seconds); short, so that a promoted standby
  * is found soon after a failover
+ * @param busyStandbys what a read-only transaction does when every standby's pool is busy
+ * (all its connections in use, none failing)
  */
 public record RoutingSettings(boolean readFallbackToMaster, Duration retireTimeout, Duration standbyConnectionTimeout,
-		Duration standbyRetryInterval, Duration hostRecheck) {
+		Duration standbyRetryInterval, Duration hostRecheck, BusyStandbys busyStandbys) {
 
 	private static final Duration HIKARI_TIMEOUT_FLOOR = Duration.ofMillis(250);
 
@@ -35,6 +38,7 @@ public record RoutingSettings(boolean readFallbackToMaster, Duration retireTimeo
 			throw new InvalidRoutingSettingException("standbyConnectionTimeout", standbyConnectionTimeout,
 					"is below HikariCP's floor of 250ms", "Use 250ms or more.");
 		}
+		Objects.requireNonNull(busyStandbys, "busyStandbys must not be null");
 		if (hostRecheck.isNegative()) {
 			throw new InvalidRoutingSettingException("hostRecheck", hostRecheck, "is negative",
 					"Use a duration such as 2s.");
@@ -43,42 +47,69 @@ public record RoutingSettings(boolean readFallbackToMaster, Duration retireTimeo
 
 	/**
 	 * Returns the defaults: fall back to the master, retire within 30 s, 1 s standby
-	 * connection timeout, retry a failed standby every 5 s, recheck host roles every 2 s.
+	 * connection timeout, retry a failed standby every 5 s, recheck host roles every 2 s,
+	 * wait for a busy standby.
 	 */
 	public static RoutingSettings defaults() {
 		return new RoutingSettings(true, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(5),
-				Duration.ofSeconds(2));
+				Duration.ofSeconds(2), BusyStandbys.WAIT);
 	}
 
 	public RoutingSettings withReadFallbackToMaster(boolean readFallbackToMaster) {
 		return new RoutingSettings(readFallbackToMaster, this.retireTimeout, this.standbyConnectionTimeout,
-				this.standbyRetryInterval, this.hostRecheck);
+				this.standbyRetryInterval, this.hostRecheck, this.busyStandbys);
 	}
 
 	public RoutingSettings withRetireTimeout(Duration retireTimeout) {
 		return new RoutingSettings(this.readFallbackToMaster, retireTimeout, this.standbyConnectionTimeout,
-				this.standbyRetryInterval, this.hostRecheck);
+				this.standbyRetryInterval, this.hostRecheck, this.busyStandbys);
 	}
 
 	public RoutingSettings withStandbyConnectionTimeout(Duration standbyConnectionTimeout) {
 		return new RoutingSettings(this.readFallbackToMaster, this.retireTimeout, standbyConnectionTimeout,
-				this.standbyRetryInterval, this.hostRecheck);
+				this.standbyRetryInterval, this.hostRecheck, this.busyStandbys);
 	}
 
 	public RoutingSettings withStandbyRetryInterval(Duration standbyRetryInterval) {
 		return new RoutingSettings(this.readFallbackToMaster, this.retireTimeout, this.standbyConnectionTimeout,
-				standbyRetryInterval, this.hostRecheck);
+				standbyRetryInterval, this.hostRecheck, this.busyStandbys);
 	}
 
 	public RoutingSettings withHostRecheck(Duration hostRecheck) {
 		return new RoutingSettings(this.readFallbackToMaster, this.retireTimeout, this.standbyConnectionTimeout,
-				this.standbyRetryInterval, hostRecheck);
+				this.standbyRetryInterval, hostRecheck, this.busyStandbys);
+	}
+
+	public RoutingSettings withBusyStandbys(BusyStandbys busyStandbys) {
+		return new RoutingSettings(this.readFallbackToMaster, this.retireTimeout, this.standbyConnectionTimeout,
+				this.standbyRetryInterval, this.hostRecheck, busyStandbys);
 	}
 
 	private static void requirePositive(String name, Duration value) {
 		if (value.isNegative() || value.isZero()) {
 			throw new InvalidRoutingSettingException(name, value, "is not positive", "Use a positive duration.");
 		}
+	}
+
+	/**
+	 * What a read-only transaction does when every standby that is up has all its pool's
+	 * connections in use. A busy standby is not a failing one: it serves reads, only not
+	 * this one yet.
+	 */
+	public enum BusyStandbys {
+
+		/**
+		 * Wait for a standby's connection, up to the pool's connection timeout, as a
+		 * single pool would; the master keeps its connections for writes.
+		 */
+		WAIT,
+
+		/**
+		 * Use the master (read-only) after waiting the standby connection timeout: reads
+		 * are served sooner under bursts, and the master's pool takes the overflow.
+		 */
+		USE_MASTER
+
 	}
 
 }

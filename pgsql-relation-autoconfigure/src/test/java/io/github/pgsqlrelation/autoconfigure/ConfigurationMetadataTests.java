@@ -25,6 +25,10 @@ class ConfigurationMetadataTests {
 		assertThat(properties.get("pgsql.relation.endpoint").get("defaultValue").asString()).isEqualTo("db");
 		assertThat(properties.get("pgsql.relation.routing.read-fallback-to-master").get("defaultValue").asBoolean())
 			.isTrue();
+		assertThat(properties.get("pgsql.relation.routing.busy-standbys").get("defaultValue").asString())
+			.isEqualTo("wait");
+		assertThat(properties.get("pgsql.relation.routing.busy-standbys").get("description").asString())
+			.startsWith("What a read-only transaction does when every standby's pool has all its connections in use");
 		assertThat(properties).containsKeys("pgsql.relation.database", "pgsql.relation.recheck-interval",
 				"pgsql.relation.routing.retire-timeout", "pgsql.relation.pool.maximum-pool-size",
 				"pgsql.relation.pool.minimum-idle", "pgsql.relation.pool.connection-timeout");

@@ -27,6 +27,7 @@ import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
 import io.github.pgsqlrelation.relation.StandbyAvailableEvent;
 import io.github.pgsqlrelation.relation.StandbyChangedEvent;
 import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
+import io.github.pgsqlrelation.routing.RoutingSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,6 +76,18 @@ class PgsqlRelationAutoConfigurationTests {
 			assertThat(context).hasSingleBean(RelationStateWatcher.class);
 			assertThat(context).getBean(DataSource.class).isInstanceOf(RelationRoutingDataSource.class);
 		});
+	}
+
+	@Test
+	void busyStandbysWaitByDefaultAndCanSpillOverToTheMaster() {
+		Path file = writeState(MASTER, List.of(STANDBY));
+		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + file)
+			.run((context) -> assertThat(context.getBean(PgsqlRelationProperties.class).getRouting().getBusyStandbys())
+				.isEqualTo(RoutingSettings.BusyStandbys.WAIT));
+		this.contextRunner
+			.withPropertyValues("pgsql.relation.state-file=" + file, "pgsql.relation.routing.busy-standbys=use-master")
+			.run((context) -> assertThat(context.getBean(PgsqlRelationProperties.class).getRouting().getBusyStandbys())
+				.isEqualTo(RoutingSettings.BusyStandbys.USE_MASTER));
 	}
 
 	@Test

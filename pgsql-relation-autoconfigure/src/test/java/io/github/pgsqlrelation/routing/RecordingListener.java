@@ -21,6 +21,8 @@ final class RecordingListener implements RoutingListener {
 
 	final AtomicInteger fallbacks = new AtomicInteger();
 
+	final Map<ReadFallbackReason, AtomicInteger> fallbacksByReason = new ConcurrentHashMap<>();
+
 	final AtomicInteger skips = new AtomicInteger();
 
 	@Override
@@ -40,8 +42,9 @@ final class RecordingListener implements RoutingListener {
 	}
 
 	@Override
-	public void readFellBackToMaster() {
+	public void readFellBackToMaster(ReadFallbackReason reason) {
 		this.fallbacks.incrementAndGet();
+		this.fallbacksByReason.computeIfAbsent(reason, (key) -> new AtomicInteger()).incrementAndGet();
 	}
 
 	@Override

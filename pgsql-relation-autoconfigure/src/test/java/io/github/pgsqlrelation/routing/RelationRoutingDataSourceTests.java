@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.pgsqlrelation.connection.ConnectionString;
 import io.github.pgsqlrelation.relation.MasterChangedEvent;
@@ -46,6 +49,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * Routing against a real primary with two streaming standbys.
  */
 class RelationRoutingDataSourceTests {
+
+	/** As many read-only transactions at once as the saturated standbys saw. */
+	private static final int BURST = 400;
 
 	private static PostgresCluster cluster;
 
@@ -107,6 +113,61 @@ class RelationRoutingDataSourceTests {
 		assertThat(read.readOnly()).isTrue();
 		assertThat(this.listener.fallbacks).hasValue(1);
 		assertThat(servers.whereWritesRun().readOnly()).isFalse();
+	}
+
+	@Test
+	void busyStandbysMakeReadsWaitForThemInsteadOfUsingTheMaster() throws Exception {
+		Map<Integer, Long> readsByPort = burstOfReads(RoutingSettings.defaults());
+		System.out.printf("Busy standbys, wait: reads by port %s%n", readsByPort);
+		assertThat(readsByPort).containsOnlyKeys(standbyPorts());
+		assertThat(readsByPort.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(BURST);
+		assertThat(this.listener.fallbacks).hasValue(0);
+		assertThat(this.listener.skips).hasValue(0);
+		assertThat(this.dataSource.topology().standbys()).allMatch(RoutingTopology.PoolStatus::available);
+	}
+
+	@Test
+	void busyStandbysSpillOverToTheMasterCountedApartFromFailuresWhenSetToUseTheMaster() throws Exception {
+		Map<Integer, Long> readsByPort = burstOfReads(
+				RoutingSettings.defaults().withBusyStandbys(RoutingSettings.BusyStandbys.USE_MASTER));
+		System.out.printf("Busy standbys, use-master: reads by port %s, %s fell back%n", readsByPort,
+				this.listener.fallbacksByReason);
+		assertThat(readsByPort).containsKey(cluster.primary().port());
+		assertThat(this.listener.fallbacksByReason).containsOnlyKeys(ReadFallbackReason.STANDBYS_BUSY);
+		assertThat(this.listener.fallbacksByReason.get(ReadFallbackReason.STANDBYS_BUSY))
+			.hasValue(readsByPort.get(cluster.primary().port()).intValue());
+		assertThat(this.listener.skips).hasValue(0);
+		assertThat(this.dataSource.topology().standbys()).allMatch(RoutingTopology.PoolStatus::available);
+	}
+
+	@Test
+	void aReadWaitsForABusyStandbyNoLongerThanThePoolsConnectionTimeout() throws Exception {
+		HikariConfig template = Relations.poolTemplate();
+		template.setMaximumPoolSize(1);
+		template.setConnectionTimeout(1500);
+		this.dataSource = new RelationRoutingDataSource(template,
+				RoutingSettings.defaults().withStandbyConnectionTimeout(Duration.ofMillis(250)), "db", this.listener,
+				PoolCustomizer.NONE);
+		publish(this.dataSource,
+				snapshot(connectionString(cluster.primary()), List.of(connectionString(cluster.standbys().get(0)))));
+		Servers servers = new Servers(this.dataSource);
+		servers.read((status) -> {
+			// Takes the standby's only connection
+			Servers.Server held = servers.here();
+			Throwable failure = CompletableFuture.supplyAsync(() -> {
+				long start = System.nanoTime();
+				Throwable thrown = catchThrowable(servers::whereReadsRun);
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1400),
+						Duration.ofMillis(3000));
+				return thrown;
+			}).join();
+			assertThat(causeOfType(failure, SQLException.class).getMessage()).isEqualTo(
+					"No standby connection for a read-only transaction on endpoint 'db' within 1500ms (the pool's "
+							+ "connection-timeout): the standby is busy (every connection in use, or none made yet)");
+			assertThat(servers.here().pid()).isEqualTo(held.pid());
+			return null;
+		});
+		assertThat(this.listener.fallbacks).hasValue(0);
 	}
 
 	@Test
@@ -421,6 +482,45 @@ class RelationRoutingDataSourceTests {
 				transactions.get(), this.listener.retired.size());
 		assertThat(transactions.get()).isGreaterThan(40);
 		assertThat(this.listener.retired).hasSizeGreaterThan(40);
+	}
+
+	/**
+	 * Runs {@link #BURST} read-only transactions at once over the two standbys, pools of
+	 * 4, each holding its connection 20 ms, and counts them by the port they ran on.
+	 */
+	private Map<Integer, Long> burstOfReads(RoutingSettings settings) throws Exception {
+		HikariConfig template = Relations.poolTemplate();
+		// A read in the burst waits for up to BURST / 8 others: the pool's own timeout
+		// must not end it on a busy machine.
+		template.setConnectionTimeout(Duration.ofSeconds(60).toMillis());
+		this.dataSource = new RelationRoutingDataSource(template,
+				settings.withStandbyConnectionTimeout(Duration.ofMillis(250)), "db", this.listener,
+				PoolCustomizer.NONE);
+		publish(this.dataSource, snapshot(cluster));
+		Servers servers = new Servers(this.dataSource);
+		ExecutorService clients = Executors.newFixedThreadPool(BURST);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<Integer>> ports = new ArrayList<>();
+			for (int i = 0; i < BURST; i++) {
+				ports.add(clients.submit(() -> {
+					start.await();
+					return servers.read((status) -> {
+						servers.jdbc().execute("select pg_sleep(0.02)");
+						return servers.here().port();
+					});
+				}));
+			}
+			start.countDown();
+			Map<Integer, Long> readsByPort = new TreeMap<>();
+			for (Future<Integer> port : ports) {
+				readsByPort.merge(port.get(2, TimeUnit.MINUTES), 1L, Long::sum);
+			}
+			return readsByPort;
+		}
+		finally {
+			clients.shutdownNow();
+		}
 	}
 
 	/** Threads of this endpoint's pools and of the routing itself. */

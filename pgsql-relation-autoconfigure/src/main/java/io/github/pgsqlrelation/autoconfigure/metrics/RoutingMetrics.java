@@ -1,11 +1,13 @@
 package io.github.pgsqlrelation.autoconfigure.metrics;
 
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.pgsqlrelation.routing.Backend;
+import io.github.pgsqlrelation.routing.ReadFallbackReason;
 import io.github.pgsqlrelation.routing.RoutingListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,7 +28,7 @@ final class RoutingMetrics implements RoutingListener {
 
 	private final String endpoint;
 
-	private final Counter fallbacks;
+	private final Map<ReadFallbackReason, Counter> fallbacks = new EnumMap<>(ReadFallbackReason.class);
 
 	private final Map<String, Counter> reads = new ConcurrentHashMap<>();
 
@@ -39,10 +41,16 @@ final class RoutingMetrics implements RoutingListener {
 	RoutingMetrics(MeterRegistry registry, String endpoint) {
 		this.registry = registry;
 		this.endpoint = endpoint;
-		this.fallbacks = Counter.builder(FALLBACKS)
-			.description("Read-only transactions that used the master because no standby could serve them")
-			.tag("endpoint", endpoint)
-			.register(registry);
+		// One counter per reason from the start: a busy standby is told apart from a
+		// failing one, and dashboards see zeros rather than missing series.
+		for (ReadFallbackReason reason : ReadFallbackReason.values()) {
+			this.fallbacks.put(reason,
+					Counter.builder(FALLBACKS)
+						.description("Read-only transactions that used the master instead of a standby, by reason")
+						.tag("endpoint", endpoint)
+						.tag("reason", reason.tag())
+						.register(registry));
+		}
 		this.newReadCounter = (backend) -> counter(READS, "Read-only transactions routed to a standby", backend);
 		this.newSkipCounter = (backend) -> counter(SKIPS, "Times a read skipped a failing standby", backend);
 	}
@@ -53,8 +61,8 @@ final class RoutingMetrics implements RoutingListener {
 	}
 
 	@Override
-	public void readFellBackToMaster() {
-		this.fallbacks.increment();
+	public void readFellBackToMaster(ReadFallbackReason reason) {
+		this.fallbacks.get(reason).increment();
 	}
 
 	@Override

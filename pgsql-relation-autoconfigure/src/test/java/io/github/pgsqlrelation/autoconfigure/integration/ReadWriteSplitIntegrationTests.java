@@ -8,6 +8,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+
 import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
 import io.github.pgsqlrelation.test.PostgresCluster;
 import io.github.pgsqlrelation.test.PostgresNode;
@@ -20,8 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.orm.jpa.EntityManagerFactoryUtils;
+import org.springframework.orm.jpa.EntityManagerHolder;
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,6 +89,28 @@ class ReadWriteSplitIntegrationTests {
 			readers.add(service.readWithJpa(1));
 		}
 		assertThat(readers).containsExactlyInAnyOrderElementsOf(standbys());
+	}
+
+	@Test
+	void insideOneOpenInViewSessionReadsGoRoundRobinOverTheStandbysBetweenWrites() {
+		BackendService service = start(RelationStateFiles::writeRaw);
+		EntityManagerFactory factory = this.context.getBean(EntityManagerFactory.class);
+		EntityManager entityManager = factory.createEntityManager();
+		// As Spring's OpenEntityManagerInViewInterceptor does for a web request
+		TransactionSynchronizationManager.bindResource(factory, new EntityManagerHolder(entityManager));
+		try {
+			Set<Backend> readers = new HashSet<>();
+			for (int i = 0; i < 3; i++) {
+				readers.add(service.readWithJdbc());
+				readers.add(service.readWithJdbc());
+				assertThat(service.writeWithJpa(100 + i)).isEqualTo(new Backend(cluster.primary().port(), false));
+			}
+			assertThat(readers).containsExactlyInAnyOrderElementsOf(standbys());
+		}
+		finally {
+			TransactionSynchronizationManager.unbindResource(factory);
+			EntityManagerFactoryUtils.closeEntityManager(entityManager);
+		}
 	}
 
 	@Test

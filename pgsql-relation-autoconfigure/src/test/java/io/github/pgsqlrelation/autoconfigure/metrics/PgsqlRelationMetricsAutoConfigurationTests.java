@@ -164,7 +164,11 @@ class PgsqlRelationMetricsAutoConfigurationTests {
 				});
 			}
 			assertThat(registry.get(RoutingMetrics.SKIPS).tag("backend", standbyPool).counter().count()).isEqualTo(2);
-			assertThat(registry.get(RoutingMetrics.FALLBACKS).counter().count()).isEqualTo(2);
+			assertThat(registry.get(RoutingMetrics.FALLBACKS).tag("reason", "standbys-failing").counter().count())
+				.isEqualTo(2);
+			assertThat(registry.get(RoutingMetrics.FALLBACKS).counters()).hasSize(4)
+				.filteredOn((counter) -> !"standbys-failing".equals(counter.getId().getTag("reason")))
+				.allSatisfy((counter) -> assertThat(counter.count()).isZero());
 			assertThat(registry.find(RoutingMetrics.READS).counters()).isEmpty();
 		}
 		assertThat(registry.find(RoutingMetrics.SKIPS).counters()).isEmpty();

@@ -32,6 +32,7 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.S
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -136,7 +137,11 @@ class PgsqlRelationMetricsClusterTests {
 					.counter()
 					.count()).isEqualTo(2);
 			}
-			assertThat(registry.get(RoutingMetrics.FALLBACKS).counter().count()).isZero();
+			assertThat(registry.get(RoutingMetrics.FALLBACKS).counters()).hasSize(4)
+				.allSatisfy((counter) -> assertThat(counter.count()).isZero());
+			reads.setIsolationLevel(TransactionDefinition.ISOLATION_SERIALIZABLE);
+			reads.executeWithoutResult((status) -> jdbc.queryForObject("select 1", Integer.class));
+			assertThat(registry.get(RoutingMetrics.FALLBACKS).tag("reason", "serializable").counter().count()).isOne();
 		}
 	}
 
