@@ -9,20 +9,22 @@ import io.github.pgsqlrelation.relation.StateFilePolicy;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Import;
 
 /**
  * Auto-configuration for the pgsql relation: follows the relation state file the charm
  * writes, publishes the relation's events and, unless the application has its own,
  * provides a {@link javax.sql.DataSource} that routes writes to the master and read-only
- * transactions to the standbys.
+ * transactions to the standbys. The state file is named by
+ * {@code pgsql.relation.state-file}, or by a {@link PgsqlRelationConnectionDetails} bean
+ * (Spring Boot's {@code @ServiceConnection}), which wins.
  */
 @AutoConfiguration(beforeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
-@ConditionalOnProperty(prefix = "pgsql.relation", name = "state-file")
+@Conditional(OnRelationStateFileCondition.class)
 @EnableConfigurationProperties(PgsqlRelationProperties.class)
 @Import({ RoutingDataSourceConfiguration.class, HibernateStartupConfiguration.class })
 public final class PgsqlRelationAutoConfiguration {
@@ -30,8 +32,9 @@ public final class PgsqlRelationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RelationStateWatcher pgsqlRelationStateWatcher(PgsqlRelationProperties properties,
-			ApplicationEventPublisher eventPublisher, ObjectProvider<RefreshListener> refreshListeners) {
-		Path stateFile = PgsqlRelationPropertiesValidator.validate(properties);
+			ApplicationEventPublisher eventPublisher, ObjectProvider<RefreshListener> refreshListeners,
+			ObjectProvider<PgsqlRelationConnectionDetails> connectionDetails) {
+		Path stateFile = PgsqlRelationPropertiesValidator.validate(properties, connectionDetails.getIfAvailable());
 		RelationStateWatcher watcher = new RelationStateWatcher(stateFile, properties.getEndpoint(),
 				properties.getDatabase(), properties.getRecheckInterval(), eventPublisher::publishEvent,
 				new RefreshListeners(refreshListeners), new StateFilePolicy(properties.getStateFileMaxSize().toBytes(),
