@@ -85,7 +85,7 @@ class ContainerClusterTests {
 	@Test
 	@Order(4)
 	void addedStandbyStreamsAndRemovedOneLeavesTheStateFile() throws Exception {
-		ClusterNode added = cluster.addStandby();
+		ContainerNode added = cluster.addStandby();
 		assertThat(query(added, "SELECT count(*) FROM item")).isEqualTo("1");
 		assertThat(leaderBag().get("standbys").asString()).contains("port=" + added.port());
 		cluster.removeStandby(added);

@@ -2,7 +2,6 @@ package io.github.pgsqlrelation.testcontainers;
 
 import java.time.Duration;
 
-import io.github.pgsqlrelation.test.ClusterNode;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,10 +31,10 @@ class ServiceConnectionBeanTests {
 
 	@Test
 	void applicationFollowsASwitchoverAndAFailover() {
-		ClusterNode first = this.cluster.primary();
+		ContainerNode first = this.cluster.primary();
 		assertThat(this.service.write("before")).isEqualTo(first.name());
 
-		ClusterNode second = this.cluster.standbys().get(0);
+		ContainerNode second = this.cluster.standbys().get(0);
 		this.cluster.switchover(second);
 		await().atMost(FOLLOW_TIMEOUT)
 			.ignoreExceptions()
@@ -43,7 +42,7 @@ class ServiceConnectionBeanTests {
 		assertThat(this.cluster.nodes()).contains(first);
 		assertThat(first.isRunning()).isFalse();
 
-		ClusterNode third = this.cluster.standbys().get(0);
+		ContainerNode third = this.cluster.standbys().get(0);
 		this.cluster.awaitReplication();
 		this.cluster.kill(second);
 		this.cluster.promote(third);
