@@ -143,6 +143,8 @@ public class ContainerCluster extends GenericContainer<ContainerCluster> impleme
 		withExposedPorts(PORT);
 		withEnv("POSTGRES_USER", SUPERUSER);
 		withEnv("POSTGRES_PASSWORD", this.superuserPassword);
+		// Test data need not survive a crash of the machine
+		withEnv("POSTGRES_INITDB_ARGS", "--no-sync");
 		withCopyToContainer(Transferable.of(REPLICATION_ACCESS, 0755),
 				"/docker-entrypoint-initdb.d/pgsql-relation-replication.sh");
 		withCommand(serverCommand("postgres", 0).toArray(String[]::new));
@@ -332,7 +334,7 @@ public class ContainerCluster extends GenericContainer<ContainerCluster> impleme
 		String name = nodeName(index);
 		String script = "set -e\n" + "pg_basebackup -d 'host=" + source.name() + " port=" + PORT + " user="
 				+ REPLICATION_USER + " application_name=" + name + "' -D " + STANDBY_DIRECTORY
-				+ " -R -X stream -c fast\n" + "chmod 700 " + STANDBY_DIRECTORY + "\n" + "exec "
+				+ " -R -X stream -c fast --no-sync\n" + "chmod 700 " + STANDBY_DIRECTORY + "\n" + "exec "
 				+ String.join(" ", serverCommand("postgres -D " + STANDBY_DIRECTORY, index)) + "\n";
 		GenericContainer<?> container = new GenericContainer<>(this.image).withNetwork(this.network)
 			.withNetworkAliases(name)

@@ -24,7 +24,7 @@ class DynamicPropertySourceTests {
 
 	@DynamicPropertySource
 	static void relationProperties(DynamicPropertyRegistry registry) {
-		registry.add("pgsql.relation.state-file", cluster::relationStateFile);
+		registry.add("pgsql.relation.state-file", () -> cluster.relationStateFile().toString());
 	}
 
 	@Autowired
