@@ -6,6 +6,7 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -15,8 +16,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Without {@code @ServiceConnection}: the cluster's state file handed to the starter
  * through {@code pgsql.relation.state-file}, as docs/testing.md shows.
  */
-@SpringBootTest(classes = ContainerTestApplication.class)
+// Testcontainers first: its extension then stops the cluster after Spring has closed the
+// context
 @Testcontainers
+@SpringBootTest(classes = ContainerTestApplication.class)
+@DirtiesContext
 class DynamicPropertySourceTests {
 
 	@Container

@@ -11,6 +11,7 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.testcontainers.service.connection.ServiceConnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,8 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * property: writes go to the primary, read-only transactions round-robin over the
  * standbys.
  */
-@SpringBootTest(classes = ContainerTestApplication.class)
+// Testcontainers first: its extension then stops the cluster after Spring has closed the
+// context
 @Testcontainers
+@SpringBootTest(classes = ContainerTestApplication.class)
+@DirtiesContext
 class ServiceConnectionFieldTests {
 
 	@Container
