@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,6 +29,7 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.Transferable;
+import org.testcontainers.lifecycle.Startables;
 import org.testcontainers.utility.DockerImageName;
 
 /**
@@ -251,9 +253,7 @@ public class ContainerCluster extends GenericContainer<ContainerCluster> impleme
 			ContainerNode first = register(0, this);
 			this.primary = first;
 			createRoles(first);
-			for (int i = 0; i < this.standbysToStart; i++) {
-				startStandby();
-			}
+			startStandbys(this.standbysToStart);
 			writeStateFile();
 		}
 		catch (RuntimeException ex) {
@@ -326,6 +326,25 @@ public class ContainerCluster extends GenericContainer<ContainerCluster> impleme
 		ContainerNode standby = startStandby();
 		writeStateFile();
 		return standby;
+	}
+
+	/** Clones the primary into the standbys at once: each waits mostly for its copy. */
+	private void startStandbys(int count) {
+		ContainerNode source = primary();
+		Map<Integer, GenericContainer<?>> started = new LinkedHashMap<>();
+		for (int i = 0; i < count; i++) {
+			int index = this.nextIndex++;
+			started.put(index, standbyContainer(index, source));
+		}
+		try {
+			Startables.deepStart(started.values()).join();
+		}
+		catch (RuntimeException ex) {
+			started.values().forEach(GenericContainer::stop);
+			throw ex;
+		}
+		started.forEach((index, container) -> this.standbys.add(register(index, container)));
+		this.standbys.forEach((standby) -> awaitStreaming(standby, source));
 	}
 
 	private ContainerNode startStandby() {
