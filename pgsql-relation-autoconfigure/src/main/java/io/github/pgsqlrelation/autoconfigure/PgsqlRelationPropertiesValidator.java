@@ -23,11 +23,13 @@ final class PgsqlRelationPropertiesValidator {
 	}
 
 	/**
-	 * Validates the properties and returns the state file. The routing's rules are
-	 * {@link RoutingSettings}' own: see {@link #routingSettings}.
+	 * Validates the properties and returns the state file: the connection details' when
+	 * given, else the property's. The routing's rules are {@link RoutingSettings}' own:
+	 * see {@link #routingSettings}.
 	 */
-	static Path validate(PgsqlRelationProperties properties) {
-		Path stateFile = properties.getStateFile();
+	static Path validate(PgsqlRelationProperties properties,
+			@Nullable PgsqlRelationConnectionDetails connectionDetails) {
+		Path stateFile = (connectionDetails != null) ? connectionDetails.getStateFile() : properties.getStateFile();
 		if (stateFile == null || stateFile.toString().isBlank()) {
 			throw new InvalidPgsqlRelationPropertyException("pgsql.relation.state-file", stateFile, "it is empty",
 					"Set it to the path of the relation state file the charm writes.");

@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * }
  * </pre>
  */
-public final class PostgresCluster implements AutoCloseable {
+public final class PostgresCluster implements TestCluster {
 
 	/** Environment variable naming the directory to create cluster directories in. */
 	public static final String DIRECTORY_VARIABLE = "PGSQL_RELATION_CLUSTER_DIR";
@@ -224,8 +224,11 @@ public final class PostgresCluster implements AutoCloseable {
 	 * Stops a standby and deletes its data.
 	 * @param node the standby
 	 */
-	public synchronized void removeStandby(PostgresNode node) {
-		requireMember(node);
+	public synchronized void removeStandby(ClusterNode node) {
+		removeStandby(member(node));
+	}
+
+	private synchronized void removeStandby(PostgresNode node) {
 		if (!this.standbys.contains(node)) {
 			throw new IllegalArgumentException(node + " is not a standby of this cluster");
 		}
@@ -246,10 +249,14 @@ public final class PostgresCluster implements AutoCloseable {
 	 * Promotes a standby to primary, as an unplanned failover would: the former primary
 	 * is left as it is (still running if it was, and writable: a split brain for the test
 	 * to handle), and the other standbys keep following it (see
-	 * {@link #follow(PostgresNode)}).
+	 * {@link #follow(ClusterNode)}).
 	 * @param node the standby to promote
 	 */
-	public synchronized void promote(PostgresNode node) {
+	public synchronized void promote(ClusterNode node) {
+		promote(member(node));
+	}
+
+	private synchronized void promote(PostgresNode node) {
 		requireStandby(node);
 		requireRunning(node, "promote");
 		this.servers.promote(node);
@@ -265,7 +272,11 @@ public final class PostgresCluster implements AutoCloseable {
 	 * {@link #standbys()}: making it a standby again would need {@code pg_rewind}.
 	 * @param node the standby that becomes primary
 	 */
-	public synchronized void switchover(PostgresNode node) {
+	public synchronized void switchover(ClusterNode node) {
+		switchover(member(node));
+	}
+
+	private synchronized void switchover(PostgresNode node) {
 		requireStandby(node);
 		requireRunning(node, "switch over to");
 		PostgresNode former = primary();
@@ -294,7 +305,11 @@ public final class PostgresCluster implements AutoCloseable {
 	 * point where the new primary was promoted.
 	 * @param standby a running standby
 	 */
-	public synchronized void follow(PostgresNode standby) {
+	public synchronized void follow(ClusterNode standby) {
+		follow(member(standby));
+	}
+
+	private synchronized void follow(PostgresNode standby) {
 		requireStandby(standby);
 		requireRunning(standby, "repoint");
 		PostgresNode target = primary();
@@ -322,8 +337,11 @@ public final class PostgresCluster implements AutoCloseable {
 	 * Stops a node cleanly ({@code pg_ctl stop -m fast}).
 	 * @param node the node
 	 */
-	public synchronized void stop(PostgresNode node) {
-		requireMember(node);
+	public synchronized void stop(ClusterNode node) {
+		stop(member(node));
+	}
+
+	private synchronized void stop(PostgresNode node) {
 		resumeIfPaused(node);
 		if (node.isRunning()) {
 			this.servers.stop(node, "fast");
@@ -335,8 +353,11 @@ public final class PostgresCluster implements AutoCloseable {
 	 * also until it streams, when the primary runs.
 	 * @param node the node
 	 */
-	public synchronized void start(PostgresNode node) {
-		requireMember(node);
+	public synchronized void start(ClusterNode node) {
+		start(member(node));
+	}
+
+	private synchronized void start(PostgresNode node) {
 		if (node.isRunning()) {
 			return;
 		}
@@ -349,12 +370,15 @@ public final class PostgresCluster implements AutoCloseable {
 
 	/**
 	 * Kills a node's postmaster with SIGKILL, as a crash would, and waits until its
-	 * processes are gone. The node keeps its role: {@link #start(PostgresNode)} brings it
+	 * processes are gone. The node keeps its role: {@link #start(ClusterNode)} brings it
 	 * back through crash recovery.
 	 * @param node the node
 	 */
-	public synchronized void kill(PostgresNode node) {
-		requireMember(node);
+	public synchronized void kill(ClusterNode node) {
+		kill(member(node));
+	}
+
+	private synchronized void kill(PostgresNode node) {
 		OptionalLong pid = node.pid();
 		if (pid.isPresent()) {
 			ProcessHandle.of(pid.getAsLong()).ifPresent(ProcessKiller::killAndWait);
@@ -364,14 +388,17 @@ public final class PostgresCluster implements AutoCloseable {
 	/**
 	 * Freezes a node as a hung machine would: SIGSTOP to the postmaster and every process
 	 * it started, its backends included. Its port still accepts TCP connections and its
-	 * open connections stay open, but nothing answers until
-	 * {@link #resume(PostgresNode)}. {@link #stop(PostgresNode)},
-	 * {@link #removeStandby(PostgresNode)} and {@link #close()} resume a paused node
-	 * first; {@link #kill(PostgresNode)} kills it as it is.
+	 * open connections stay open, but nothing answers until {@link #resume(ClusterNode)}.
+	 * {@link #stop(ClusterNode)}, {@link #removeStandby(ClusterNode)} and
+	 * {@link #close()} resume a paused node first; {@link #kill(ClusterNode)} kills it as
+	 * it is.
 	 * @param node a running node
 	 */
-	public synchronized void pause(PostgresNode node) {
-		requireMember(node);
+	public synchronized void pause(ClusterNode node) {
+		pause(member(node));
+	}
+
+	private synchronized void pause(PostgresNode node) {
 		requireRunning(node, "pause");
 		ProcessKiller.pause(postmaster(node));
 	}
@@ -381,8 +408,11 @@ public final class PostgresCluster implements AutoCloseable {
 	 * clients sent meanwhile is answered then. Does nothing to a node that is not paused.
 	 * @param node the node
 	 */
-	public synchronized void resume(PostgresNode node) {
-		requireMember(node);
+	public synchronized void resume(ClusterNode node) {
+		resume(member(node));
+	}
+
+	private synchronized void resume(PostgresNode node) {
 		resumeIfPaused(node);
 	}
 
@@ -393,8 +423,11 @@ public final class PostgresCluster implements AutoCloseable {
 	 * @param node a running node that is not paused
 	 * @return the number of connections
 	 */
-	public int serverConnections(PostgresNode node) {
-		requireMember(node);
+	public int serverConnections(ClusterNode node) {
+		return serverConnections(member(node));
+	}
+
+	private int serverConnections(PostgresNode node) {
 		try {
 			String count = this.admin.queryValue(node,
 					"SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND application_name <> ?",
@@ -422,7 +455,7 @@ public final class PostgresCluster implements AutoCloseable {
 	/**
 	 * Waits until every running standby has replayed all the WAL the primary has written
 	 * so far. A standby left following a former primary after
-	 * {@link #promote(PostgresNode)} never does: {@link #follow(PostgresNode)} it first.
+	 * {@link #promote(ClusterNode)} never does: {@link #follow(ClusterNode)} it first.
 	 */
 	public synchronized void awaitReplication() {
 		PostgresNode current = primary();
@@ -524,9 +557,14 @@ public final class PostgresCluster implements AutoCloseable {
 	}
 
 	private void requireMember(PostgresNode node) {
-		if (node.cluster() != this || !this.allNodes.contains(node)) {
+		member(node);
+	}
+
+	private PostgresNode member(ClusterNode node) {
+		if (!(node instanceof PostgresNode member) || member.cluster() != this || !this.allNodes.contains(member)) {
 			throw new IllegalArgumentException(node + " is not a node of this cluster");
 		}
+		return member;
 	}
 
 	private void requireStandby(PostgresNode node) {

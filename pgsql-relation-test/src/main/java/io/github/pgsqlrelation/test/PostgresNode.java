@@ -14,7 +14,7 @@ import java.util.Properties;
 /**
  * One PostgreSQL server of a {@link PostgresCluster}, listening on {@code 127.0.0.1}.
  */
-public final class PostgresNode {
+public final class PostgresNode implements ClusterNode {
 
 	private static final String HOST = "127.0.0.1";
 
@@ -80,7 +80,7 @@ public final class PostgresNode {
 	}
 
 	/**
-	 * Whether the server is paused ({@link PostgresCluster#pause(PostgresNode)}).
+	 * Whether the server is paused ({@link PostgresCluster#pause(ClusterNode)}).
 	 * @return whether the postmaster is stopped by SIGSTOP
 	 */
 	public boolean isPaused() {

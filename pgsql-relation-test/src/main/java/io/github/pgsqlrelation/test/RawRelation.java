@@ -23,7 +23,7 @@ public final class RawRelation implements StateFileRelation {
 
 	private static final String ADDRESS = "127.0.0.1";
 
-	private final PostgresCluster cluster;
+	private final TestCluster cluster;
 
 	private int relationId = 7;
 
@@ -43,13 +43,13 @@ public final class RawRelation implements StateFileRelation {
 
 	private boolean masterChosen;
 
-	private @Nullable PostgresNode master;
+	private @Nullable ClusterNode master;
 
-	private @Nullable List<PostgresNode> standbys;
+	private @Nullable List<ClusterNode> standbys;
 
-	private @Nullable PostgresNode leader;
+	private @Nullable ClusterNode leader;
 
-	RawRelation(PostgresCluster cluster) {
+	RawRelation(TestCluster cluster) {
 		this.cluster = cluster;
 	}
 
@@ -112,7 +112,7 @@ public final class RawRelation implements StateFileRelation {
 	 * @param leader the leader unit's node
 	 * @return this relation
 	 */
-	public RawRelation leader(PostgresNode leader) {
+	public RawRelation leader(ClusterNode leader) {
 		this.leader = leader;
 		return this;
 	}
@@ -141,7 +141,7 @@ public final class RawRelation implements StateFileRelation {
 	 * @param master the node, or {@code null} to publish no master
 	 * @return this relation
 	 */
-	public RawRelation master(@Nullable PostgresNode master) {
+	public RawRelation master(@Nullable ClusterNode master) {
 		this.master = master;
 		this.masterChosen = true;
 		return this;
@@ -153,7 +153,7 @@ public final class RawRelation implements StateFileRelation {
 	 * @param standbys the nodes
 	 * @return this relation
 	 */
-	public RawRelation standbys(List<PostgresNode> standbys) {
+	public RawRelation standbys(List<? extends ClusterNode> standbys) {
 		this.standbys = List.copyOf(standbys);
 		return this;
 	}
@@ -177,11 +177,11 @@ public final class RawRelation implements StateFileRelation {
 				bag("egress-subnets", this.egressSubnets, "ingress-address", ADDRESS, "private-address", ADDRESS));
 		relation.put("requested", bag("database", this.cluster.database(), "roles", "", "extensions", ""));
 		Map<String, Map<String, String>> units = new LinkedHashMap<>();
-		for (PostgresNode node : this.cluster.nodes()) {
+		for (ClusterNode node : this.cluster.nodes()) {
 			units.put(unitName(node), unitBag());
 		}
 		if (this.canonicalStyle) {
-			PostgresNode leaderNode = (this.leader != null) ? this.leader : this.cluster.nodes().get(0);
+			ClusterNode leaderNode = (this.leader != null) ? this.leader : this.cluster.nodes().get(0);
 			units.get(unitName(leaderNode)).putAll(canonicalLeaderBag());
 			relation.put("remote-app-data", Map.of());
 		}
@@ -220,7 +220,7 @@ public final class RawRelation implements StateFileRelation {
 		bag.put("host", ADDRESS);
 		chosenMaster().ifPresent((master) -> bag.put("master", master));
 		bag.put("password", this.cluster.password());
-		PostgresNode masterNode = this.masterChosen ? this.master : this.cluster.primary();
+		ClusterNode masterNode = this.masterChosen ? this.master : this.cluster.primary();
 		if (masterNode != null) {
 			bag.put("port", Integer.toString(masterNode.port()));
 		}
@@ -252,17 +252,18 @@ public final class RawRelation implements StateFileRelation {
 	}
 
 	private Optional<String> chosenMaster() {
-		PostgresNode masterNode = this.masterChosen ? this.master : this.cluster.primary();
-		return Optional.ofNullable(masterNode).map(PostgresNode::connectionString);
+		ClusterNode masterNode = this.masterChosen ? this.master : this.cluster.primary();
+		return Optional.ofNullable(masterNode).map(ClusterNode::connectionString);
 	}
 
 	private List<String> chosenStandbys() {
-		List<PostgresNode> nodes = (this.standbys != null) ? this.standbys : this.cluster.runningStandbys();
-		return nodes.stream().map(PostgresNode::connectionString).collect(Collectors.toList());
+		List<? extends ClusterNode> nodes = (this.standbys != null) ? this.standbys : this.cluster.runningStandbys();
+		return nodes.stream().map(ClusterNode::connectionString).collect(Collectors.toList());
 	}
 
-	private String unitName(PostgresNode node) {
-		return this.remoteApp + "/" + node.index();
+	private String unitName(ClusterNode node) {
+		String unitName = node.unitName();
+		return this.remoteApp + unitName.substring(unitName.lastIndexOf('/'));
 	}
 
 }

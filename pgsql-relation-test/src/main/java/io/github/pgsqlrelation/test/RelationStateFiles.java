@@ -16,9 +16,9 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes relation state files (version 1) describing a {@link PostgresCluster}, as a
- * charm would: UTF-8 JSON, mode {@code 0600}, replaced atomically (a temporary file in
- * the same directory, then an atomic rename) so that a reader never sees half a file.
+ * Writes relation state files (version 1) describing a {@link TestCluster}, as a charm
+ * would: UTF-8 JSON, mode {@code 0600}, replaced atomically (a temporary file in the same
+ * directory, then an atomic rename) so that a reader never sees half a file.
  * <pre class="code">
  * RelationStateFiles.writeResolved(file, cluster);
  * RelationStateFiles.raw(cluster).relationId(7).canonicalStyle().write(file);
@@ -38,7 +38,7 @@ public final class RelationStateFiles {
 	 * @param file the file
 	 * @param cluster the cluster
 	 */
-	public static void writeResolved(Path file, PostgresCluster cluster) {
+	public static void writeResolved(Path file, TestCluster cluster) {
 		write(file, resolved(cluster));
 	}
 
@@ -48,7 +48,7 @@ public final class RelationStateFiles {
 	 * @param file the file
 	 * @param cluster the cluster
 	 */
-	public static void writeRaw(Path file, PostgresCluster cluster) {
+	public static void writeRaw(Path file, TestCluster cluster) {
 		write(file, raw(cluster));
 	}
 
@@ -57,7 +57,7 @@ public final class RelationStateFiles {
 	 * @param cluster the cluster
 	 * @return the relation
 	 */
-	public static RawRelation raw(PostgresCluster cluster) {
+	public static RawRelation raw(TestCluster cluster) {
 		return new RawRelation(cluster);
 	}
 
@@ -66,7 +66,7 @@ public final class RelationStateFiles {
 	 * @param cluster the cluster
 	 * @return the relation
 	 */
-	public static ResolvedRelation resolved(PostgresCluster cluster) {
+	public static ResolvedRelation resolved(TestCluster cluster) {
 		return new ResolvedRelation(cluster);
 	}
 

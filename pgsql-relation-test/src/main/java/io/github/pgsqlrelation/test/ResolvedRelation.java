@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ResolvedRelation implements StateFileRelation {
 
-	private final PostgresCluster cluster;
+	private final TestCluster cluster;
 
 	private int relationId = 7;
 
@@ -25,11 +25,11 @@ public final class ResolvedRelation implements StateFileRelation {
 
 	private boolean masterChosen;
 
-	private @Nullable PostgresNode master;
+	private @Nullable ClusterNode master;
 
-	private @Nullable List<PostgresNode> standbys;
+	private @Nullable List<ClusterNode> standbys;
 
-	ResolvedRelation(PostgresCluster cluster) {
+	ResolvedRelation(TestCluster cluster) {
 		this.cluster = cluster;
 	}
 
@@ -53,7 +53,7 @@ public final class ResolvedRelation implements StateFileRelation {
 	 * @param master the node, or {@code null} for no master
 	 * @return this relation
 	 */
-	public ResolvedRelation master(@Nullable PostgresNode master) {
+	public ResolvedRelation master(@Nullable ClusterNode master) {
 		this.master = master;
 		this.masterChosen = true;
 		return this;
@@ -64,7 +64,7 @@ public final class ResolvedRelation implements StateFileRelation {
 	 * @param standbys the nodes
 	 * @return this relation
 	 */
-	public ResolvedRelation standbys(List<PostgresNode> standbys) {
+	public ResolvedRelation standbys(List<? extends ClusterNode> standbys) {
 		this.standbys = List.copyOf(standbys);
 		return this;
 	}
@@ -83,10 +83,11 @@ public final class ResolvedRelation implements StateFileRelation {
 		relation.put("endpoint", this.endpoint);
 		relation.put("relation-id", this.relationId);
 		relation.put("remote-app", this.remoteApp);
-		PostgresNode chosenMaster = this.masterChosen ? this.master : this.cluster.primary();
+		ClusterNode chosenMaster = this.masterChosen ? this.master : this.cluster.primary();
 		relation.put("master", (chosenMaster != null) ? chosenMaster.connectionString() : null);
 		List<String> standbyStrings = new ArrayList<>();
-		List<PostgresNode> chosenStandbys = (this.standbys != null) ? this.standbys : this.cluster.runningStandbys();
+		List<? extends ClusterNode> chosenStandbys = (this.standbys != null) ? this.standbys
+				: this.cluster.runningStandbys();
 		chosenStandbys.forEach((standby) -> standbyStrings.add(standby.connectionString()));
 		relation.put("standbys", standbyStrings);
 		relation.put("database", this.cluster.database());
