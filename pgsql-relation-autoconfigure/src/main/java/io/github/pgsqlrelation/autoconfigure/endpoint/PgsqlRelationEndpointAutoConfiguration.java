@@ -1,6 +1,7 @@
 package io.github.pgsqlrelation.autoconfigure.endpoint;
 
 import io.github.pgsqlrelation.autoconfigure.PgsqlRelationAutoConfiguration;
+import io.github.pgsqlrelation.autoconfigure.migration.RelationMigrations;
 import io.github.pgsqlrelation.relation.RelationStateWatcher;
 import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
 
@@ -25,8 +26,8 @@ public final class PgsqlRelationEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PgsqlRelationEndpoint pgsqlRelationEndpoint(RelationStateWatcher watcher,
-			ObjectProvider<RelationRoutingDataSource> dataSource) {
-		return new PgsqlRelationEndpoint(watcher, dataSource.getIfUnique());
+			ObjectProvider<RelationRoutingDataSource> dataSource, ObjectProvider<RelationMigrations> migrations) {
+		return new PgsqlRelationEndpoint(watcher, dataSource.getIfUnique(), migrations.getIfAvailable());
 	}
 
 }
