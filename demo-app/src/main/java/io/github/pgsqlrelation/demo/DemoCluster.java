@@ -1,8 +1,5 @@
 package io.github.pgsqlrelation.demo;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -47,14 +44,10 @@ final class DemoCluster implements AutoCloseable {
 	static DemoCluster start(int standbys) {
 		PostgresCluster cluster = startCluster(standbys);
 		try {
-			Path directory = Files.createTempDirectory("pgsql-relation-demo-");
+			Path directory = StateFileDirectories.create(Path.of(System.getProperty("java.io.tmpdir")));
 			DemoCluster demo = new DemoCluster(cluster, directory.resolve("pgsql-relation.json"));
 			demo.publish();
 			return demo;
-		}
-		catch (IOException ex) {
-			cluster.close();
-			throw new UncheckedIOException("Could not create the directory of the relation state file", ex);
 		}
 		catch (RuntimeException ex) {
 			cluster.close();
@@ -173,13 +166,7 @@ final class DemoCluster implements AutoCloseable {
 	@Override
 	public void close() {
 		this.cluster.close();
-		try {
-			Files.deleteIfExists(this.stateFile);
-			Files.deleteIfExists(this.stateFile.getParent());
-		}
-		catch (IOException ex) {
-			// A temporary directory left behind does no harm.
-		}
+		StateFileDirectories.delete(this.stateFile.getParent());
 	}
 
 	/**

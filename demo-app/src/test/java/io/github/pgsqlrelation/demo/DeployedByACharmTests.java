@@ -63,6 +63,16 @@ class DeployedByACharmTests {
 		assertThat(response.body()).contains("managed by the PostgreSQL charm");
 	}
 
+	@Test
+	void metricsTheReadmeListsAreExposed() throws Exception {
+		HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/actuator/metrics")).build());
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("pgsql.relation.changes", "pgsql.relation.refresh");
+		HttpResponse<String> meter = send(
+				HttpRequest.newBuilder(uri("/actuator/metrics/pgsql.relation.state.file.errors")).build());
+		assertThat(meter.statusCode()).isEqualTo(200);
+	}
+
 	private URI uri(String path) {
 		return URI.create("http://127.0.0.1:" + this.port + path);
 	}

@@ -30,7 +30,8 @@ import org.springframework.context.annotation.Import;
 @AutoConfiguration(beforeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @Conditional(OnRelationStateFileCondition.class)
 @EnableConfigurationProperties(PgsqlRelationProperties.class)
-@Import({ RoutingDataSourceConfiguration.class, HibernateStartupConfiguration.class })
+@Import({ RoutingDataSourceConfiguration.class, IgnoredDataSourcePropertiesConfiguration.class,
+		JdbcConnectionDetailsConfiguration.class, HibernateStartupConfiguration.class })
 public final class PgsqlRelationAutoConfiguration {
 
 	@Bean

@@ -19,7 +19,10 @@ final class RelationNotReadyFailureAnalyzer extends AbstractFailureAnalyzer<Rela
 						+ "application accepts it (readable, valid, within the size limit and, when private files "
 						+ "are required, with permissions 0600: the reason above says what is wrong with it) and "
 						+ "that the PostgreSQL application has granted the relation; or let the application start "
-						+ "without connecting (e.g. spring.sql.init.mode=never, an explicit Hibernate dialect).",
+						+ "without connecting (e.g. spring.sql.init.mode=never, an explicit Hibernate dialect). "
+						+ "Flyway and Liquibase migrations wait for a master unless "
+						+ "pgsql.relation.migrations.defer=false; to start without them, set "
+						+ "spring.flyway.enabled=false or spring.liquibase.enabled=false.",
 				cause);
 	}
 

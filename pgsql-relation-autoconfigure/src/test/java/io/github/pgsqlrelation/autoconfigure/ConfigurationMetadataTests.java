@@ -32,6 +32,7 @@ class ConfigurationMetadataTests {
 		assertThat(properties).containsKeys("pgsql.relation.database", "pgsql.relation.recheck-interval",
 				"pgsql.relation.routing.retire-timeout", "pgsql.relation.pool.maximum-pool-size",
 				"pgsql.relation.pool.minimum-idle", "pgsql.relation.pool.connection-timeout");
+		assertThat(properties.get("pgsql.relation.migrations.defer").get("defaultValue").asBoolean()).isTrue();
 	}
 
 	@Test

@@ -47,7 +47,9 @@ class FailureAnalyzersTests {
 		FailureAnalysis analysis = new RelationNotReadyFailureAnalyzer()
 			.analyze(new BeanCreationException("entityManagerFactory", "failed", failure));
 		assertThat(analysis.getDescription()).contains("/x.json does not exist");
-		assertThat(analysis.getAction()).contains("pgsql.relation.state-file");
+		assertThat(analysis.getAction()).contains("pgsql.relation.state-file")
+			.contains("pgsql.relation.migrations.defer=false")
+			.contains("spring.flyway.enabled=false");
 	}
 
 }

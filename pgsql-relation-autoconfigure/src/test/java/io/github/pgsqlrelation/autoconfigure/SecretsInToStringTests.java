@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -23,6 +24,7 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import io.github.pgsqlrelation.autoconfigure.endpoint.PgsqlRelationEndpoint;
+import io.github.pgsqlrelation.autoconfigure.migration.MigrationStatus;
 import io.github.pgsqlrelation.autoconfigure.endpoint.PgsqlRelationEndpointAutoConfiguration;
 import io.github.pgsqlrelation.connection.ConnectionString;
 import io.github.pgsqlrelation.relation.EndpointRelations;
@@ -166,6 +168,8 @@ class SecretsInToStringTests {
 	}
 
 	private void addExceptions() {
+		add(new MigrationStatus("Flyway", MigrationStatus.State.FAILED,
+				"Failed to execute script V1__init.sql: ERROR: relation \"gate\" does not exist", Instant.now()));
 		add(catchThrowable(() -> ConnectionString.parse("host=h password='" + MASTER_PASSWORD)));
 		add(catchThrowable(() -> ConnectionString.parse("host=h password=" + MASTER_PASSWORD + " port=x")));
 		add(catchThrowable(() -> ConnectionString.parse("postgresql://u:" + MASTER_PASSWORD + "@h:x/d")));

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.zaxxer.hikari.HikariPoolMXBean;
+import io.github.pgsqlrelation.autoconfigure.migration.MigrationStatus;
+import io.github.pgsqlrelation.autoconfigure.migration.RelationMigrations;
 import io.github.pgsqlrelation.connection.ConnectionString;
 import io.github.pgsqlrelation.relation.Readiness;
 import io.github.pgsqlrelation.relation.RelationRef;
@@ -32,9 +34,13 @@ public final class PgsqlRelationEndpoint {
 
 	private final @Nullable RelationRoutingDataSource dataSource;
 
-	PgsqlRelationEndpoint(RelationStateWatcher watcher, @Nullable RelationRoutingDataSource dataSource) {
+	private final @Nullable RelationMigrations migrations;
+
+	PgsqlRelationEndpoint(RelationStateWatcher watcher, @Nullable RelationRoutingDataSource dataSource,
+			@Nullable RelationMigrations migrations) {
 		this.watcher = watcher;
 		this.dataSource = dataSource;
+		this.migrations = migrations;
 	}
 
 	@ReadOperation
@@ -45,7 +51,8 @@ public final class PgsqlRelationEndpoint {
 				status.problemTime());
 		return new PgsqlRelationDescriptor(status.relations().endpoint(), describe(effective),
 				status.relations().relations().stream().map(PgsqlRelationEndpoint::describe).toList(),
-				status.lastChange(), stateFile, pools());
+				status.lastChange(), stateFile, pools(),
+				(this.migrations != null) ? this.migrations.status() : List.of());
 	}
 
 	private List<PoolDescriptor> pools() {
@@ -90,10 +97,12 @@ public final class PgsqlRelationEndpoint {
 	 * change
 	 * @param stateFile the relation state file and its last problem
 	 * @param pools the pools of the routing {@code DataSource}, empty without one
+	 * @param migrations where the schema migrations (Flyway, Liquibase) stand, empty
+	 * without any
 	 */
 	public record PgsqlRelationDescriptor(String endpoint, RelationDescriptor effective,
 			List<RelationDescriptor> relations, @Nullable Instant lastChange, StateFileDescriptor stateFile,
-			List<PoolDescriptor> pools) implements OperationResponseBody {
+			List<PoolDescriptor> pools, List<MigrationStatus> migrations) implements OperationResponseBody {
 
 	}
 

@@ -4,6 +4,7 @@ import javax.sql.DataSource;
 
 import io.github.pgsqlrelation.autoconfigure.PgsqlRelationAutoConfiguration;
 import io.github.pgsqlrelation.autoconfigure.RoutingDataSources;
+import io.github.pgsqlrelation.autoconfigure.migration.RelationMigrations;
 import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -26,8 +27,9 @@ public final class PgsqlRelationEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	PgsqlRelationEndpoint pgsqlRelationEndpoint(RelationStateWatcher watcher, ObjectProvider<DataSource> dataSource) {
-		return new PgsqlRelationEndpoint(watcher, RoutingDataSources.find(dataSource));
+	PgsqlRelationEndpoint pgsqlRelationEndpoint(RelationStateWatcher watcher, ObjectProvider<DataSource> dataSource,
+			ObjectProvider<RelationMigrations> migrations) {
+		return new PgsqlRelationEndpoint(watcher, RoutingDataSources.find(dataSource), migrations.getIfAvailable());
 	}
 
 }

@@ -1,0 +1,6 @@
+--liquibase formatted sql
+
+--changeset pgsql-relation:1
+CREATE TABLE migrated (tool text, server_port int);
+INSERT INTO migration_gate VALUES (1);
+INSERT INTO migrated VALUES ('liquibase', inet_server_port());
