@@ -1,6 +1,6 @@
 package io.github.pgsqlrelation.autoconfigure;
 
-import io.github.pgsqlrelation.relation.RelationStateWatcher;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
 import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -22,7 +22,7 @@ class JdbcConnectionDetailsConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(JdbcConnectionDetails.class)
 	RelationJdbcConnectionDetails pgsqlRelationJdbcConnectionDetails(RelationStateWatcher watcher) {
-		return new RelationJdbcConnectionDetails(() -> watcher.status().state().effective());
+		return new RelationJdbcConnectionDetails(() -> watcher.current());
 	}
 
 }

@@ -5,6 +5,7 @@ import java.time.Clock;
 import javax.sql.DataSource;
 
 import io.github.pgsqlrelation.autoconfigure.PgsqlRelationAutoConfiguration;
+import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
 import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
 import liquibase.integration.spring.SpringLiquibase;
 import org.flywaydb.core.Flyway;
@@ -50,9 +51,12 @@ import org.springframework.context.annotation.Import;
 public final class PgsqlRelationMigrationAutoConfiguration {
 
 	@Bean
-	RelationMigrations pgsqlRelationMigrations(RelationRoutingDataSource dataSource) {
-		// The master the routing uses now; later changes arrive as MasterChangedEvent.
-		return new RelationMigrations(dataSource.topology().master() != null, Clock.systemUTC());
+	RelationMigrations pgsqlRelationMigrations(RelationStateWatcher watcher) {
+		// The master in force now; later changes come through the watcher, after the
+		// routing applied them.
+		RelationMigrations migrations = new RelationMigrations(watcher.current().master(), Clock.systemUTC());
+		watcher.subscribe(migrations);
+		return migrations;
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -64,7 +68,7 @@ public final class PgsqlRelationMigrationAutoConfiguration {
 		@ConditionalOnMissingBean(FlywayMigrationInitializer.class)
 		FlywayMigrationInitializer pgsqlRelationFlywayInitializer(Flyway flyway,
 				ObjectProvider<FlywayMigrationStrategy> strategy, RelationMigrations migrations,
-				RelationRoutingDataSource dataSource) {
+				DataSource dataSource) {
 			return FlywayDeferral.initializer(flyway, strategy.getIfAvailable(), migrations, dataSource);
 		}
 

@@ -7,19 +7,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import io.github.pgsqlrelation.autoconfigure.migration.MigrationStatus.State;
-import io.github.pgsqlrelation.relation.MasterChangedEvent;
+import io.github.pgsqlrelation.connection.ConnectionString;
+import io.github.pgsqlrelation.relation.RelationListener;
+import io.github.pgsqlrelation.relation.RelationSnapshot;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.context.event.EventListener;
 
 /**
  * Runs the application's schema migrations on the relation's master: at start-up when the
@@ -29,10 +31,10 @@ import org.springframework.context.event.EventListener;
  * they were registered, so the relation keeps being followed meanwhile.
  * <p>
  * What counts as "a master is available" is decided in one place,
- * {@link #onMasterChanged(MasterChangedEvent)}: the public event, published once the
- * routing {@code DataSource} uses the new master.
+ * {@link #relationChanged(RelationSnapshot)}, through the same path as the routing: the
+ * watcher calls it once the routing {@code DataSource} uses the new master.
  */
-public final class RelationMigrations implements DisposableBean {
+public final class RelationMigrations implements RelationListener, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(RelationMigrations.class);
 
@@ -49,11 +51,15 @@ public final class RelationMigrations implements DisposableBean {
 		return thread;
 	});
 
+	/** The relation's master, as last heard; guarded by {@code this}. */
+	private @Nullable ConnectionString master;
+
 	/** Whether the relation has a master, as last heard; guarded by {@code this}. */
 	private boolean masterAvailable;
 
-	RelationMigrations(boolean masterAvailable, Clock clock) {
-		this.masterAvailable = masterAvailable;
+	RelationMigrations(@Nullable ConnectionString master, Clock clock) {
+		this.master = master;
+		this.masterAvailable = master != null;
 		this.clock = clock;
 	}
 
@@ -104,15 +110,19 @@ public final class RelationMigrations implements DisposableBean {
 	}
 
 	/**
-	 * Runs the migrations still waiting, and those that failed, once the relation has a
-	 * master.
+	 * Runs the migrations still waiting, and those that failed, when the relation hands
+	 * out a new master. Called by the state file watcher once the routing uses it, before
+	 * the application hears of the change.
 	 */
-	@EventListener
-	void onMasterChanged(MasterChangedEvent event) {
+	@Override
+	public void relationChanged(RelationSnapshot snapshot) {
 		List<String> due = new ArrayList<>();
 		synchronized (this) {
-			this.masterAvailable = event.snapshot().master() != null;
-			if (!this.masterAvailable) {
+			ConnectionString master = snapshot.master();
+			boolean changed = !Objects.equals(master, this.master);
+			this.master = master;
+			this.masterAvailable = master != null;
+			if (!this.masterAvailable || !changed) {
 				return;
 			}
 			this.migrations.forEach((tool, entry) -> {

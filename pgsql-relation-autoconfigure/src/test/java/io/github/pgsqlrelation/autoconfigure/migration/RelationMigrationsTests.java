@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.pgsqlrelation.autoconfigure.migration.MigrationStatus.State;
 import io.github.pgsqlrelation.connection.ConnectionString;
-import io.github.pgsqlrelation.relation.MasterChangedEvent;
 import io.github.pgsqlrelation.relation.Readiness;
 import io.github.pgsqlrelation.relation.RelationSnapshot;
 import org.junit.jupiter.api.AfterEach;
@@ -22,11 +21,14 @@ import static org.awaitility.Awaitility.await;
  */
 class RelationMigrationsTests {
 
-	private static final MasterChangedEvent MASTER = new MasterChangedEvent(new RelationSnapshot("db", null,
-			ConnectionString.parse("host=10.0.0.5 dbname=app user=app"), List.of(), "app", null, Readiness.READY));
+	private static final RelationSnapshot MASTER = new RelationSnapshot("db", null,
+			ConnectionString.parse("host=10.0.0.5 dbname=app user=app"), List.of(), "app", null, Readiness.READY);
 
-	private static final MasterChangedEvent NO_MASTER = new MasterChangedEvent(
-			RelationSnapshot.empty("db", Readiness.notReady("egress not allowed")));
+	private static final RelationSnapshot NEW_MASTER = new RelationSnapshot("db", null,
+			ConnectionString.parse("host=10.0.0.6 dbname=app user=app"), List.of(), "app", null, Readiness.READY);
+
+	private static final RelationSnapshot NO_MASTER = RelationSnapshot.empty("db",
+			Readiness.notReady("egress not allowed"));
 
 	private RelationMigrations migrations;
 
@@ -37,7 +39,7 @@ class RelationMigrationsTests {
 
 	@Test
 	void withAMasterMigrationsRunAtOnceAndAFailureIsThrown() {
-		this.migrations = new RelationMigrations(true, Clock.systemUTC());
+		this.migrations = new RelationMigrations(MASTER.master(), Clock.systemUTC());
 		AtomicInteger runs = new AtomicInteger();
 		this.migrations.runOrDefer("Flyway", runs::incrementAndGet);
 		assertThat(runs).hasValue(1);
@@ -51,25 +53,25 @@ class RelationMigrationsTests {
 
 	@Test
 	void withoutAMasterMigrationsWaitAndRunWhenOneComes() {
-		this.migrations = new RelationMigrations(false, Clock.systemUTC());
+		this.migrations = new RelationMigrations(null, Clock.systemUTC());
 		AtomicInteger runs = new AtomicInteger();
 		this.migrations.runOrDefer("Flyway", runs::incrementAndGet);
 		assertThat(runs).hasValue(0);
 		assertThat(this.migrations.status()).singleElement()
 			.extracting(MigrationStatus::state)
 			.isEqualTo(State.WAITING_FOR_MASTER);
-		this.migrations.onMasterChanged(NO_MASTER);
+		this.migrations.relationChanged(NO_MASTER);
 		assertThat(runs).hasValue(0);
-		this.migrations.onMasterChanged(MASTER);
+		this.migrations.relationChanged(MASTER);
 		await().atMost(Duration.ofSeconds(10)).until(this.migrations::allSucceeded);
 		assertThat(runs).hasValue(1);
-		this.migrations.onMasterChanged(MASTER);
+		this.migrations.relationChanged(MASTER);
 		assertThat(runs).hasValue(1);
 	}
 
 	@Test
 	void failedMigrationIsReportedAndRunAgainAtTheNextChangeOfMaster() {
-		this.migrations = new RelationMigrations(false, Clock.systemUTC());
+		this.migrations = new RelationMigrations(null, Clock.systemUTC());
 		AtomicInteger runs = new AtomicInteger();
 		AtomicInteger changes = new AtomicInteger();
 		this.migrations.addListener(changes::incrementAndGet);
@@ -78,13 +80,15 @@ class RelationMigrationsTests {
 				throw new IllegalStateException("V2 failed", new IllegalArgumentException("column x exists"));
 			}
 		});
-		this.migrations.onMasterChanged(MASTER);
+		this.migrations.relationChanged(MASTER);
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(this.migrations.status()).singleElement()
 				.satisfies((status) -> assertThat(status.state()).isEqualTo(State.FAILED))
 				.satisfies((status) -> assertThat(status.error()).isEqualTo("V2 failed: column x exists")));
 		assertThat(this.migrations.allSucceeded()).isFalse();
-		this.migrations.onMasterChanged(MASTER);
+		this.migrations.relationChanged(MASTER);
+		assertThat(runs).as("the same master again is no change").hasValue(1);
+		this.migrations.relationChanged(NEW_MASTER);
 		await().atMost(Duration.ofSeconds(10)).until(this.migrations::allSucceeded);
 		assertThat(runs).hasValue(2);
 		assertThat(changes.get()).isGreaterThanOrEqualTo(4);
