@@ -31,7 +31,8 @@ class ReleaseArtifactsIT {
 	private static final String VERSION = System.getProperty("release.version", "");
 
 	@ParameterizedTest
-	@ValueSource(strings = { "pgsql-relation-test", "pgsql-relation-autoconfigure", "pgsql-relation-starter" })
+	@ValueSource(strings = { "pgsql-relation-test", "pgsql-relation-autoconfigure", "pgsql-relation-testcontainers",
+			"pgsql-relation-starter" })
 	void publishedModuleHasItsJarSourcesAndJavadoc(String module) throws IOException {
 		for (String classifier : List.of("", "-sources", "-javadoc")) {
 			Path jar = artifact(module, classifier);
@@ -41,7 +42,8 @@ class ReleaseArtifactsIT {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "pgsql-relation-test", "pgsql-relation-autoconfigure", "pgsql-relation-starter" })
+	@ValueSource(strings = { "pgsql-relation-test", "pgsql-relation-autoconfigure", "pgsql-relation-testcontainers",
+			"pgsql-relation-starter" })
 	void binaryAndSourcesJarsCarryTheLicense(String module) throws IOException {
 		for (String classifier : List.of("", "-sources")) {
 			Path jar = artifact(module, classifier);
@@ -88,7 +90,8 @@ class ReleaseArtifactsIT {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "pgsql-relation-test", "pgsql-relation-autoconfigure", "pgsql-relation-starter" })
+	@ValueSource(strings = { "pgsql-relation-test", "pgsql-relation-autoconfigure", "pgsql-relation-testcontainers",
+			"pgsql-relation-starter" })
 	void modulePomHasANameAndADescription(String module) throws Exception {
 		Element project = pom(ROOT.resolve(module).resolve("pom.xml"));
 		assertThat(text(project, "name")).isEqualTo(module);

@@ -51,9 +51,10 @@ import org.springframework.context.annotation.Import;
 public final class PgsqlRelationMigrationAutoConfiguration {
 
 	@Bean
-	RelationMigrations pgsqlRelationMigrations(RelationStateWatcher watcher) {
-		// The master in force now; later changes come through the watcher, after the
-		// routing applied them.
+	RelationMigrations pgsqlRelationMigrations(RelationStateWatcher watcher, DataSource dataSource) {
+		// The master in force now; later changes come through the watcher. Taking the
+		// DataSource first makes the routing subscribe first: a new master is in force
+		// before a deferred migration, on a thread of its own, asks for a connection.
 		RelationMigrations migrations = new RelationMigrations(watcher.current().master(), Clock.systemUTC());
 		watcher.subscribe(migrations);
 		return migrations;
