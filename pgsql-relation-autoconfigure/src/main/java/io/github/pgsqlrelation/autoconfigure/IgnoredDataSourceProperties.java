@@ -33,6 +33,14 @@ final class IgnoredDataSourceProperties implements SmartInitializingSingleton {
 	private static final Set<String> CONNECTION = Set.of("url", "jdbc-url", "username", "password", "driver-class-name",
 			"data-source-class-name");
 
+	/**
+	 * HikariCP settings the routing sets on every pool itself (see {@code PoolFactory}):
+	 * each pool is named after its backend, never fails at creation, and gets its
+	 * connections from the relation.
+	 */
+	private static final Set<String> SET_BY_THE_ROUTING = Set.of("pool-name", "initialization-fail-timeout",
+			"data-source-j-n-d-i", "data-source-jndi");
+
 	private final Environment environment;
 
 	IgnoredDataSourceProperties(Environment environment) {
@@ -67,6 +75,10 @@ final class IgnoredDataSourceProperties implements SmartInitializingSingleton {
 			String setting = name.subName(HIKARI.getNumberOfElements()).toString();
 			if (CONNECTION.contains(setting)) {
 				return connectionComesFromTheRelation();
+			}
+			if (SET_BY_THE_ROUTING.contains(setting)) {
+				return "the routing sets it on every pool itself (pools are named after their backend, e.g. "
+						+ "pgsql-relation-db-master, and never fail at creation); it has no equivalent";
 			}
 			return "the routing DataSource's pools take HikariCP settings from pgsql.relation.pool.*; set "
 					+ "pgsql.relation.pool." + setting + " instead (it applies to the master's pool and each "

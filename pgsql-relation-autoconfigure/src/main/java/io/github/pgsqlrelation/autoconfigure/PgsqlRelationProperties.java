@@ -147,7 +147,8 @@ public class PgsqlRelationProperties {
 
 		/**
 		 * Time the master pool trusts what it learned about the role of a host, so that a
-		 * promoted standby is found soon after a failover.
+		 * promoted standby is found soon after a failover. Whole seconds (pgjdbc's
+		 * hostRecheckSeconds); 0 checks at every new connection.
 		 */
 		private Duration hostRecheck = Duration.ofSeconds(2);
 

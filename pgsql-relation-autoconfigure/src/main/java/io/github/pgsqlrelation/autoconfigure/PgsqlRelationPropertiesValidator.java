@@ -48,6 +48,10 @@ final class PgsqlRelationPropertiesValidator {
 		requireEmpty("pgsql.relation.pool.username", properties.getPool().getUsername());
 		requireEmpty("pgsql.relation.pool.data-source-class-name", properties.getPool().getDataSourceClassName());
 		requireEmpty("pgsql.relation.pool.password", properties.getPool().getPassword());
+		requireUnset("pgsql.relation.pool.pool-name", properties.getPool().getPoolName(),
+				"every pool is named after its backend, e.g. pgsql-relation-db-master");
+		requireUnset("pgsql.relation.pool.data-source-j-n-d-i", properties.getPool().getDataSourceJNDI(),
+				"connections come from the relation, never from JNDI");
 		requirePositive("pgsql.relation.recheck-interval", properties.getRecheckInterval());
 		validateMaxSize(properties.getStateFileMaxSize());
 		routingSettings(properties.getRouting());
@@ -87,6 +91,14 @@ final class PgsqlRelationPropertiesValidator {
 		if (value.isNegative() || value.isZero()) {
 			throw new InvalidPgsqlRelationPropertyException(property, value, "it is not positive",
 					"Use a positive duration.");
+		}
+	}
+
+	// Settings the routing makes itself on every pool: set here, they would be ignored.
+	private static void requireUnset(String property, @Nullable String value, String why) {
+		if (value != null && !value.isEmpty()) {
+			throw new InvalidPgsqlRelationPropertyException(property, value, "the routing sets it itself: " + why,
+					"Remove it.");
 		}
 	}
 

@@ -6,9 +6,9 @@ import io.github.pgsqlrelation.connection.ConnectionString;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An event of the {@code pgsql} interface, named after the Python library's events.
- * Published as a Spring application event, so applications can {@code @EventListener} any
- * of its subtypes.
+ * A change of the relation, whatever its Juju interface, named after the events of the
+ * Python {@code pgsql} charm library. Published as a Spring application event, so
+ * applications can {@code @EventListener} any of its subtypes.
  */
 public sealed interface RelationEvent permits DatabaseRelationJoinedEvent, MasterAvailableEvent, MasterChangedEvent,
 		MasterGoneEvent, StandbyAvailableEvent, StandbyChangedEvent, StandbyGoneEvent, DatabaseAvailableEvent,

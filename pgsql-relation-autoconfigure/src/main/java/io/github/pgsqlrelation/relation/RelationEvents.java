@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
 import io.github.pgsqlrelation.connection.ConnectionString;
 
 /**
- * Derives the {@code pgsql} interface's events from two successive states of an endpoint,
- * in the order of the Python library.
+ * Derives the relation events (named after the Python {@code pgsql} library's) from two
+ * successive states of an endpoint, in the order of the Python library.
  * <p>
  * First a {@link DatabaseRelationJoinedEvent} for each new relation (by relation id).
  * Then the effective snapshots are compared: {@link MasterAvailableEvent} (none to some),

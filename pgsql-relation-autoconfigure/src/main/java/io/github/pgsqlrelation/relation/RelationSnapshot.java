@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param master the master, {@code null} when none is ready
  * @param standbys the hot standbys, in a canonical order (a change of order alone is no
  * change)
- * @param database the requested database, {@code null} when unknown
+ * @param database the relation's database: the one requested, else the one the server
+ * published; {@code null} when unknown
  * @param version the server's PostgreSQL version, {@code null} when unknown
  * @param readiness whether the data may be used, and why not
  */

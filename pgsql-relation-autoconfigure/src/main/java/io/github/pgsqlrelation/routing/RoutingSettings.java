@@ -43,6 +43,12 @@ public record RoutingSettings(boolean readFallbackToMaster, Duration retireTimeo
 			throw new InvalidRoutingSettingException("hostRecheck", hostRecheck, "is negative",
 					"Use a duration such as 2s.");
 		}
+		if (hostRecheck.toNanos() % 1_000_000_000L != 0) {
+			// pgjdbc's hostRecheckSeconds takes whole seconds: 1500ms would silently be
+			// 1s.
+			throw new InvalidRoutingSettingException("hostRecheck", hostRecheck, "is not a whole number of seconds",
+					"Use whole seconds, such as 2s (pgjdbc's hostRecheckSeconds).");
+		}
 	}
 
 	/**

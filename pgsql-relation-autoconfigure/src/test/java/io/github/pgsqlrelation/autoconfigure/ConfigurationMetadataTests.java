@@ -40,7 +40,9 @@ class ConfigurationMetadataTests {
 		Map<String, JsonNode> properties = properties();
 		// The validator refuses them at start-up: the IDE must not suggest them.
 		assertThat(properties).doesNotContainKeys("pgsql.relation.pool.jdbc-url", "pgsql.relation.pool.username",
-				"pgsql.relation.pool.password", "pgsql.relation.pool.data-source-class-name");
+				"pgsql.relation.pool.password", "pgsql.relation.pool.data-source-class-name",
+				"pgsql.relation.pool.pool-name", "pgsql.relation.pool.data-source-j-n-d-i",
+				"pgsql.relation.pool.initialization-fail-timeout");
 		assertThat(properties).containsKey("pgsql.relation.pool.maximum-pool-size");
 	}
 

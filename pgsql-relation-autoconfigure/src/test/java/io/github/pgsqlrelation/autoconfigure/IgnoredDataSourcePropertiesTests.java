@@ -72,6 +72,15 @@ class IgnoredDataSourcePropertiesTests {
 	}
 
 	@Test
+	void settingsTheRoutingMakesItselfHaveNoEquivalent() {
+		assertThat(IgnoredDataSourceProperties.instead("spring.datasource.hikari.pool-name"))
+			.contains("has no equivalent")
+			.doesNotContain("set pgsql.relation.pool.");
+		assertThat(IgnoredDataSourceProperties.instead("spring.datasource.hikari.initialization-fail-timeout"))
+			.contains("has no equivalent");
+	}
+
+	@Test
 	void nothingIsSaidWhenNoSpringDatasourcePropertyIsSet(CapturedOutput output) {
 		this.contextRunner.withPropertyValues("pgsql.relation.state-file=" + stateFile())
 			.run((context) -> assertThat(output).doesNotContain("is ignored"));

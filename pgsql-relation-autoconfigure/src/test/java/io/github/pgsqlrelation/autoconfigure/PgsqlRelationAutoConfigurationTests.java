@@ -140,6 +140,20 @@ class PgsqlRelationAutoConfigurationTests {
 	}
 
 	@Test
+	void poolSettingsTheRoutingMakesItselfAreRejectedRatherThanIgnored() {
+		Path file = writeState(MASTER, List.of());
+		this.contextRunner
+			.withPropertyValues("pgsql.relation.state-file=" + file, "pgsql.relation.pool.pool-name=myapp-pool")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidPgsqlRelationPropertyException.class)
+					.hasMessageContaining("pgsql.relation.pool.pool-name")
+					.hasMessageContaining("every pool is named after its backend");
+			});
+	}
+
+	@Test
 	void poolJdbcUrlIsRejectedWithoutShowingTheSecretItHolds() {
 		Path file = writeState(MASTER, List.of());
 		this.contextRunner

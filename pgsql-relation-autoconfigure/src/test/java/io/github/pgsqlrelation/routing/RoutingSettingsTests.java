@@ -33,4 +33,12 @@ class RoutingSettingsTests {
 			.satisfies((ex) -> assertThat(ex.getValue()).isEqualTo(Duration.ZERO));
 	}
 
+	@Test
+	void aHostRecheckMustBeWholeSecondsAsPgjdbcTakesIt() {
+		assertThatExceptionOfType(InvalidRoutingSettingException.class)
+			.isThrownBy(() -> RoutingSettings.defaults().withHostRecheck(Duration.ofMillis(1500)))
+			.withMessageContaining("is not a whole number of seconds");
+		assertThat(RoutingSettings.defaults().withHostRecheck(Duration.ZERO).hostRecheck()).isZero();
+	}
+
 }

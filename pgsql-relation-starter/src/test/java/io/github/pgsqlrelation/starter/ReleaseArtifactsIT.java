@@ -53,7 +53,7 @@ class ReleaseArtifactsIT {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "pgsql-relation-test", "pgsql-relation-autoconfigure" })
+	@ValueSource(strings = { "pgsql-relation-test", "pgsql-relation-autoconfigure", "pgsql-relation-testcontainers" })
 	void codeModulesShipClassesTheirSourcesAndTheirJavadoc(String module) throws IOException {
 		assertThat(entries(artifact(module, ""))).anyMatch((name) -> name.endsWith(".class"));
 		assertThat(entries(artifact(module, "-sources"))).anyMatch((name) -> name.endsWith(".java"));

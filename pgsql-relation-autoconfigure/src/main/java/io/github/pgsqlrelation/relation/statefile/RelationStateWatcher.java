@@ -114,6 +114,10 @@ public final class RelationStateWatcher implements AutoCloseable {
 	 * Adds a listener of the library's own and hands it the current snapshot at once, so
 	 * that it never misses nor reorders a change. Listeners are called in the order they
 	 * subscribed, on the watching thread, before the change's events are published.
+	 * @param listener the listener
+	 * @throws RuntimeException what the listener threw on the current snapshot; it is
+	 * then not added. What it throws on a later change is logged, and the other listeners
+	 * and the events still follow.
 	 */
 	public void subscribe(RelationListener listener) {
 		synchronized (this.refreshLock) {
