@@ -79,11 +79,18 @@ final class Router {
 		SQLException failure = null;
 		BackendPool[] busy = null;
 		int busyCount = 0;
+		int lagging = 0;
 		int first = Math.floorMod(this.next.getAndIncrement(), count);
 		for (int i = 0; i < count; i++) {
 			BackendPool standby = standbys.get((first + i) % count);
 			if (standby.isDown()) {
 				this.listener.standbySkipped(standby.backend());
+				continue;
+			}
+			if (standby.isLagging()) {
+				// A volatile read of what the background probe decided: no query here.
+				this.listener.standbySkippedForLag(standby.backend());
+				lagging++;
 				continue;
 			}
 			try {
@@ -112,6 +119,9 @@ final class Router {
 			if (connection != null) {
 				return connection;
 			}
+		}
+		if (lagging == count) {
+			return fallBack(ReadFallbackReason.STANDBYS_LAGGING, count, null);
 		}
 		return fallBack(ReadFallbackReason.STANDBYS_FAILING, count, failure);
 	}
@@ -148,7 +158,7 @@ final class Router {
 			if (standby == null) {
 				continue;
 			}
-			if (standby.isDown() || standby.isRetired()) {
+			if (standby.isDown() || standby.isRetired() || standby.isLagging()) {
 				busy[turn % busyCount] = null;
 				left--;
 				continue;
@@ -188,7 +198,7 @@ final class Router {
 	private Connection fallBack(ReadFallbackReason reason, int count, @Nullable SQLException failure)
 			throws SQLException {
 		if (!this.settings.readFallbackToMaster()) {
-			throw noStandby(count, failure);
+			throw noStandby(reason, count, failure);
 		}
 		this.listener.readFellBackToMaster(reason);
 		return readOnly(master(true));
@@ -255,8 +265,13 @@ final class Router {
 		return ex.getCause() != null;
 	}
 
-	private SQLException noStandby(int count, @Nullable SQLException failure) {
-		String why = (count == 0) ? "the relation has no standby" : "all " + count + " standbys are failing";
+	private SQLException noStandby(ReadFallbackReason reason, int count, @Nullable SQLException failure) {
+		String why = switch (reason) {
+			case NO_STANDBY -> "the relation has no standby";
+			case STANDBYS_LAGGING -> "all " + count + " standbys replay more than max-standby-lag ("
+					+ this.settings.maxStandbyLag() + ") behind the master";
+			default -> "all " + count + " standbys are failing";
+		};
 		return new SQLTransientConnectionException("No standby can serve a read-only transaction on endpoint '"
 				+ this.endpoint + "' (" + why + ") and read fallback to the master is off", "08001", failure);
 	}
