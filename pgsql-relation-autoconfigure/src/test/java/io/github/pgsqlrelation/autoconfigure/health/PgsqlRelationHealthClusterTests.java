@@ -23,6 +23,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static io.github.pgsqlrelation.autoconfigure.health.PgsqlRelationHealthAutoConfigurationTests.health;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The {@code pgsqlRelation} health against a real primary and standby.
@@ -67,6 +68,8 @@ class PgsqlRelationHealthClusterTests {
 				.containsEntry("database", cluster.database());
 			assertThat((int) master.getDetails().get("total")).isPositive();
 			assertThat(health(contributor, standbyMember).getStatus()).isEqualTo(Status.UP);
+			// Without max-standby-lag nothing is measured, and health says nothing of it.
+			assertThat(health(contributor, standbyMember).getDetails()).doesNotContainKeys("lag", "lagging");
 			cluster.stop(standby);
 			try {
 				long start = System.nanoTime();
@@ -81,6 +84,24 @@ class PgsqlRelationHealthClusterTests {
 			}
 			assertThat(health(contributor, standbyMember).getStatus()).isEqualTo(Status.UP);
 		});
+	}
+
+	@Test
+	void aStandbysLagIsShownOnceMaxStandbyLagIsSet() {
+		Path file = this.directory.resolve("pgsql-relation.json");
+		RelationStateFiles.writeResolved(file, cluster);
+		String standbyMember = "standby-127.0.0.1-" + cluster.standbys().get(0).port();
+		this.contextRunner
+			.withPropertyValues("pgsql.relation.state-file=" + file, "pgsql.relation.routing.max-standby-lag=5s",
+					"pgsql.relation.routing.standby-lag-probe-interval=100ms")
+			.run((context) -> {
+				CompositeHealthContributor contributor = context.getBean(PgsqlRelationHealthContributor.class);
+				await().atMost(Duration.ofSeconds(10))
+					.untilAsserted(() -> assertThat(health(contributor, standbyMember).getDetails())
+						.containsEntry("lag", "PT0S")
+						.containsEntry("lagging", false));
+				assertThat(health(contributor, "master").getDetails()).doesNotContainKeys("lag", "lagging");
+			});
 	}
 
 }
