@@ -70,6 +70,15 @@ final class Router {
 	 * read-only connection to the master (if allowed).
 	 */
 	Connection standby() throws SQLException {
+		return standby(null);
+	}
+
+	/**
+	 * As {@link #standby()}, telling the caller which standby serves (not called when the
+	 * master does), so that a connection kept across transactions can leave a standby
+	 * that falls behind.
+	 */
+	Connection standby(@Nullable StandbyChosen chosen) throws SQLException {
 		long start = System.nanoTime();
 		List<BackendPool> standbys = this.topology.standbys();
 		int count = standbys.size();
@@ -94,7 +103,7 @@ final class Router {
 				continue;
 			}
 			try {
-				return routed(readOnly(standby.pool().getConnection()), standby.backend());
+				return routed(readOnly(standby.pool().getConnection()), standby, chosen);
 			}
 			catch (SQLException ex) {
 				if (serverFailed(ex)) {
@@ -115,7 +124,7 @@ final class Router {
 					&& this.settings.readFallbackToMaster()) {
 				return fallBack(ReadFallbackReason.STANDBYS_BUSY, count, null);
 			}
-			Connection connection = awaitBusy(busy, busyCount, start);
+			Connection connection = awaitBusy(busy, busyCount, start, chosen);
 			if (connection != null) {
 				return connection;
 			}
@@ -144,7 +153,8 @@ final class Router {
 	 * standbys, so that the first one to free a connection serves and one that fails
 	 * meanwhile is left. Returns {@code null} when every busy standby failed meanwhile.
 	 */
-	private @Nullable Connection awaitBusy(BackendPool[] busy, int busyCount, long start) throws SQLException {
+	private @Nullable Connection awaitBusy(BackendPool[] busy, int busyCount, long start,
+			@Nullable StandbyChosen chosen) throws SQLException {
 		long deadline = start + this.poolConnectionTimeoutNanos;
 		long slice = this.settings.standbyConnectionTimeout().toNanos();
 		SQLException last = null;
@@ -164,7 +174,7 @@ final class Router {
 				continue;
 			}
 			try {
-				return routed(readOnly(connection(standby, Math.min(slice, remaining))), standby.backend());
+				return routed(readOnly(connection(standby, Math.min(slice, remaining))), standby, chosen);
 			}
 			catch (SQLException ex) {
 				if (serverFailed(ex)) {
@@ -284,9 +294,13 @@ final class Router {
 		return first;
 	}
 
-	private Connection routed(Connection connection, Backend standby) throws SQLException {
+	private Connection routed(Connection connection, BackendPool standby, @Nullable StandbyChosen chosen)
+			throws SQLException {
 		try {
-			this.listener.readRouted(standby);
+			this.listener.readRouted(standby.backend());
+			if (chosen != null) {
+				chosen.standbyChosen(standby);
+			}
 			return connection;
 		}
 		catch (RuntimeException ex) {
@@ -306,6 +320,16 @@ final class Router {
 			connection.close();
 			throw ex;
 		}
+	}
+
+	/**
+	 * Learns which standby serves a read; implemented by the caller, so nothing is
+	 * allocated.
+	 */
+	interface StandbyChosen {
+
+		void standbyChosen(BackendPool standby);
+
 	}
 
 }

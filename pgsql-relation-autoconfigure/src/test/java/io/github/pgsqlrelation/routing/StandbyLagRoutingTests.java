@@ -100,6 +100,27 @@ class StandbyLagRoutingTests {
 	}
 
 	@Test
+	void aConnectionKeptAcrossTransactionsLeavesALaggingStandbyAtTheNextTransactionButNotDuringOne() throws Exception {
+		Servers servers = routed(LAG_AWARE, snapshot(cluster));
+		try (Connection handle = this.dataSource.getConnection(); Writer writer = new Writer(servers)) {
+			handle.setReadOnly(true);
+			handle.setAutoCommit(false);
+			int first = port(handle);
+			handle.commit();
+			PostgresNode held = cluster.standbys().stream().filter((node) -> node.port() == first).findFirst().get();
+			PostgresNode other = cluster.standbys().stream().filter((node) -> node != held).findFirst().get();
+			delay(held, "3s");
+			assertThat(port(handle)).isEqualTo(first);
+			awaitLagging(held, true);
+			assertThat(port(handle)).as("a transaction is not moved").isEqualTo(first);
+			handle.commit();
+			assertThat(port(handle)).as("the next transaction").isEqualTo(other.port());
+			handle.commit();
+			writer.assertNoFailure();
+		}
+	}
+
+	@Test
 	void readsFallBackToTheMasterWhenTheOnlyStandbyLags() throws Exception {
 		PostgresNode delayed = cluster.standbys().get(1);
 		Servers servers = routed(LAG_AWARE,
@@ -184,6 +205,14 @@ class StandbyLagRoutingTests {
 			statement.execute((delay != null) ? "alter system set recovery_min_apply_delay = '" + delay + "'"
 					: "alter system reset recovery_min_apply_delay");
 			statement.execute("select pg_reload_conf()");
+		}
+	}
+
+	private static int port(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("select inet_server_port()")) {
+			result.next();
+			return result.getInt(1);
 		}
 	}
 
