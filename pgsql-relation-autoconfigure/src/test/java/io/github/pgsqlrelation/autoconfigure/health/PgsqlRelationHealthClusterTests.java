@@ -4,6 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.github.pgsqlrelation.autoconfigure.PgsqlRelationAutoConfiguration;
+import io.github.pgsqlrelation.autoconfigure.endpoint.PgsqlRelationEndpoint;
+import io.github.pgsqlrelation.autoconfigure.endpoint.PgsqlRelationEndpoint.PoolDescriptor;
+import io.github.pgsqlrelation.autoconfigure.endpoint.PgsqlRelationEndpointAutoConfiguration;
 import io.github.pgsqlrelation.test.PostgresCluster;
 import io.github.pgsqlrelation.test.PostgresNode;
 import io.github.pgsqlrelation.test.RelationStateFiles;
@@ -12,6 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.jackson.JacksonEndpointAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
@@ -23,6 +28,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static io.github.pgsqlrelation.autoconfigure.health.PgsqlRelationHealthAutoConfigurationTests.health;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -87,12 +93,15 @@ class PgsqlRelationHealthClusterTests {
 	}
 
 	@Test
-	void aStandbysLagIsShownOnceMaxStandbyLagIsSet() {
+	void aStandbysLagIsShownByHealthAndTheEndpointOnceMaxStandbyLagIsSet() {
 		Path file = this.directory.resolve("pgsql-relation.json");
 		RelationStateFiles.writeResolved(file, cluster);
 		String standbyMember = "standby-127.0.0.1-" + cluster.standbys().get(0).port();
 		this.contextRunner
-			.withPropertyValues("pgsql.relation.state-file=" + file, "pgsql.relation.routing.max-standby-lag=5s",
+			.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
+					JacksonEndpointAutoConfiguration.class, PgsqlRelationEndpointAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=pgsqlrelation",
+					"pgsql.relation.state-file=" + file, "pgsql.relation.routing.max-standby-lag=5s",
 					"pgsql.relation.routing.standby-lag-probe-interval=100ms")
 			.run((context) -> {
 				CompositeHealthContributor contributor = context.getBean(PgsqlRelationHealthContributor.class);
@@ -101,6 +110,9 @@ class PgsqlRelationHealthClusterTests {
 						.containsEntry("lag", "PT0S")
 						.containsEntry("lagging", false));
 				assertThat(health(contributor, "master").getDetails()).doesNotContainKeys("lag", "lagging");
+				assertThat(context.getBean(PgsqlRelationEndpoint.class).relation().pools())
+					.extracting(PoolDescriptor::role, PoolDescriptor::lag, PoolDescriptor::lagging)
+					.containsExactly(tuple("master", null, false), tuple("standby", Duration.ZERO, false));
 			});
 	}
 
