@@ -36,7 +36,8 @@ record StandbyLag(@Nullable Duration lag, boolean lagging) {
 	 * @param previous what the last probe decided
 	 * @param inRecovery {@code pg_is_in_recovery()} on the standby
 	 * @param replayedMasterPosition whether {@code pg_last_wal_replay_lsn()} on the
-	 * standby is at or past the master's {@code pg_current_wal_lsn()}
+	 * standby is at or past the master's {@code pg_current_wal_lsn()} (or, when the
+	 * master does not answer, the standby's own {@code pg_last_wal_receive_lsn()})
 	 * @param sinceEarlierPosition time since the previous probe read the master's
 	 * position, when the standby has replayed that position; {@code null} otherwise
 	 * @param secondsSinceLastReplay {@code clock_timestamp() -

@@ -41,6 +41,15 @@ final class StandbyLagProbe implements Runnable {
 			+ "coalesce(pg_last_wal_replay_lsn() >= ?::pg_lsn, false), "
 			+ "extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp())::float8";
 
+	/**
+	 * Without the master's position: the standby's own received WAL stands in for it,
+	 * which still sees WAL that waits to be applied (a slow or delayed replay), not WAL
+	 * that has not arrived.
+	 */
+	private static final String STANDBY_LOCAL_QUERY = "select pg_is_in_recovery(), "
+			+ "coalesce(pg_last_wal_replay_lsn() >= pg_last_wal_receive_lsn(), false), false, "
+			+ "extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp())::float8";
+
 	private final String endpoint;
 
 	private final Duration maxLag;
@@ -65,15 +74,14 @@ final class StandbyLagProbe implements Runnable {
 	public void run() {
 		Topology topology = this.topology.get();
 		BackendPool master = topology.master();
-		if (topology.standbys().isEmpty() || master == null) {
+		if (topology.standbys().isEmpty()) {
 			return;
 		}
 		String lsn = masterPosition(master);
-		if (lsn == null) {
-			// Without the master's position no standby can be judged: keep the verdicts.
-			return;
-		}
-		MasterPosition current = new MasterPosition(lsn, System.nanoTime());
+		// Without the master's position (busy, unreachable, during a failover) each
+		// standby is judged by what it received, rather than kept skipped while reads
+		// could only go to a master that does not answer.
+		MasterPosition current = (lsn != null) ? new MasterPosition(lsn, System.nanoTime()) : null;
 		MasterPosition earlier = (this.earlier != null) ? this.earlier : current;
 		for (BackendPool standby : topology.standbys()) {
 			if (!standby.isDown() && !standby.isRetired()) {
@@ -83,7 +91,10 @@ final class StandbyLagProbe implements Runnable {
 		this.earlier = current;
 	}
 
-	private @Nullable String masterPosition(BackendPool master) {
+	private @Nullable String masterPosition(@Nullable BackendPool master) {
+		if (master == null) {
+			return null;
+		}
 		try (Connection connection = borrow(master); Statement statement = connection.createStatement()) {
 			statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
 			try (ResultSet result = statement.executeQuery("select pg_current_wal_lsn()::text")) {
@@ -96,19 +107,22 @@ final class StandbyLagProbe implements Runnable {
 		}
 	}
 
-	private void measure(BackendPool standby, MasterPosition current, MasterPosition earlier) {
+	private void measure(BackendPool standby, @Nullable MasterPosition current, @Nullable MasterPosition earlier) {
 		StandbyLag previous = standby.lag();
 		StandbyLag lag;
 		try (Connection connection = borrow(standby);
-				PreparedStatement statement = connection.prepareStatement(STANDBY_QUERY)) {
+				PreparedStatement statement = connection
+					.prepareStatement((current != null) ? STANDBY_QUERY : STANDBY_LOCAL_QUERY)) {
 			statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-			statement.setString(1, current.lsn());
-			statement.setString(2, earlier.lsn());
+			if (current != null) {
+				statement.setString(1, current.lsn());
+				statement.setString(2, (earlier != null) ? earlier.lsn() : current.lsn());
+			}
 			try (ResultSet result = statement.executeQuery()) {
 				if (!result.next()) {
 					return;
 				}
-				Duration sinceEarlier = (earlier != current && result.getBoolean(3))
+				Duration sinceEarlier = (earlier != null && earlier != current && result.getBoolean(3))
 						? Duration.ofNanos(System.nanoTime() - earlier.nanoTime()) : null;
 				double seconds = result.getDouble(4);
 				lag = StandbyLag.measured(previous, result.getBoolean(1), result.getBoolean(2), sinceEarlier,

@@ -1,5 +1,7 @@
 package io.github.pgsqlrelation.routing;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import io.github.pgsqlrelation.connection.ConnectionString;
 import io.github.pgsqlrelation.relation.RelationSnapshot;
 import io.github.pgsqlrelation.test.PostgresCluster;
 import io.github.pgsqlrelation.test.PostgresNode;
@@ -24,6 +27,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import static io.github.pgsqlrelation.routing.Relations.connectionString;
 import static io.github.pgsqlrelation.routing.Relations.publish;
@@ -121,6 +126,28 @@ class StandbyLagRoutingTests {
 	}
 
 	@Test
+	void withoutAnAnsweringMasterAStandbyIsJudgedByTheWalItReceived() throws Exception {
+		// The relation's master does not answer (a failover, a partition); the real
+		// primary
+		// keeps taking writes that stream to the standbys.
+		ConnectionString nowhere = connectionString(cluster.primary()).with(Map.of("port", String.valueOf(freePort())));
+		PostgresNode prompt = cluster.standbys().get(0);
+		PostgresNode delayed = cluster.standbys().get(1);
+		Servers servers = routed(LAG_AWARE, snapshot(nowhere, Relations.standbys(cluster.standbys().stream())));
+		DriverManagerDataSource primary = new DriverManagerDataSource(cluster.primary().jdbcUrl(), cluster.user(),
+				cluster.password());
+		try (Writer writer = new Writer(new Servers(primary))) {
+			delay(delayed, "3s");
+			awaitLagging(delayed, true);
+			assertThat(readPorts(servers, 20)).containsOnlyKeys(prompt.port());
+			delay(delayed, null);
+			awaitLagging(delayed, false);
+			assertThat(readPorts(servers, 20)).containsOnlyKeys(prompt.port(), delayed.port());
+			writer.assertNoFailure();
+		}
+	}
+
+	@Test
 	void readsFallBackToTheMasterWhenTheOnlyStandbyLags() throws Exception {
 		PostgresNode delayed = cluster.standbys().get(1);
 		Servers servers = routed(LAG_AWARE,
@@ -205,6 +232,12 @@ class StandbyLagRoutingTests {
 			statement.execute((delay != null) ? "alter system set recovery_min_apply_delay = '" + delay + "'"
 					: "alter system reset recovery_min_apply_delay");
 			statement.execute("select pg_reload_conf()");
+		}
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
 		}
 	}
 
