@@ -83,7 +83,7 @@ final class Router {
 		List<BackendPool> standbys = this.topology.standbys();
 		int count = standbys.size();
 		if (count == 0) {
-			return fallBack(ReadFallbackReason.NO_STANDBY, 0, null);
+			return fallBack(ReadFallbackReason.NO_STANDBY, 0, 0, null);
 		}
 		SQLException failure = null;
 		BackendPool[] busy = null;
@@ -122,7 +122,7 @@ final class Router {
 			// With read fallback off, reads never use the master: they wait instead.
 			if (this.settings.busyStandbys() == RoutingSettings.BusyStandbys.USE_MASTER
 					&& this.settings.readFallbackToMaster()) {
-				return fallBack(ReadFallbackReason.STANDBYS_BUSY, count, null);
+				return fallBack(ReadFallbackReason.STANDBYS_BUSY, count, 0, null);
 			}
 			Connection connection = awaitBusy(busy, busyCount, start, chosen);
 			if (connection != null) {
@@ -130,9 +130,9 @@ final class Router {
 			}
 		}
 		if (lagging == count) {
-			return fallBack(ReadFallbackReason.STANDBYS_LAGGING, count, null);
+			return fallBack(ReadFallbackReason.STANDBYS_LAGGING, count, 0, null);
 		}
-		return fallBack(ReadFallbackReason.STANDBYS_FAILING, count, failure);
+		return fallBack(ReadFallbackReason.STANDBYS_FAILING, count, lagging, failure);
 	}
 
 	/**
@@ -205,10 +205,14 @@ final class Router {
 		this.listener.standbySkipped(standby.backend());
 	}
 
-	private Connection fallBack(ReadFallbackReason reason, int count, @Nullable SQLException failure)
+	/**
+	 * Falls back to the master for a read.
+	 * @param lagging how many of the standbys were skipped for lag, the others failing
+	 */
+	private Connection fallBack(ReadFallbackReason reason, int count, int lagging, @Nullable SQLException failure)
 			throws SQLException {
 		if (!this.settings.readFallbackToMaster()) {
-			throw noStandby(reason, count, failure);
+			throw noStandby(reason, count, lagging, failure);
 		}
 		this.listener.readFellBackToMaster(reason);
 		return readOnly(master(true));
@@ -275,12 +279,15 @@ final class Router {
 		return ex.getCause() != null;
 	}
 
-	private SQLException noStandby(ReadFallbackReason reason, int count, @Nullable SQLException failure) {
+	private SQLException noStandby(ReadFallbackReason reason, int count, int lagging, @Nullable SQLException failure) {
 		String why = switch (reason) {
 			case NO_STANDBY -> "the relation has no standby";
-			case STANDBYS_LAGGING -> "all " + count + " standbys replay more than max-standby-lag ("
-					+ this.settings.maxStandbyLag() + ") behind the master";
-			default -> "all " + count + " standbys are failing";
+			case STANDBYS_LAGGING -> ((count == 1) ? "the standby replays" : "all " + count + " standbys replay")
+					+ " more than max-standby-lag (" + this.settings.maxStandbyLag() + ") behind the master";
+			default -> (lagging > 0)
+					? lagging + " of " + count + " standbys replay more than max-standby-lag ("
+							+ this.settings.maxStandbyLag() + ") behind the master, the others are failing"
+					: "all " + count + " standbys are failing";
 		};
 		return new SQLTransientConnectionException("No standby can serve a read-only transaction on endpoint '"
 				+ this.endpoint + "' (" + why + ") and read fallback to the master is off", "08001", failure);

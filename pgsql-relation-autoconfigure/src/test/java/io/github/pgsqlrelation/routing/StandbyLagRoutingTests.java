@@ -5,6 +5,7 @@ import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -34,6 +35,7 @@ import static io.github.pgsqlrelation.routing.Relations.connectionString;
 import static io.github.pgsqlrelation.routing.Relations.publish;
 import static io.github.pgsqlrelation.routing.Relations.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Lag-aware routing against a real primary with two streaming standbys, one of them
@@ -159,6 +161,23 @@ class StandbyLagRoutingTests {
 			assertThat(read.port()).isEqualTo(cluster.primary().port());
 			assertThat(read.readOnly()).isTrue();
 			assertThat(this.listener.fallbacksByReason.get(ReadFallbackReason.STANDBYS_LAGGING)).hasPositiveValue();
+			writer.assertNoFailure();
+		}
+	}
+
+	@Test
+	void withoutFallbackToTheMasterAReadSaysTheOnlyStandbyLags() throws Exception {
+		PostgresNode delayed = cluster.standbys().get(1);
+		Servers servers = routed(LAG_AWARE.withReadFallbackToMaster(false),
+				snapshot(connectionString(cluster.primary()), List.of(connectionString(delayed))));
+		try (Writer writer = new Writer(servers)) {
+			delay(delayed, "3s");
+			awaitLagging(delayed, true);
+			Throwable failure = catchThrowable(servers::whereReadsRun);
+			assertThat(failure).rootCause()
+				.isInstanceOf(SQLTransientConnectionException.class)
+				.hasMessage("No standby can serve a read-only transaction on endpoint 'db' (the standby replays "
+						+ "more than max-standby-lag (PT1S) behind the master) and read fallback to the master is off");
 			writer.assertNoFailure();
 		}
 	}
