@@ -18,22 +18,6 @@ class RoutingSettingsTests {
 	}
 
 	@Test
-	void aStandbyConnectionTimeoutBelowHikarisFloorIsRejected() {
-		assertThatExceptionOfType(InvalidRoutingSettingException.class)
-			.isThrownBy(() -> RoutingSettings.defaults().withStandbyConnectionTimeout(Duration.ofMillis(100)))
-			.withMessage("standbyConnectionTimeout is below HikariCP's floor of 250ms, was PT0.1S. Use 250ms or more.")
-			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("standbyConnectionTimeout"));
-	}
-
-	@Test
-	void aRetireTimeoutMustBePositive() {
-		assertThatExceptionOfType(InvalidRoutingSettingException.class)
-			.isThrownBy(() -> RoutingSettings.defaults().withRetireTimeout(Duration.ZERO))
-			.withMessage("retireTimeout is not positive, was PT0S. Use a positive duration.")
-			.satisfies((ex) -> assertThat(ex.getValue()).isEqualTo(Duration.ZERO));
-	}
-
-	@Test
 	void lagAwareRoutingIsOffByDefaultAndProbesEverySecondOnceOn() {
 		assertThat(RoutingSettings.defaults().maxStandbyLag()).isNull();
 		assertThat(RoutingSettings.defaults().standbyLagProbeInterval()).isEqualTo(Duration.ofSeconds(1));
@@ -52,6 +36,22 @@ class RoutingSettingsTests {
 		assertThatExceptionOfType(InvalidRoutingSettingException.class)
 			.isThrownBy(() -> RoutingSettings.defaults().withStandbyLagProbeInterval(Duration.ofSeconds(-1)))
 			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("standbyLagProbeInterval"));
+	}
+
+	@Test
+	void aStandbyConnectionTimeoutBelowHikarisFloorIsRejected() {
+		assertThatExceptionOfType(InvalidRoutingSettingException.class)
+			.isThrownBy(() -> RoutingSettings.defaults().withStandbyConnectionTimeout(Duration.ofMillis(100)))
+			.withMessage("standbyConnectionTimeout is below HikariCP's floor of 250ms, was PT0.1S. Use 250ms or more.")
+			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("standbyConnectionTimeout"));
+	}
+
+	@Test
+	void aRetireTimeoutMustBePositive() {
+		assertThatExceptionOfType(InvalidRoutingSettingException.class)
+			.isThrownBy(() -> RoutingSettings.defaults().withRetireTimeout(Duration.ZERO))
+			.withMessage("retireTimeout is not positive, was PT0S. Use a positive duration.")
+			.satisfies((ex) -> assertThat(ex.getValue()).isEqualTo(Duration.ZERO));
 	}
 
 }
