@@ -159,6 +159,20 @@ public class PgsqlRelationProperties {
 		 */
 		private RoutingSettings.BusyStandbys busyStandbys = RoutingSettings.BusyStandbys.WAIT;
 
+		/**
+		 * Replay lag beyond which a standby gets no new read-only transactions until it
+		 * catches up; its reads go to the other standbys, then to the master if
+		 * read-fallback-to-master allows. Measured in the background against the master's
+		 * WAL position. Unset turns lag-aware routing off: nothing is probed.
+		 */
+		private @Nullable Duration maxStandbyLag;
+
+		/**
+		 * Time between two measures of the standbys' replay lag, while max-standby-lag is
+		 * set; a standby's lag is only as fresh as the last measure.
+		 */
+		private Duration standbyLagProbeInterval = Duration.ofSeconds(1);
+
 		public boolean isReadFallbackToMaster() {
 			return this.readFallbackToMaster;
 		}
@@ -197,6 +211,22 @@ public class PgsqlRelationProperties {
 
 		public void setBusyStandbys(RoutingSettings.BusyStandbys busyStandbys) {
 			this.busyStandbys = busyStandbys;
+		}
+
+		public @Nullable Duration getMaxStandbyLag() {
+			return this.maxStandbyLag;
+		}
+
+		public void setMaxStandbyLag(@Nullable Duration maxStandbyLag) {
+			this.maxStandbyLag = maxStandbyLag;
+		}
+
+		public Duration getStandbyLagProbeInterval() {
+			return this.standbyLagProbeInterval;
+		}
+
+		public void setStandbyLagProbeInterval(Duration standbyLagProbeInterval) {
+			this.standbyLagProbeInterval = standbyLagProbeInterval;
 		}
 
 		public Duration getHostRecheck() {

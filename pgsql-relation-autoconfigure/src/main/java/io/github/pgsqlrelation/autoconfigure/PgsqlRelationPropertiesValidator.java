@@ -65,7 +65,7 @@ final class PgsqlRelationPropertiesValidator {
 		try {
 			return new RoutingSettings(routing.isReadFallbackToMaster(), routing.getRetireTimeout(),
 					routing.getStandbyConnectionTimeout(), routing.getStandbyRetryInterval(), routing.getHostRecheck(),
-					routing.getBusyStandbys());
+					routing.getBusyStandbys(), routing.getMaxStandbyLag(), routing.getStandbyLagProbeInterval());
 		}
 		catch (InvalidRoutingSettingException ex) {
 			String property = "pgsql.relation.routing."

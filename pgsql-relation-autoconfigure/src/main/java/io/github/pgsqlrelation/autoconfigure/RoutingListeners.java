@@ -1,11 +1,13 @@
 package io.github.pgsqlrelation.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.pgsqlrelation.routing.Backend;
 import io.github.pgsqlrelation.routing.ReadFallbackReason;
 import io.github.pgsqlrelation.routing.RoutingListener;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Lets every {@link RoutingListener} bean (metrics, health, the application's own)
@@ -66,6 +68,20 @@ final class RoutingListeners implements RoutingListener {
 	public void standbySkipped(Backend standby) {
 		for (RoutingListener listener : this.listeners) {
 			listener.standbySkipped(standby);
+		}
+	}
+
+	@Override
+	public void standbySkippedForLag(Backend standby) {
+		for (RoutingListener listener : this.listeners) {
+			listener.standbySkippedForLag(standby);
+		}
+	}
+
+	@Override
+	public void standbyLagMeasured(Backend standby, @Nullable Duration lag, boolean lagging) {
+		for (RoutingListener listener : this.listeners) {
+			listener.standbyLagMeasured(standby, lag, lagging);
 		}
 	}
 

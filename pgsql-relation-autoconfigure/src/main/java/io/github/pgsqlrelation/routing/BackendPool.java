@@ -24,6 +24,9 @@ final class BackendPool {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
+	/** Written by the lag probe only; read by every read-only transaction. */
+	private volatile StandbyLag lag = StandbyLag.UNKNOWN;
+
 	BackendPool(Backend backend, ConnectionString connectionString, HikariDataSource pool,
 			BackendDataSource connections) {
 		this.backend = backend;
@@ -64,6 +67,19 @@ final class BackendPool {
 		this.down.set(false);
 	}
 
+	/** Whether reads skip this standby because it replays too far behind the master. */
+	boolean isLagging() {
+		return this.lag.lagging();
+	}
+
+	StandbyLag lag() {
+		return this.lag;
+	}
+
+	void lag(StandbyLag lag) {
+		this.lag = lag;
+	}
+
 	boolean isRetired() {
 		return this.retired.get();
 	}
@@ -79,7 +95,9 @@ final class BackendPool {
 	}
 
 	RoutingTopology.PoolStatus status() {
-		return new RoutingTopology.PoolStatus(this.backend, this.pool.getHikariPoolMXBean(), !isDown());
+		StandbyLag lag = this.lag;
+		return new RoutingTopology.PoolStatus(this.backend, this.pool.getHikariPoolMXBean(), !isDown(), lag.lag(),
+				lag.lagging());
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package io.github.pgsqlrelation.routing;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,8 +17,8 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Works in the background for the routing, on one daemon thread that exists only while
- * there is work: drains and closes retired pools, and probes failing standbys until they
- * recover.
+ * there is work: drains and closes retired pools, probes failing standbys until they
+ * recover, and runs the periodic standby lag probe when lag-aware routing is on.
  */
 final class PoolHousekeeper {
 
@@ -76,6 +77,21 @@ final class PoolHousekeeper {
 	void standbyFailed(BackendPool standby, SQLException failure) {
 		if (!standby.isRetired() && standby.markDown() && !schedule(() -> skip(standby, failure), 0)) {
 			standby.markUp();
+		}
+	}
+
+	/**
+	 * Runs a task every interval on the background thread (the thread then stays while
+	 * the routing is open), the first run after one interval. A failure of one run is
+	 * logged and the next one runs anyway.
+	 */
+	void repeat(Runnable task, Duration interval) {
+		long millis = interval.toMillis();
+		try {
+			this.executor.scheduleWithFixedDelay(guarded(task), millis, millis, TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// Shut down: nothing left to do.
 		}
 	}
 
@@ -168,8 +184,8 @@ final class PoolHousekeeper {
 		}
 	}
 
-	private boolean schedule(Runnable task, long delayMillis) {
-		Runnable guarded = () -> {
+	private static Runnable guarded(Runnable task) {
+		return () -> {
 			try {
 				task.run();
 			}
@@ -177,8 +193,11 @@ final class PoolHousekeeper {
 				logger.warn("Pool housekeeping failed", ex);
 			}
 		};
+	}
+
+	private boolean schedule(Runnable task, long delayMillis) {
 		try {
-			this.executor.schedule(guarded, delayMillis, TimeUnit.MILLISECONDS);
+			this.executor.schedule(guarded(task), delayMillis, TimeUnit.MILLISECONDS);
 			return true;
 		}
 		catch (RejectedExecutionException ex) {

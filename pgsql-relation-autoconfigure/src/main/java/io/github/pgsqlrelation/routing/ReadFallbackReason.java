@@ -12,6 +12,12 @@ public enum ReadFallbackReason {
 	STANDBYS_FAILING("standbys-failing"),
 
 	/**
+	 * Every standby that is not failing replays more than
+	 * {@link RoutingSettings#maxStandbyLag()} behind the master.
+	 */
+	STANDBYS_LAGGING("standbys-lagging"),
+
+	/**
 	 * Every standby's pool is busy (all its connections in use) and
 	 * {@link RoutingSettings.BusyStandbys#USE_MASTER} lets reads spill over.
 	 */

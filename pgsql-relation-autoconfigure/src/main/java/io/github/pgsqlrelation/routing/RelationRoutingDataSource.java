@@ -2,6 +2,7 @@ package io.github.pgsqlrelation.routing;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -37,7 +38,10 @@ import org.springframework.jdbc.datasource.ConnectionProxy;
  * on the master, read-only: a hot standby refuses it. A read that no standby can serve
  * uses the master (read-only), unless {@link RoutingSettings#readFallbackToMaster()} is
  * off; when every standby is busy, a read waits for one or uses the master as
- * {@link RoutingSettings#busyStandbys()} says.
+ * {@link RoutingSettings#busyStandbys()} says. With
+ * {@link RoutingSettings#maxStandbyLag()} set, a background probe measures each standby's
+ * replay lag every {@link RoutingSettings#standbyLagProbeInterval()}, and reads skip a
+ * standby whose lag exceeds the limit, as they skip a failing one.
  * <p>
  * Every backend has its own HikariCP pool, configured from the application's pool
  * settings and named after its role. {@link #relationChanged} refreshes the pools
@@ -107,6 +111,13 @@ public class RelationRoutingDataSource extends AbstractDataSource implements Rel
 		this.housekeeper = new PoolHousekeeper("pgsql-relation-" + endpoint + "-housekeeper", settings, listener,
 				this.pools::released);
 		this.router = new Router(endpoint, settings, template.getConnectionTimeout(), listener, this.housekeeper);
+		Duration maxStandbyLag = settings.maxStandbyLag();
+		if (maxStandbyLag != null) {
+			// Off by default: then nothing is probed and no standby is ever skipped for
+			// lag.
+			this.housekeeper.repeat(new StandbyLagProbe(endpoint, maxStandbyLag, this.router::topology, listener),
+					settings.standbyLagProbeInterval());
+		}
 		this.defaultAutoCommit = template.isAutoCommit();
 		// The pools are given the same default (see PoolFactory), so that no connection
 		// is needed to know it.

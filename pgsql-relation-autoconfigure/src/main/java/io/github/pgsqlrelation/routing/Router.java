@@ -70,15 +70,25 @@ final class Router {
 	 * read-only connection to the master (if allowed).
 	 */
 	Connection standby() throws SQLException {
+		return standby(null);
+	}
+
+	/**
+	 * As {@link #standby()}, telling the caller which standby serves (not called when the
+	 * master does), so that a connection kept across transactions can leave a standby
+	 * that falls behind.
+	 */
+	Connection standby(@Nullable StandbyChosen chosen) throws SQLException {
 		long start = System.nanoTime();
 		List<BackendPool> standbys = this.topology.standbys();
 		int count = standbys.size();
 		if (count == 0) {
-			return fallBack(ReadFallbackReason.NO_STANDBY, 0, null);
+			return fallBack(ReadFallbackReason.NO_STANDBY, 0, 0, null);
 		}
 		SQLException failure = null;
 		BackendPool[] busy = null;
 		int busyCount = 0;
+		int lagging = 0;
 		int first = Math.floorMod(this.next.getAndIncrement(), count);
 		for (int i = 0; i < count; i++) {
 			BackendPool standby = standbys.get((first + i) % count);
@@ -86,8 +96,14 @@ final class Router {
 				this.listener.standbySkipped(standby.backend());
 				continue;
 			}
+			if (standby.isLagging()) {
+				// A volatile read of what the background probe decided: no query here.
+				this.listener.standbySkippedForLag(standby.backend());
+				lagging++;
+				continue;
+			}
 			try {
-				return routed(readOnly(standby.pool().getConnection()), standby.backend());
+				return routed(readOnly(standby.pool().getConnection()), standby, chosen);
 			}
 			catch (SQLException ex) {
 				if (serverFailed(ex)) {
@@ -106,14 +122,17 @@ final class Router {
 			// With read fallback off, reads never use the master: they wait instead.
 			if (this.settings.busyStandbys() == RoutingSettings.BusyStandbys.USE_MASTER
 					&& this.settings.readFallbackToMaster()) {
-				return fallBack(ReadFallbackReason.STANDBYS_BUSY, count, null);
+				return fallBack(ReadFallbackReason.STANDBYS_BUSY, count, 0, null);
 			}
-			Connection connection = awaitBusy(busy, busyCount, start);
+			Connection connection = awaitBusy(busy, busyCount, start, chosen);
 			if (connection != null) {
 				return connection;
 			}
 		}
-		return fallBack(ReadFallbackReason.STANDBYS_FAILING, count, failure);
+		if (lagging == count) {
+			return fallBack(ReadFallbackReason.STANDBYS_LAGGING, count, 0, null);
+		}
+		return fallBack(ReadFallbackReason.STANDBYS_FAILING, count, lagging, failure);
 	}
 
 	/**
@@ -134,7 +153,8 @@ final class Router {
 	 * standbys, so that the first one to free a connection serves and one that fails
 	 * meanwhile is left. Returns {@code null} when every busy standby failed meanwhile.
 	 */
-	private @Nullable Connection awaitBusy(BackendPool[] busy, int busyCount, long start) throws SQLException {
+	private @Nullable Connection awaitBusy(BackendPool[] busy, int busyCount, long start,
+			@Nullable StandbyChosen chosen) throws SQLException {
 		long deadline = start + this.poolConnectionTimeoutNanos;
 		long slice = this.settings.standbyConnectionTimeout().toNanos();
 		SQLException last = null;
@@ -148,13 +168,13 @@ final class Router {
 			if (standby == null) {
 				continue;
 			}
-			if (standby.isDown() || standby.isRetired()) {
+			if (standby.isDown() || standby.isRetired() || standby.isLagging()) {
 				busy[turn % busyCount] = null;
 				left--;
 				continue;
 			}
 			try {
-				return routed(readOnly(connection(standby, Math.min(slice, remaining))), standby.backend());
+				return routed(readOnly(connection(standby, Math.min(slice, remaining))), standby, chosen);
 			}
 			catch (SQLException ex) {
 				if (serverFailed(ex)) {
@@ -185,10 +205,14 @@ final class Router {
 		this.listener.standbySkipped(standby.backend());
 	}
 
-	private Connection fallBack(ReadFallbackReason reason, int count, @Nullable SQLException failure)
+	/**
+	 * Falls back to the master for a read.
+	 * @param lagging how many of the standbys were skipped for lag, the others failing
+	 */
+	private Connection fallBack(ReadFallbackReason reason, int count, int lagging, @Nullable SQLException failure)
 			throws SQLException {
 		if (!this.settings.readFallbackToMaster()) {
-			throw noStandby(count, failure);
+			throw noStandby(reason, count, lagging, failure);
 		}
 		this.listener.readFellBackToMaster(reason);
 		return readOnly(master(true));
@@ -255,8 +279,16 @@ final class Router {
 		return ex.getCause() != null;
 	}
 
-	private SQLException noStandby(int count, @Nullable SQLException failure) {
-		String why = (count == 0) ? "the relation has no standby" : "all " + count + " standbys are failing";
+	private SQLException noStandby(ReadFallbackReason reason, int count, int lagging, @Nullable SQLException failure) {
+		String why = switch (reason) {
+			case NO_STANDBY -> "the relation has no standby";
+			case STANDBYS_LAGGING -> ((count == 1) ? "the standby replays" : "all " + count + " standbys replay")
+					+ " more than max-standby-lag (" + this.settings.maxStandbyLag() + ") behind the master";
+			default -> (lagging > 0)
+					? lagging + " of " + count + " standbys replay more than max-standby-lag ("
+							+ this.settings.maxStandbyLag() + ") behind the master, the others are failing"
+					: "all " + count + " standbys are failing";
+		};
 		return new SQLTransientConnectionException("No standby can serve a read-only transaction on endpoint '"
 				+ this.endpoint + "' (" + why + ") and read fallback to the master is off", "08001", failure);
 	}
@@ -269,9 +301,13 @@ final class Router {
 		return first;
 	}
 
-	private Connection routed(Connection connection, Backend standby) throws SQLException {
+	private Connection routed(Connection connection, BackendPool standby, @Nullable StandbyChosen chosen)
+			throws SQLException {
 		try {
-			this.listener.readRouted(standby);
+			this.listener.readRouted(standby.backend());
+			if (chosen != null) {
+				chosen.standbyChosen(standby);
+			}
 			return connection;
 		}
 		catch (RuntimeException ex) {
@@ -291,6 +327,16 @@ final class Router {
 			connection.close();
 			throw ex;
 		}
+	}
+
+	/**
+	 * Learns which standby serves a read; implemented by the caller, so nothing is
+	 * allocated.
+	 */
+	interface StandbyChosen {
+
+		void standbyChosen(BackendPool standby);
+
 	}
 
 }

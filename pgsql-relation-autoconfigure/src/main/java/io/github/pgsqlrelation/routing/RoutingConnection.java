@@ -57,7 +57,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * Like any JDBC connection, it is used by one thread at a time: it takes no lock, and
  * logs only at DEBUG, guarded.
  */
-final class RoutingConnection implements InvocationHandler {
+final class RoutingConnection implements InvocationHandler, Router.StandbyChosen {
 
 	private static final Log logger = LogFactory.getLog(RelationRoutingDataSource.class);
 
@@ -97,6 +97,9 @@ final class RoutingConnection implements InvocationHandler {
 	private @Nullable BaseConnection driver;
 
 	private @Nullable Route route;
+
+	/** The standby the target comes from, {@code null} when it is not a standby's. */
+	private @Nullable BackendPool standby;
 
 	private RoutingConnection(Router router, String endpoint, boolean defaultAutoCommit,
 			int defaultTransactionIsolation) {
@@ -286,12 +289,13 @@ final class RoutingConnection implements InvocationHandler {
 		Route wanted = route(this.readOnly, this.transactionIsolation);
 		Connection target = this.target;
 		if (target != null) {
-			if (wanted == this.route || !idle()) {
+			if ((wanted == this.route && !standbyLagging()) || !idle()) {
 				return target;
 			}
 			if (logger.isDebugEnabled()) {
 				logger.debug("Connection of endpoint '" + this.endpoint + "' leaves the " + this.route.label
-						+ " for the " + wanted.label + " at a transaction boundary");
+						+ ((wanted == this.route) ? " that lags behind the master" : " for the " + wanted.label)
+						+ " at a transaction boundary");
 			}
 			release();
 		}
@@ -305,10 +309,26 @@ final class RoutingConnection implements InvocationHandler {
 		return (transactionIsolation == Connection.TRANSACTION_SERIALIZABLE) ? Route.MASTER_READ_ONLY : Route.STANDBY;
 	}
 
+	/**
+	 * Whether the target is a standby's that reads now skip for lag: a kept connection
+	 * then leaves it at the next transaction boundary, as a new one would not go there. A
+	 * volatile read; nothing else.
+	 */
+	private boolean standbyLagging() {
+		BackendPool standby = this.standby;
+		return standby != null && standby.isLagging();
+	}
+
+	@Override
+	public void standbyChosen(BackendPool standby) {
+		this.standby = standby;
+	}
+
 	private Connection acquire(Route route) throws SQLException {
+		this.standby = null;
 		Connection connection = switch (route) {
 			case MASTER -> this.router.master();
-			case STANDBY -> this.router.standby();
+			case STANDBY -> this.router.standby(this);
 			case MASTER_READ_ONLY -> this.router.masterForRead(ReadFallbackReason.SERIALIZABLE,
 					"it asks for SERIALIZABLE isolation, which a hot standby cannot run");
 		};
@@ -428,6 +448,7 @@ final class RoutingConnection implements InvocationHandler {
 		this.target = null;
 		this.driver = null;
 		this.route = null;
+		this.standby = null;
 		if (target != null) {
 			try {
 				target.abort(executor);
@@ -451,6 +472,7 @@ final class RoutingConnection implements InvocationHandler {
 		this.target = null;
 		this.driver = null;
 		this.route = null;
+		this.standby = null;
 		if (target != null) {
 			target.close();
 		}

@@ -1,12 +1,15 @@
 package io.github.pgsqlrelation.routing;
 
+import java.time.Duration;
+
 import com.zaxxer.hikari.HikariDataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Observes a {@link RelationRoutingDataSource}, e.g. for metrics. Every method does
  * nothing by default. {@link #readRouted}, {@link #readFellBackToMaster} and
- * {@link #standbySkipped} run on the thread that asks for a connection: keep them cheap
- * (a counter increment), never block.
+ * {@link #standbySkipped} and {@link #standbySkippedForLag} run on the thread that asks
+ * for a connection: keep them cheap (a counter increment), never block.
  */
 public interface RoutingListener {
 
@@ -40,6 +43,23 @@ public interface RoutingListener {
 
 	/** A read skipped a standby that is failing (or failed just now). */
 	default void standbySkipped(Backend standby) {
+	}
+
+	/**
+	 * A read skipped a standby whose replay lag exceeded
+	 * {@link RoutingSettings#maxStandbyLag()} at the last probe.
+	 */
+	default void standbySkippedForLag(Backend standby) {
+	}
+
+	/**
+	 * The background probe measured a standby's replay lag (runs on the routing's
+	 * background thread, once per standby and probe).
+	 * @param standby the standby
+	 * @param lag its lag behind the master, {@code null} when the probe could not tell
+	 * @param lagging whether reads skip it for that
+	 */
+	default void standbyLagMeasured(Backend standby, @Nullable Duration lag, boolean lagging) {
 	}
 
 }

@@ -3,6 +3,8 @@ package io.github.pgsqlrelation.routing;
 import java.time.Duration;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How a {@link RelationRoutingDataSource} routes and retires connections.
  *
@@ -21,9 +23,15 @@ import java.util.Objects;
  * is found soon after a failover
  * @param busyStandbys what a read-only transaction does when every standby's pool is busy
  * (all its connections in use, none failing)
+ * @param maxStandbyLag the replay lag beyond which a standby gets no new read-only
+ * transactions until it catches up; {@code null} (the default) turns lag-aware routing
+ * off, and nothing is probed
+ * @param standbyLagProbeInterval how often the standbys' replay lag is measured, in the
+ * background, while {@code maxStandbyLag} is set
  */
 public record RoutingSettings(boolean readFallbackToMaster, Duration retireTimeout, Duration standbyConnectionTimeout,
-		Duration standbyRetryInterval, Duration hostRecheck, BusyStandbys busyStandbys) {
+		Duration standbyRetryInterval, Duration hostRecheck, BusyStandbys busyStandbys,
+		@Nullable Duration maxStandbyLag, Duration standbyLagProbeInterval) {
 
 	private static final Duration HIKARI_TIMEOUT_FLOOR = Duration.ofMillis(250);
 
@@ -39,6 +47,10 @@ public record RoutingSettings(boolean readFallbackToMaster, Duration retireTimeo
 					"is below HikariCP's floor of 250ms", "Use 250ms or more.");
 		}
 		Objects.requireNonNull(busyStandbys, "busyStandbys must not be null");
+		if (maxStandbyLag != null) {
+			requirePositive("maxStandbyLag", maxStandbyLag);
+		}
+		requirePositive("standbyLagProbeInterval", standbyLagProbeInterval);
 		if (hostRecheck.isNegative()) {
 			throw new InvalidRoutingSettingException("hostRecheck", hostRecheck, "is negative",
 					"Use a duration such as 2s.");
@@ -54,41 +66,64 @@ public record RoutingSettings(boolean readFallbackToMaster, Duration retireTimeo
 	/**
 	 * Returns the defaults: fall back to the master, retire within 30 s, 1 s standby
 	 * connection timeout, retry a failed standby every 5 s, recheck host roles every 2 s,
-	 * wait for a busy standby.
+	 * wait for a busy standby, no lag-aware routing (lag probed every second once it is
+	 * turned on).
 	 */
 	public static RoutingSettings defaults() {
 		return new RoutingSettings(true, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(5),
-				Duration.ofSeconds(2), BusyStandbys.WAIT);
+				Duration.ofSeconds(2), BusyStandbys.WAIT, null, Duration.ofSeconds(1));
 	}
 
 	public RoutingSettings withReadFallbackToMaster(boolean readFallbackToMaster) {
 		return new RoutingSettings(readFallbackToMaster, this.retireTimeout, this.standbyConnectionTimeout,
-				this.standbyRetryInterval, this.hostRecheck, this.busyStandbys);
+				this.standbyRetryInterval, this.hostRecheck, this.busyStandbys, this.maxStandbyLag,
+				this.standbyLagProbeInterval);
 	}
 
 	public RoutingSettings withRetireTimeout(Duration retireTimeout) {
 		return new RoutingSettings(this.readFallbackToMaster, retireTimeout, this.standbyConnectionTimeout,
-				this.standbyRetryInterval, this.hostRecheck, this.busyStandbys);
+				this.standbyRetryInterval, this.hostRecheck, this.busyStandbys, this.maxStandbyLag,
+				this.standbyLagProbeInterval);
 	}
 
 	public RoutingSettings withStandbyConnectionTimeout(Duration standbyConnectionTimeout) {
 		return new RoutingSettings(this.readFallbackToMaster, this.retireTimeout, standbyConnectionTimeout,
-				this.standbyRetryInterval, this.hostRecheck, this.busyStandbys);
+				this.standbyRetryInterval, this.hostRecheck, this.busyStandbys, this.maxStandbyLag,
+				this.standbyLagProbeInterval);
 	}
 
 	public RoutingSettings withStandbyRetryInterval(Duration standbyRetryInterval) {
 		return new RoutingSettings(this.readFallbackToMaster, this.retireTimeout, this.standbyConnectionTimeout,
-				standbyRetryInterval, this.hostRecheck, this.busyStandbys);
+				standbyRetryInterval, this.hostRecheck, this.busyStandbys, this.maxStandbyLag,
+				this.standbyLagProbeInterval);
 	}
 
 	public RoutingSettings withHostRecheck(Duration hostRecheck) {
 		return new RoutingSettings(this.readFallbackToMaster, this.retireTimeout, this.standbyConnectionTimeout,
-				this.standbyRetryInterval, hostRecheck, this.busyStandbys);
+				this.standbyRetryInterval, hostRecheck, this.busyStandbys, this.maxStandbyLag,
+				this.standbyLagProbeInterval);
 	}
 
 	public RoutingSettings withBusyStandbys(BusyStandbys busyStandbys) {
 		return new RoutingSettings(this.readFallbackToMaster, this.retireTimeout, this.standbyConnectionTimeout,
-				this.standbyRetryInterval, this.hostRecheck, busyStandbys);
+				this.standbyRetryInterval, this.hostRecheck, busyStandbys, this.maxStandbyLag,
+				this.standbyLagProbeInterval);
+	}
+
+	/**
+	 * Returns these settings with lag-aware routing at the given limit.
+	 * @param maxStandbyLag the limit, {@code null} to turn lag-aware routing off
+	 */
+	public RoutingSettings withMaxStandbyLag(@Nullable Duration maxStandbyLag) {
+		return new RoutingSettings(this.readFallbackToMaster, this.retireTimeout, this.standbyConnectionTimeout,
+				this.standbyRetryInterval, this.hostRecheck, this.busyStandbys, maxStandbyLag,
+				this.standbyLagProbeInterval);
+	}
+
+	public RoutingSettings withStandbyLagProbeInterval(Duration standbyLagProbeInterval) {
+		return new RoutingSettings(this.readFallbackToMaster, this.retireTimeout, this.standbyConnectionTimeout,
+				this.standbyRetryInterval, this.hostRecheck, this.busyStandbys, this.maxStandbyLag,
+				standbyLagProbeInterval);
 	}
 
 	private static void requirePositive(String name, Duration value) {

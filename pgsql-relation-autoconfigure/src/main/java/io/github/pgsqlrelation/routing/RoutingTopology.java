@@ -1,5 +1,6 @@
 package io.github.pgsqlrelation.routing;
 
+import java.time.Duration;
 import java.util.List;
 
 import com.zaxxer.hikari.HikariPoolMXBean;
@@ -30,8 +31,19 @@ public record RoutingTopology(String endpoint, @Nullable PoolStatus master, @Nul
 	 * @param backend the server it connects to
 	 * @param pool its live statistics (active, idle, total, waiting threads)
 	 * @param available {@code false} while a failing standby is skipped by reads
+	 * @param lag a standby's replay lag behind the master at the last probe; {@code null}
+	 * for the master, without {@link RoutingSettings#maxStandbyLag() max-standby-lag}, or
+	 * before a probe could measure it
+	 * @param lagging {@code true} while reads skip a standby whose lag exceeds
+	 * {@link RoutingSettings#maxStandbyLag() max-standby-lag}
 	 */
-	public record PoolStatus(Backend backend, HikariPoolMXBean pool, boolean available) {
+	public record PoolStatus(Backend backend, HikariPoolMXBean pool, boolean available, @Nullable Duration lag,
+			boolean lagging) {
+
+		/** A pool whose lag is not measured. */
+		public PoolStatus(Backend backend, HikariPoolMXBean pool, boolean available) {
+			this(backend, pool, available, null, false);
+		}
 
 	}
 

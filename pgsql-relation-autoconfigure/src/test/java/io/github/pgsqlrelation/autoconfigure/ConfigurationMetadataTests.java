@@ -33,6 +33,11 @@ class ConfigurationMetadataTests {
 				"pgsql.relation.routing.retire-timeout", "pgsql.relation.pool.maximum-pool-size",
 				"pgsql.relation.pool.minimum-idle", "pgsql.relation.pool.connection-timeout");
 		assertThat(properties.get("pgsql.relation.migrations.defer").get("defaultValue").asBoolean()).isTrue();
+		assertThat(properties.get("pgsql.relation.routing.max-standby-lag").get("description").asString())
+			.startsWith("Replay lag beyond which a standby gets no new read-only transactions");
+		assertThat(properties.get("pgsql.relation.routing.max-standby-lag").has("defaultValue")).isFalse();
+		assertThat(properties.get("pgsql.relation.routing.standby-lag-probe-interval").get("defaultValue").asString())
+			.isEqualTo("1s");
 	}
 
 	@Test

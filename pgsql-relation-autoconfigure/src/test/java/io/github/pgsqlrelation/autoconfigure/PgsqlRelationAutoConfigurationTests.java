@@ -127,6 +127,20 @@ class PgsqlRelationAutoConfigurationTests {
 	}
 
 	@Test
+	void maxStandbyLagThatIsNotPositiveIsRejectedByItsPropertyName() {
+		Path file = writeState(MASTER, List.of());
+		this.contextRunner
+			.withPropertyValues("pgsql.relation.state-file=" + file, "pgsql.relation.routing.max-standby-lag=0s")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidPgsqlRelationPropertyException.class)
+					.hasMessageContaining("pgsql.relation.routing.max-standby-lag")
+					.hasMessageContaining("is not positive");
+			});
+	}
+
+	@Test
 	void poolPasswordIsRejectedWithoutShowingIt() {
 		Path file = writeState(MASTER, List.of());
 		this.contextRunner

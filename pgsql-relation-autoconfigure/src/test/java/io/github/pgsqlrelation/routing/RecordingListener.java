@@ -1,5 +1,6 @@
 package io.github.pgsqlrelation.routing;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.jspecify.annotations.Nullable;
 
 /** Remembers what the routing told it. */
 final class RecordingListener implements RoutingListener {
@@ -24,6 +26,10 @@ final class RecordingListener implements RoutingListener {
 	final Map<ReadFallbackReason, AtomicInteger> fallbacksByReason = new ConcurrentHashMap<>();
 
 	final AtomicInteger skips = new AtomicInteger();
+
+	final Map<String, AtomicInteger> lagSkips = new ConcurrentHashMap<>();
+
+	final AtomicInteger lagMeasures = new AtomicInteger();
 
 	@Override
 	public void poolCreated(Backend backend, HikariDataSource pool) {
@@ -50,6 +56,16 @@ final class RecordingListener implements RoutingListener {
 	@Override
 	public void standbySkipped(Backend standby) {
 		this.skips.incrementAndGet();
+	}
+
+	@Override
+	public void standbySkippedForLag(Backend standby) {
+		this.lagSkips.computeIfAbsent(standby.name(), (key) -> new AtomicInteger()).incrementAndGet();
+	}
+
+	@Override
+	public void standbyLagMeasured(Backend standby, @Nullable Duration lag, boolean lagging) {
+		this.lagMeasures.incrementAndGet();
 	}
 
 }

@@ -18,6 +18,27 @@ class RoutingSettingsTests {
 	}
 
 	@Test
+	void lagAwareRoutingIsOffByDefaultAndProbesEverySecondOnceOn() {
+		assertThat(RoutingSettings.defaults().maxStandbyLag()).isNull();
+		assertThat(RoutingSettings.defaults().standbyLagProbeInterval()).isEqualTo(Duration.ofSeconds(1));
+	}
+
+	@Test
+	void aMaxStandbyLagMustBePositive() {
+		assertThatExceptionOfType(InvalidRoutingSettingException.class)
+			.isThrownBy(() -> RoutingSettings.defaults().withMaxStandbyLag(Duration.ZERO))
+			.withMessage("maxStandbyLag is not positive, was PT0S. Use a positive duration.")
+			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("maxStandbyLag"));
+	}
+
+	@Test
+	void aStandbyLagProbeIntervalMustBePositive() {
+		assertThatExceptionOfType(InvalidRoutingSettingException.class)
+			.isThrownBy(() -> RoutingSettings.defaults().withStandbyLagProbeInterval(Duration.ofSeconds(-1)))
+			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("standbyLagProbeInterval"));
+	}
+
+	@Test
 	void aStandbyConnectionTimeoutBelowHikarisFloorIsRejected() {
 		assertThatExceptionOfType(InvalidRoutingSettingException.class)
 			.isThrownBy(() -> RoutingSettings.defaults().withStandbyConnectionTimeout(Duration.ofMillis(100)))

@@ -1,5 +1,6 @@
 package io.github.pgsqlrelation.autoconfigure.endpoint;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,8 +83,8 @@ public final class PgsqlRelationEndpoint {
 	private static PoolDescriptor describe(PoolStatus status, boolean retiring) {
 		HikariPoolMXBean pool = status.pool();
 		return new PoolDescriptor(status.backend().name(), status.backend().role().label(), status.backend().address(),
-				retiring, status.available(), pool.getActiveConnections(), pool.getIdleConnections(),
-				pool.getTotalConnections(), pool.getThreadsAwaitingConnection());
+				retiring, status.available(), status.lag(), status.lagging(), pool.getActiveConnections(),
+				pool.getIdleConnections(), pool.getTotalConnections(), pool.getThreadsAwaitingConnection());
 	}
 
 	/**
@@ -148,13 +149,18 @@ public final class PgsqlRelationEndpoint {
 	 * @param retiring whether the pool left the routing and closes once its transactions
 	 * end
 	 * @param available {@code false} while reads skip a failing standby
+	 * @param lag a standby's replay lag behind the master at the last probe (ISO-8601,
+	 * e.g. {@code PT3.2S}); {@code null} for the master, without
+	 * {@code pgsql.relation.routing.max-standby-lag}, or before it was measured
+	 * @param lagging {@code true} while reads skip a standby whose lag exceeds
+	 * {@code max-standby-lag}
 	 * @param active connections in use
 	 * @param idle idle connections
 	 * @param total all connections
 	 * @param waiting threads waiting for a connection
 	 */
 	public record PoolDescriptor(String name, String role, String address, boolean retiring, boolean available,
-			int active, int idle, int total, int waiting) {
+			@Nullable Duration lag, boolean lagging, int active, int idle, int total, int waiting) {
 
 	}
 

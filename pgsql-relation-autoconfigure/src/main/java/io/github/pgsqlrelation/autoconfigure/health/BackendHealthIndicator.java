@@ -43,9 +43,15 @@ final class BackendHealthIndicator implements HealthIndicator {
 		if (database != null) {
 			health.withDetail("database", database);
 		}
-		return health.withDetail("pool", backend.name())
-			.withDetail("available", this.status.available())
-			.withDetail("active", pool.getActiveConnections())
+		health.withDetail("pool", backend.name()).withDetail("available", this.status.available());
+		Duration lag = this.status.lag();
+		if (lag != null || this.status.lagging()) {
+			// Only measured with max-standby-lag set: otherwise the details stay as they
+			// were.
+			health.withDetail("lag", (lag != null) ? lag.toString() : "unknown")
+				.withDetail("lagging", this.status.lagging());
+		}
+		return health.withDetail("active", pool.getActiveConnections())
 			.withDetail("idle", pool.getIdleConnections())
 			.withDetail("total", pool.getTotalConnections())
 			.withDetail("waiting", pool.getThreadsAwaitingConnection())

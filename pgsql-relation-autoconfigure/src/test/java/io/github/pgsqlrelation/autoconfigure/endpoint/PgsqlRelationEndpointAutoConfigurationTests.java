@@ -67,6 +67,9 @@ class PgsqlRelationEndpointAutoConfigurationTests {
 				.containsExactly(tuple("pgsql-relation-db-master", "master", "127.0.0.1:" + masterPort, false),
 						tuple("pgsql-relation-db-standby-127.0.0.1-" + standbyPort, "standby",
 								"127.0.0.1:" + standbyPort, false));
+			// Lag-aware routing is off by default: no lag is measured.
+			assertThat(descriptor.pools()).extracting(PoolDescriptor::lag, PoolDescriptor::lagging)
+				.containsOnly(tuple(null, false));
 		});
 	}
 

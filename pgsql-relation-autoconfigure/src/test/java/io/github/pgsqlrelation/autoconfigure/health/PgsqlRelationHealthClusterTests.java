@@ -4,6 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.github.pgsqlrelation.autoconfigure.PgsqlRelationAutoConfiguration;
+import io.github.pgsqlrelation.autoconfigure.endpoint.PgsqlRelationEndpoint;
+import io.github.pgsqlrelation.autoconfigure.endpoint.PgsqlRelationEndpoint.PoolDescriptor;
+import io.github.pgsqlrelation.autoconfigure.endpoint.PgsqlRelationEndpointAutoConfiguration;
 import io.github.pgsqlrelation.test.PostgresCluster;
 import io.github.pgsqlrelation.test.PostgresNode;
 import io.github.pgsqlrelation.test.RelationStateFiles;
@@ -12,6 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.jackson.JacksonEndpointAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
@@ -23,6 +28,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static io.github.pgsqlrelation.autoconfigure.health.PgsqlRelationHealthAutoConfigurationTests.health;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The {@code pgsqlRelation} health against a real primary and standby.
@@ -67,6 +74,8 @@ class PgsqlRelationHealthClusterTests {
 				.containsEntry("database", cluster.database());
 			assertThat((int) master.getDetails().get("total")).isPositive();
 			assertThat(health(contributor, standbyMember).getStatus()).isEqualTo(Status.UP);
+			// Without max-standby-lag nothing is measured, and health says nothing of it.
+			assertThat(health(contributor, standbyMember).getDetails()).doesNotContainKeys("lag", "lagging");
 			cluster.stop(standby);
 			try {
 				long start = System.nanoTime();
@@ -81,6 +90,30 @@ class PgsqlRelationHealthClusterTests {
 			}
 			assertThat(health(contributor, standbyMember).getStatus()).isEqualTo(Status.UP);
 		});
+	}
+
+	@Test
+	void aStandbysLagIsShownByHealthAndTheEndpointOnceMaxStandbyLagIsSet() {
+		Path file = this.directory.resolve("pgsql-relation.json");
+		RelationStateFiles.writeResolved(file, cluster);
+		String standbyMember = "standby-127.0.0.1-" + cluster.standbys().get(0).port();
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
+					JacksonEndpointAutoConfiguration.class, PgsqlRelationEndpointAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=pgsqlrelation",
+					"pgsql.relation.state-file=" + file, "pgsql.relation.routing.max-standby-lag=5s",
+					"pgsql.relation.routing.standby-lag-probe-interval=100ms")
+			.run((context) -> {
+				CompositeHealthContributor contributor = context.getBean(PgsqlRelationHealthContributor.class);
+				await().atMost(Duration.ofSeconds(10))
+					.untilAsserted(() -> assertThat(health(contributor, standbyMember).getDetails())
+						.containsEntry("lag", "PT0S")
+						.containsEntry("lagging", false));
+				assertThat(health(contributor, "master").getDetails()).doesNotContainKeys("lag", "lagging");
+				assertThat(context.getBean(PgsqlRelationEndpoint.class).relation().pools())
+					.extracting(PoolDescriptor::role, PoolDescriptor::lag, PoolDescriptor::lagging)
+					.containsExactly(tuple("master", null, false), tuple("standby", Duration.ZERO, false));
+			});
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.IMetricsTracker;
 import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import io.github.pgsqlrelation.autoconfigure.PgsqlRelationAutoConfiguration;
@@ -21,6 +22,7 @@ import io.github.pgsqlrelation.relation.RelationSnapshot;
 import io.github.pgsqlrelation.relation.StandbyChangedEvent;
 import io.github.pgsqlrelation.routing.Backend;
 import io.github.pgsqlrelation.routing.PoolCustomizer;
+import io.github.pgsqlrelation.routing.ReadFallbackReason;
 import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
 import io.github.pgsqlrelation.routing.RoutingListener;
 import io.github.pgsqlrelation.routing.RoutingSettings;
@@ -164,13 +166,40 @@ class PgsqlRelationMetricsAutoConfigurationTests {
 				});
 			}
 			assertThat(registry.get(RoutingMetrics.SKIPS).tag("backend", standbyPool).counter().count()).isEqualTo(2);
+			assertThat(
+					registry.get(RoutingMetrics.SKIPS).tag("backend", standbyPool).counter().getId().getTag("reason"))
+				.isEqualTo("failing");
 			assertThat(registry.get(RoutingMetrics.FALLBACKS).tag("reason", "standbys-failing").counter().count())
 				.isEqualTo(2);
-			assertThat(registry.get(RoutingMetrics.FALLBACKS).counters()).hasSize(4)
+			assertThat(registry.get(RoutingMetrics.FALLBACKS).counters()).hasSize(ReadFallbackReason.values().length)
 				.filteredOn((counter) -> !"standbys-failing".equals(counter.getId().getTag("reason")))
 				.allSatisfy((counter) -> assertThat(counter.count()).isZero());
 			assertThat(registry.find(RoutingMetrics.READS).counters()).isEmpty();
 		}
+		assertThat(registry.find(RoutingMetrics.SKIPS).counters()).isEmpty();
+	}
+
+	@Test
+	void standbyLagIsAGaugeFromItsFirstMeasureUntilItsPoolCloses() {
+		MeterRegistry registry = new SimpleMeterRegistry();
+		RoutingMetrics metrics = new RoutingMetrics(registry, "db");
+		String name = "pgsql-relation-db-standby-127.0.0.1-5433";
+		Backend standby = new Backend(Backend.Role.STANDBY, name, "127.0.0.1:5433", "");
+		assertThat(registry.find(RoutingMetrics.STANDBY_LAG).gauges()).isEmpty();
+		metrics.standbyLagMeasured(standby, Duration.ofMillis(3200), true);
+		assertThat(registry.get(RoutingMetrics.STANDBY_LAG).tag("backend", name).gauge().value()).isEqualTo(3.2);
+		assertThat(registry.get(RoutingMetrics.STANDBY_LAGGING).tag("backend", name).gauge().value()).isOne();
+		metrics.standbySkippedForLag(standby);
+		assertThat(registry.get(RoutingMetrics.SKIPS).tags("backend", name, "reason", "lagging").counter().count())
+			.isOne();
+		metrics.standbyLagMeasured(standby, null, false);
+		assertThat(registry.get(RoutingMetrics.STANDBY_LAG).tag("backend", name).gauge().value()).isNaN();
+		assertThat(registry.get(RoutingMetrics.STANDBY_LAGGING).tag("backend", name).gauge().value()).isZero();
+		try (HikariDataSource pool = new HikariDataSource()) {
+			metrics.poolClosed(standby, pool);
+		}
+		assertThat(registry.find(RoutingMetrics.STANDBY_LAG).gauges()).isEmpty();
+		assertThat(registry.find(RoutingMetrics.STANDBY_LAGGING).gauges()).isEmpty();
 		assertThat(registry.find(RoutingMetrics.SKIPS).counters()).isEmpty();
 	}
 

@@ -13,6 +13,7 @@ import io.github.pgsqlrelation.relation.RelationRef;
 import io.github.pgsqlrelation.relation.RelationSnapshot;
 import io.github.pgsqlrelation.relation.StandbyChangedEvent;
 import io.github.pgsqlrelation.routing.PoolCustomizer;
+import io.github.pgsqlrelation.routing.ReadFallbackReason;
 import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
 import io.github.pgsqlrelation.routing.RoutingSettings;
 import io.github.pgsqlrelation.test.PostgresCluster;
@@ -106,6 +107,8 @@ class PgsqlRelationMetricsClusterTests {
 			}
 			assertThat(registry.get(RoutingMetrics.READS).counters()).hasSize(2)
 				.allSatisfy((counter) -> assertThat(counter.count()).isEqualTo(2));
+			// Lag-aware routing is off by default: nothing is measured.
+			assertThat(registry.find(RoutingMetrics.STANDBY_LAG).gauges()).isEmpty();
 		});
 	}
 
@@ -137,12 +140,37 @@ class PgsqlRelationMetricsClusterTests {
 					.counter()
 					.count()).isEqualTo(2);
 			}
-			assertThat(registry.get(RoutingMetrics.FALLBACKS).counters()).hasSize(4)
+			assertThat(registry.get(RoutingMetrics.FALLBACKS).counters()).hasSize(ReadFallbackReason.values().length)
 				.allSatisfy((counter) -> assertThat(counter.count()).isZero());
 			reads.setIsolationLevel(TransactionDefinition.ISOLATION_SERIALIZABLE);
 			reads.executeWithoutResult((status) -> jdbc.queryForObject("select 1", Integer.class));
 			assertThat(registry.get(RoutingMetrics.FALLBACKS).tag("reason", "serializable").counter().count()).isOne();
 		}
+	}
+
+	@Test
+	void eachStandbysLagIsAGaugeOnceMaxStandbyLagIsSet() {
+		Path file = this.directory.resolve("pgsql-relation.json");
+		RelationStateFiles.writeResolved(file, cluster);
+		this.contextRunner
+			.withPropertyValues("pgsql.relation.state-file=" + file, "pgsql.relation.routing.max-standby-lag=5s",
+					"pgsql.relation.routing.standby-lag-probe-interval=100ms")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				await().atMost(Duration.ofSeconds(10))
+					.untilAsserted(() -> assertThat(registry.find(RoutingMetrics.STANDBY_LAG).gauges()).hasSize(2));
+				for (PostgresNode standby : cluster.standbys()) {
+					String backend = "pgsql-relation-db-standby-127.0.0.1-" + standby.port();
+					// An idle, caught-up standby: the LSNs match, whatever its last
+					// replay's age.
+					assertThat(registry.get(RoutingMetrics.STANDBY_LAG).tag("backend", backend).gauge().value())
+						.isZero();
+					assertThat(registry.get(RoutingMetrics.STANDBY_LAGGING).tag("backend", backend).gauge().value())
+						.isZero();
+				}
+				assertThat(registry.get(RoutingMetrics.FALLBACKS).tag("reason", "standbys-lagging").counter().count())
+					.isZero();
+			});
 	}
 
 }
