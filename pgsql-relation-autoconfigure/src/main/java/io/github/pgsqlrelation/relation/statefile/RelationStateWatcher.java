@@ -147,7 +147,14 @@ public final class RelationStateWatcher implements AutoCloseable {
 			long startTime = System.nanoTime();
 			RelationTracker.Update update = read();
 			apply(update);
-			update.events().forEach(this::publish);
+			if (this.started) {
+				update.events().forEach(this::publish);
+			}
+			else {
+				// The application is not told before start(): its events queue behind
+				// those of load(), so that it never hears of an older state last.
+				this.pendingEvents.addAll(update.events());
+			}
 			if (update.reportedProblem() != null && this.started) {
 				this.refreshListener.problem(update.reportedProblem());
 			}

@@ -53,6 +53,23 @@ class RelationStateWatcherTests {
 	}
 
 	@Test
+	void aChangeBeforeStartReachesListenersAtOnceAndTheApplicationAfterTheFirstState() throws IOException {
+		Path file = write(this.directory.resolve("state.json"), state("10.0.0.5"));
+		this.watcher = watcher(file, LONG_RECHECK);
+		this.watcher.load();
+		List<String> applied = new CopyOnWriteArrayList<>();
+		this.watcher.subscribe((snapshot) -> applied.add(snapshot.master().get("host")));
+		write(file, state("10.0.0.6"));
+		this.watcher.refresh();
+		assertThat(applied).containsExactly("10.0.0.5", "10.0.0.6");
+		assertThat(this.events).isEmpty();
+		this.watcher.start();
+		assertThat(this.events).filteredOn(MasterChangedEvent.class::isInstance)
+			.extracting((event) -> ((MasterChangedEvent) event).master().get("host"))
+			.containsExactly("10.0.0.5", "10.0.0.6");
+	}
+
+	@Test
 	void atomicRenameIsPickedUpByNotification() throws IOException {
 		Path file = write(this.directory.resolve("state.json"), state("10.0.0.5"));
 		startWatching(file, LONG_RECHECK);
