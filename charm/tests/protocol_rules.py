@@ -119,7 +119,8 @@ def _postgresql_client(relation):
         if bag.get(name):
             if secrets.get(name) is None:
                 return _nothing("NOT_READY")
-            fields.update(secrets[name])
+            # An empty value in a secret does not hide the plain field (as the Java reader reads it).
+            fields.update({key: value for key, value in secrets[name].items() if value})
     if not fields.get("username") or not fields.get("password"):
         return _nothing("NOT_READY")
     primary = _endpoints(bag.get("endpoints")) or _uri_endpoints(fields.get("uris"))

@@ -35,6 +35,10 @@ function renderRelation(state) {
 	$('database').textContent = r.database ?? '–';
 	$('version').textContent = r.version ?? '?';
 	$('relation-master').innerHTML = r.master ? `${tag('master')} ${server(r.master)}` : 'none';
+	$('relation-tls').innerHTML = r.sslmode
+		? `${tag('on', 'ready')} <span class="sub">sslmode=${esc(r.sslmode)}, with the relation's CA</span>`
+		: '<span class="sub">off: the relation asks for no certificate verification</span>';
+	$('relation-tls').dataset.sslmode = r.sslmode || '';
 	$('relation-standbys').innerHTML = r.standbys.length
 		? r.standbys.map((s) => `<li data-node="${esc(s.node)}">${tag('standby')} ${server(s)}</li>`).join('')
 		: '<li>none</li>';
@@ -97,6 +101,29 @@ function renderNodes(state) {
 	$('kill-master').disabled = busy;
 }
 
+function renderPublished(state) {
+	const p = state.published;
+	$('published-card').hidden = !p;
+	if (!p) {
+		return;
+	}
+	const busy = state.charm.busy;
+	$('published-interface').textContent = p.relationInterface;
+	$('published-endpoint').textContent = p.endpoint;
+	$('published-tls').textContent = p.tls ? 'on: tls True and the CA in secret-tls'
+		: (p.relationInterface === 'pgsql' ? 'not in this interface' : 'off: tls False');
+	$('published-tls').dataset.tls = String(p.tls);
+	$('password-rotations').textContent = p.passwordRotations;
+	for (const button of document.querySelectorAll('button.interface')) {
+		const current = button.dataset.interface === p.relationInterface;
+		button.classList.toggle('current', current);
+		button.disabled = busy || current;
+	}
+	$('rotate-password').disabled = busy;
+	$('tls-toggle').textContent = p.tls ? 'Turn TLS off' : 'Turn TLS on';
+	$('tls-toggle').disabled = busy || p.relationInterface !== 'postgresql_client';
+}
+
 function renderLogs(state) {
 	$('charm-log').innerHTML = state.charm.log.length
 		? state.charm.log.map((e) => `<li><span class="time">${time(e.time)}</span>${esc(e.message)}</li>`).join('')
@@ -134,6 +161,7 @@ function render(state) {
 	renderTraffic(state);
 	renderPools(state);
 	renderNodes(state);
+	renderPublished(state);
 	renderLogs(state);
 }
 
@@ -175,6 +203,15 @@ document.addEventListener('click', (event) => {
 	}
 	else if (button.id === 'load-toggle') {
 		act('POST', `api/load?enabled=${!(latest && latest.load.enabled)}`);
+	}
+	else if (button.id === 'rotate-password') {
+		act('POST', 'api/password/rotate');
+	}
+	else if (button.id === 'tls-toggle') {
+		act('POST', `api/tls?enabled=${!(latest && latest.published && latest.published.tls)}`);
+	}
+	else if (button.classList.contains('interface')) {
+		act('POST', `api/interface?name=${encodeURIComponent(button.dataset.interface)}`);
 	}
 	else if (button.classList.contains('switchover')) {
 		act('POST', `api/standbys/${node}/switchover`);

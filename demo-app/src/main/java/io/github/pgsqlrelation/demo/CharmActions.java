@@ -125,6 +125,44 @@ final class CharmActions implements DisposableBean {
 		});
 	}
 
+	void rotatePassword() {
+		DemoCluster cluster = local();
+		submit("Rotating the relation user's password: ALTER ROLE on the primary", () -> {
+			cluster.rotatePassword();
+			if (cluster.relationInterface() == RelationInterface.POSTGRESQL_CLIENT) {
+				note("New revision of secret-user published; in secret-changed the exporter read it "
+						+ "(secret-get --refresh) and rewrote the file");
+			}
+			else {
+				note("New password in the master and standbys connection strings; the file is rewritten");
+			}
+		});
+	}
+
+	void useInterface(RelationInterface relationInterface) {
+		DemoCluster cluster = local();
+		submit("Publishing the relation with the " + relationInterface.jujuName() + " interface on endpoint "
+				+ cluster.endpoint(), () -> {
+					cluster.useInterface(relationInterface);
+					note((relationInterface == RelationInterface.POSTGRESQL_CLIENT)
+							? "Wrote the provider's application bag and the content of secret-user and secret-tls"
+							: "Wrote the server's bags with master and standbys connection strings");
+				});
+	}
+
+	void useTls(boolean tls) {
+		DemoCluster cluster = local();
+		if (tls && cluster.relationInterface() != RelationInterface.POSTGRESQL_CLIENT) {
+			throw new IllegalStateException("The pgsql interface publishes no TLS settings; use postgresql_client");
+		}
+		submit(tls ? "Turning TLS on: tls True and the CA in a new revision of secret-tls"
+				: "Turning TLS off: tls False in a new revision of secret-tls", () -> {
+					cluster.useTls(tls);
+					note(tls ? "Published the CA: new connections verify the servers' certificate"
+							: "Published tls False: new connections no longer verify the servers");
+				});
+	}
+
 	/** Returns the demo's own servers, for a running standby's name. */
 	Optional<PostgresNode> runningStandby(String name) {
 		return local().standby(name).filter(PostgresNode::isRunning);

@@ -57,13 +57,21 @@ final class Dashboard {
 				readsByNode,
 				new DashboardView.Load(this.load.isEnabled(), writes.succeeded(), writes.retried(), writes.failed(),
 						reads.succeeded(), reads.retried(), reads.failed(), this.load.lastFailure()),
-				nodes(), new DashboardView.Charm(this.charm.isBusy(), this.charm.log()),
+				nodes(), new DashboardView.Charm(this.charm.isBusy(), this.charm.log()), published(),
 				this.events.entries()
 					.stream()
 					.map((entry) -> new DashboardView.Event(entry.time(), entry.event().getClass().getSimpleName(),
 							server(nodes, entry.event().master()), servers(nodes, entry.event().standbys()),
 							entry.event().snapshot().readiness().status().name()))
 					.toList());
+	}
+
+	private DashboardView.@Nullable Published published() {
+		if (this.cluster == null) {
+			return null;
+		}
+		return new DashboardView.Published(this.cluster.relationInterface().jujuName(), this.cluster.endpoint(),
+				this.cluster.tls(), this.cluster.rotations());
 	}
 
 	private List<DashboardView.Node> nodes() {
@@ -87,7 +95,8 @@ final class Dashboard {
 				(snapshot.relation() != null) ? snapshot.relation().id() : null,
 				(snapshot.relation() != null) ? snapshot.relation().remoteApp() : null,
 				snapshot.readiness().status().name(), snapshot.readiness().reason(), server(nodes, snapshot.master()),
-				servers(nodes, snapshot.standbys()), snapshot.database(), snapshot.version());
+				servers(nodes, snapshot.standbys()), snapshot.database(), snapshot.version(),
+				(snapshot.master() != null) ? snapshot.master().get("sslmode") : null);
 	}
 
 	private List<DashboardView.Pool> pools(ServerNames nodes, RoutingTopology topology) {

@@ -23,11 +23,26 @@ import org.jspecify.annotations.Nullable;
  * @param load the load generator's counts
  * @param nodes the PostgreSQL servers the demo runs, none when a charm manages them
  * @param charm what the charm is doing
+ * @param published how the demo's charm publishes the relation, {@code null} when a real
+ * charm does
  * @param events the recent relation events, newest first
  */
 record DashboardView(Instant time, boolean localServers, @Nullable Relation relation, @Nullable String noMasterReason,
 		List<Pool> pools, @Nullable Transaction lastWrite, @Nullable Transaction lastRead, List<String> recentReads,
-		Map<String, Integer> readsByNode, Load load, List<Node> nodes, Charm charm, List<Event> events) {
+		Map<String, Integer> readsByNode, Load load, List<Node> nodes, Charm charm, @Nullable Published published,
+		List<Event> events) {
+
+	/**
+	 * How the demo's charm publishes the relation.
+	 *
+	 * @param relationInterface {@code pgsql} or {@code postgresql_client}
+	 * @param endpoint the endpoint, the one the application follows
+	 * @param tls whether the relation says TLS is on
+	 * @param passwordRotations how many times the relation user's password was rotated
+	 */
+	record Published(String relationInterface, String endpoint, boolean tls, int passwordRotations) {
+
+	}
 
 	/**
 	 * The relation.
@@ -41,10 +56,11 @@ record DashboardView(Instant time, boolean localServers, @Nullable Relation rela
 	 * @param standbys the standbys
 	 * @param database the database
 	 * @param version the server version
+	 * @param sslmode the master connection's {@code sslmode}, {@code null} when not set
 	 */
 	record Relation(String endpoint, @Nullable Integer relationId, @Nullable String remoteApp, String readiness,
 			@Nullable String reason, @Nullable Server master, List<Server> standbys, @Nullable String database,
-			@Nullable String version) {
+			@Nullable String version, @Nullable String sslmode) {
 
 	}
 

@@ -14,9 +14,12 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * The local PostgreSQL servers and the relation state file describing them, as a charm
- * would publish it (raw shape). Changing the cluster is slow and holds the cluster's
- * lock, so the page reads a view that is refreshed after every change and never waits for
- * one.
+ * would publish it: a {@code pgsql} relation (raw shape) or a {@code postgresql_client}
+ * one (application bag and resolved secrets), on the endpoint the application follows.
+ * The servers serve TLS with the demo's certificates; the relation says so, with its CA,
+ * when TLS is on ({@code postgresql_client} only). Changing the cluster is slow and holds
+ * the cluster's lock, so the page reads a view that is refreshed after every change and
+ * never waits for one.
  */
 final class DemoCluster implements AutoCloseable {
 
@@ -26,31 +29,65 @@ final class DemoCluster implements AutoCloseable {
 
 	private final Path stateFile;
 
+	private final DemoCertificates certificates;
+
+	/**
+	 * The endpoint the application follows: the one of the interface the demo started
+	 * with.
+	 */
+	private final String endpoint;
+
+	private volatile RelationInterface relationInterface;
+
+	private volatile boolean tls;
+
+	/** How many times the relation user's password was rotated. */
+	private volatile int rotations;
+
 	/** Names of every node ever seen, so that servers removed since are still named. */
 	private final Map<Integer, String> names = new ConcurrentHashMap<>();
 
 	private volatile ClusterView view;
 
-	private DemoCluster(PostgresCluster cluster, Path stateFile) {
+	private DemoCluster(PostgresCluster cluster, Path stateFile, DemoCertificates certificates,
+			RelationInterface relationInterface) {
 		this.cluster = cluster;
 		this.stateFile = stateFile;
+		this.certificates = certificates;
+		this.endpoint = relationInterface.endpoint();
+		this.relationInterface = relationInterface;
 		this.view = ClusterView.of(cluster, this.names);
 	}
 
 	/**
-	 * Starts a primary and the given number of standbys, and publishes them in a state
-	 * file of a new temporary directory.
+	 * Starts a primary and the given number of standbys, and publishes them as a
+	 * {@code pgsql} relation in a state file of a new temporary directory.
 	 */
 	static DemoCluster start(int standbys) {
-		PostgresCluster cluster = startCluster(standbys);
+		return start(standbys, RelationInterface.PGSQL);
+	}
+
+	/**
+	 * Starts a primary and the given number of standbys, and publishes them with the
+	 * given interface, on its usual endpoint, in a state file of a new temporary
+	 * directory.
+	 */
+	static DemoCluster start(int standbys, RelationInterface relationInterface) {
+		Path directory = StateFileDirectories.create(Path.of(System.getProperty("java.io.tmpdir")));
+		PostgresCluster cluster = null;
 		try {
-			Path directory = StateFileDirectories.create(Path.of(System.getProperty("java.io.tmpdir")));
-			DemoCluster demo = new DemoCluster(cluster, directory.resolve("pgsql-relation.json"));
+			DemoCertificates certificates = DemoCertificates.create(directory);
+			cluster = startCluster(standbys, certificates);
+			DemoCluster demo = new DemoCluster(cluster, directory.resolve("pgsql-relation.json"), certificates,
+					relationInterface);
 			demo.publish();
 			return demo;
 		}
 		catch (RuntimeException ex) {
-			cluster.close();
+			if (cluster != null) {
+				cluster.close();
+			}
+			StateFileDirectories.delete(directory);
 			throw ex;
 		}
 	}
@@ -59,19 +96,80 @@ final class DemoCluster implements AutoCloseable {
 	 * Starts the servers, a second time if the first fails: a free port picked for a
 	 * server may be taken by another program before the server binds it.
 	 */
-	private static PostgresCluster startCluster(int standbys) {
+	private static PostgresCluster startCluster(int standbys, DemoCertificates certificates) {
 		try {
-			return PostgresCluster.start(standbys);
+			return newCluster(standbys, certificates);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not start the local PostgreSQL servers ("
 					+ ex.getMessage().lines().findFirst().orElse("") + "); trying once more");
-			return PostgresCluster.start(standbys);
+			return newCluster(standbys, certificates);
 		}
+	}
+
+	private static PostgresCluster newCluster(int standbys, DemoCertificates certificates) {
+		return PostgresCluster.builder()
+			.standbys(standbys)
+			.tls(certificates.certificateChain(), certificates.privateKey())
+			.start();
 	}
 
 	Path stateFile() {
 		return this.stateFile;
+	}
+
+	/**
+	 * Returns the endpoint the relation is published on, which the application follows.
+	 */
+	String endpoint() {
+		return this.endpoint;
+	}
+
+	RelationInterface relationInterface() {
+		return this.relationInterface;
+	}
+
+	/** Whether the relation says TLS is on, with the CA to verify the servers with. */
+	boolean tls() {
+		return this.tls;
+	}
+
+	int rotations() {
+		return this.rotations;
+	}
+
+	/** Publishes the relation with another interface, on the same endpoint. */
+	void useInterface(RelationInterface relationInterface) {
+		this.relationInterface = relationInterface;
+		if (relationInterface == RelationInterface.PGSQL) {
+			this.tls = false;
+		}
+		publish();
+	}
+
+	/**
+	 * Publishes TLS on or off: {@code tls} and the CA in the TLS secret, as the
+	 * PostgreSQL charm does when it is related to a TLS provider, or no longer.
+	 * @throws IllegalStateException with the {@code pgsql} interface, which has no TLS
+	 * settings
+	 */
+	void useTls(boolean tls) {
+		if (tls && this.relationInterface != RelationInterface.POSTGRESQL_CLIENT) {
+			throw new IllegalStateException("The pgsql interface publishes no TLS settings; use postgresql_client");
+		}
+		this.tls = tls;
+		publish();
+	}
+
+	/**
+	 * Gives the relation user a new password on the servers ({@code ALTER ROLE}, replayed
+	 * by the standbys), then publishes it: a new revision of the user secret
+	 * ({@code postgresql_client}) or new connection strings ({@code pgsql}).
+	 */
+	void rotatePassword() {
+		this.cluster.rotatePassword();
+		this.rotations++;
+		publish();
 	}
 
 	ClusterView view() {
@@ -80,7 +178,7 @@ final class DemoCluster implements AutoCloseable {
 
 	/** Rewrites the state file: the current primary as master, the running standbys. */
 	void publish() {
-		RelationStateFiles.writeRaw(this.stateFile, this.cluster);
+		write(this.cluster.runningStandbys());
 		refreshView();
 	}
 
@@ -93,7 +191,18 @@ final class DemoCluster implements AutoCloseable {
 			.stream()
 			.filter((node) -> !node.equals(standby) && node.isRunning())
 			.toList();
-		RelationStateFiles.raw(this.cluster).standbys(remaining).write(this.stateFile);
+		write(remaining);
+	}
+
+	private void write(List<PostgresNode> standbys) {
+		if (this.relationInterface == RelationInterface.POSTGRESQL_CLIENT) {
+			new PostgresqlClientEntry(this.endpoint, this.cluster.primary(), standbys, this.tls,
+					this.certificates.caPem())
+				.write(this.stateFile, this.cluster);
+		}
+		else {
+			RelationStateFiles.raw(this.cluster).endpoint(this.endpoint).standbys(standbys).write(this.stateFile);
+		}
 	}
 
 	PostgresNode addStandby() {

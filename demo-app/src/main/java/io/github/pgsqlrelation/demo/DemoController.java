@@ -68,6 +68,31 @@ final class DemoController {
 		this.charm.killMaster();
 	}
 
+	@PostMapping("/password/rotate")
+	@ResponseStatus(HttpStatus.ACCEPTED)
+	void rotatePassword() {
+		this.charm.rotatePassword();
+	}
+
+	@PostMapping("/interface")
+	@ResponseStatus(HttpStatus.ACCEPTED)
+	void useInterface(@RequestParam String name) {
+		RelationInterface relationInterface;
+		try {
+			relationInterface = RelationInterface.of(name);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, ex.getMessage());
+		}
+		this.charm.useInterface(relationInterface);
+	}
+
+	@PostMapping("/tls")
+	@ResponseStatus(HttpStatus.ACCEPTED)
+	void useTls(@RequestParam boolean enabled) {
+		this.charm.useTls(enabled);
+	}
+
 	@ExceptionHandler(IllegalStateException.class)
 	@ResponseStatus(HttpStatus.CONFLICT)
 	String busy(IllegalStateException ex) {

@@ -36,6 +36,9 @@ final class LoadGenerator implements SmartLifecycle {
 
 	private static final Duration READ_INTERVAL = Duration.ofMillis(200);
 
+	/** How long the first write waits for the new table to reach the standbys. */
+	private static final Duration TABLE_REPLICATION_WAIT = Duration.ofSeconds(10);
+
 	/** How far back the page counts who served what. */
 	static final Duration RECENT = Duration.ofSeconds(5);
 
@@ -129,6 +132,7 @@ final class LoadGenerator implements SmartLifecycle {
 					return;
 				}
 				this.notes.prepare();
+				awaitTableOnStandbys();
 				this.prepared = true;
 			}
 			traffic.served(runRetryingOnce(traffic, transaction));
@@ -142,6 +146,47 @@ final class LoadGenerator implements SmartLifecycle {
 			String message = NestedExceptionUtils.getMostSpecificCause(ex).getMessage();
 			this.lastFailure = new Failure(Instant.now(), kind, String.valueOf(message));
 			logger.warn("A " + kind + " of the load generator failed: " + message);
+		}
+	}
+
+	/**
+	 * Waits, up to {@link #TABLE_REPLICATION_WAIT}, until read-only transactions find the
+	 * new table on every standby: replication is asynchronous, and a read that reached a
+	 * standby before it replayed {@code CREATE TABLE} would fail although nothing is
+	 * wrong. Reads have not begun yet, so consecutive read-only transactions go round the
+	 * standbys in turn.
+	 */
+	private void awaitTableOnStandbys() {
+		long deadline = System.nanoTime() + TABLE_REPLICATION_WAIT.toNanos();
+		int backends = Math.max(1, this.dataSource.topology().standbys().size());
+		while (System.nanoTime() < deadline) {
+			boolean everywhere = true;
+			for (int i = 0; i < backends && everywhere; i++) {
+				everywhere = tableVisible();
+			}
+			if (everywhere) {
+				return;
+			}
+			try {
+				Thread.sleep(50);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+		logger.warn("The note table has not reached every standby after " + TABLE_REPLICATION_WAIT.toSeconds()
+				+ " s; reads start anyway");
+	}
+
+	private boolean tableVisible() {
+		try {
+			return this.notes.tableVisible();
+		}
+		catch (RuntimeException ex) {
+			// A standby that does not answer is the routing's business: it skips it for
+			// reads.
+			return false;
 		}
 	}
 

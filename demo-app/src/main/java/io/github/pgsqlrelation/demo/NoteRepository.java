@@ -20,6 +20,10 @@ class NoteRepository {
 				+ "created_at timestamptz NOT NULL DEFAULT now())");
 	}
 
+	boolean tableExists() {
+		return Boolean.TRUE.equals(this.jdbc.queryForObject("SELECT to_regclass('note') IS NOT NULL", Boolean.class));
+	}
+
 	/** Inserts a note and returns its id. */
 	long insert(String text) {
 		Long id = this.jdbc.queryForObject("INSERT INTO note (text) VALUES (?) RETURNING id", Long.class, text);

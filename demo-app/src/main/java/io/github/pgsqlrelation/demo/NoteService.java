@@ -24,6 +24,12 @@ class NoteService {
 		this.notes.createTableIfMissing();
 	}
 
+	/** Whether the server a read-only transaction reaches has the table. */
+	@Transactional(readOnly = true)
+	boolean tableVisible() {
+		return this.notes.tableExists();
+	}
+
 	@Transactional
 	Served write(String text) {
 		long id = this.notes.insert(text);

@@ -103,6 +103,49 @@ final class DemoPage {
 		return strings("return [...document.querySelectorAll('#events li')].map((e) => e.textContent)");
 	}
 
+	/**
+	 * How the demo's charm publishes the relation, e.g.
+	 * {@code postgresql_client on database}.
+	 */
+	String published() {
+		return text("published-interface") + " on " + text("published-endpoint");
+	}
+
+	boolean publishedTls() {
+		return "true".equals(string("return document.getElementById('published-tls').dataset.tls"));
+	}
+
+	long passwordRotations() {
+		return number("password-rotations");
+	}
+
+	/**
+	 * The {@code sslmode} of the master connection the application uses, "" when none.
+	 */
+	String sslmode() {
+		return string("return document.getElementById('relation-tls').dataset.sslmode");
+	}
+
+	boolean charmBusy() {
+		return status().startsWith("Charm at work");
+	}
+
+	void useInterface(String name) {
+		click(By.id("interface-" + name));
+	}
+
+	void rotatePassword() {
+		click(By.id("rotate-password"));
+	}
+
+	void toggleTls() {
+		click(By.id("tls-toggle"));
+	}
+
+	boolean tlsToggleEnabled() {
+		return this.driver.findElement(By.id("tls-toggle")).isEnabled();
+	}
+
 	void switchOverTo(String node) {
 		click(By.cssSelector("button.switchover[data-node='" + node + "']"));
 	}

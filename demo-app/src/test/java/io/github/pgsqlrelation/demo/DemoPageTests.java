@@ -73,6 +73,9 @@ class DemoPageTests {
 	void pageShowsTheRelationAndReadsSpreadOverBothStandbys() {
 		DemoPage page = new DemoPage(browser.driver()).open(this.port);
 		assertThat(page.title()).isEqualTo("pgsql-relation demo");
+		page.await(CHANGE_TIMEOUT, "the relation published with pgsql on db",
+				(shown) -> shown.published().equals("pgsql on db"));
+		assertThat(page.tlsToggleEnabled()).as("TLS toggle with pgsql, which has no TLS settings").isFalse();
 		page.await(CHANGE_TIMEOUT, "the master and two standbys", (shown) -> shown.master().contains("postgresql-0")
 				&& Set.copyOf(shown.standbys()).equals(Set.of("postgresql-1", "postgresql-2")));
 		assertThat(page.readiness()).startsWith("READY");

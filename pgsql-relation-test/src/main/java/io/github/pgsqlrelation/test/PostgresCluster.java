@@ -61,6 +61,9 @@ public final class PostgresCluster implements TestCluster {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
+	/** The relation user's password now: the settings' until it is changed. */
+	private volatile String password;
+
 	private PostgresCluster(Settings settings, PostgresBinaries binaries, DataDirectoryTemplate template, Path root) {
 		this.settings = settings;
 		this.root = root;
@@ -68,6 +71,7 @@ public final class PostgresCluster implements TestCluster {
 		this.template = template;
 		this.admin = new AdminConnections(template.superuserPassword());
 		this.servers = new ServerControl(this.commands, this.admin);
+		this.password = settings.password();
 	}
 
 	/**
@@ -475,7 +479,43 @@ public final class PostgresCluster implements TestCluster {
 	}
 
 	public String password() {
-		return this.settings.password();
+		return this.password;
+	}
+
+	/**
+	 * Gives the relation user a new generated password (letters and digits, known to the
+	 * tests' leak detection), as {@link #changePassword(String)} does.
+	 * @return the new password
+	 */
+	public String rotatePassword() {
+		String newPassword = LibpqValues.newPassword();
+		changePassword(newPassword);
+		return newPassword;
+	}
+
+	/**
+	 * Changes the relation user's password on the primary
+	 * ({@code ALTER ROLE ... PASSWORD}, as a PostgreSQL charm rotating it does) and waits
+	 * until every running standby has replayed the change. From then on the servers
+	 * refuse new connections with the old password (connections already open stay), and
+	 * connection strings written for the relation
+	 * ({@link ClusterNode#connectionString()}, {@link RelationStateFiles}) carry the new
+	 * one.
+	 * @param newPassword the new password, registered with the tests' leak detection
+	 */
+	public synchronized void changePassword(String newPassword) {
+		String registered = KnownSecrets.register(Builder.requireText(newPassword, "password"));
+		PostgresNode current = primary();
+		requireRunning(current, "change the password on");
+		try {
+			this.admin.executeFormatted(current, "ALTER ROLE %I WITH PASSWORD %L", this.settings.user(), registered);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not change the password of " + this.settings.user() + " on "
+					+ current + ": " + ex.getMessage(), ex);
+		}
+		this.password = registered;
+		awaitReplication();
 	}
 
 	String superuserPassword() {
@@ -708,7 +748,7 @@ public final class PostgresCluster implements TestCluster {
 					this.useBaseBackupTool, this.binDirectory, this.tls));
 		}
 
-		private static String requireText(String value, String name) {
+		static String requireText(String value, String name) {
 			if (value == null || value.isEmpty()) {
 				throw new IllegalArgumentException(name + " must not be empty");
 			}

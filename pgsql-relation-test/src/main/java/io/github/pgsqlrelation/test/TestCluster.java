@@ -127,6 +127,22 @@ public interface TestCluster extends AutoCloseable {
 	String password();
 
 	/**
+	 * Changes the relation user's password on the primary, as a PostgreSQL charm rotating
+	 * it does, and waits until every running standby has replayed the change: the servers
+	 * refuse new connections with the old password from then on, connections already open
+	 * stay, and connection strings written for the relation carry the new one.
+	 * @param newPassword the new password
+	 */
+	void changePassword(String newPassword);
+
+	/**
+	 * Changes the relation user's password to a new generated one (letters and digits,
+	 * known to the tests' leak detection), as {@link #changePassword(String)} does.
+	 * @return the new password
+	 */
+	String rotatePassword();
+
+	/**
 	 * The servers' version as PostgreSQL charms publish it, e.g. {@code 15.10}.
 	 * @return the version
 	 */

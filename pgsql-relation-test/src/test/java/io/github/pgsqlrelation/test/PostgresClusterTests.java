@@ -79,6 +79,24 @@ class PostgresClusterTests {
 	}
 
 	@Test
+	void changedPasswordIsRequiredOnEveryNodeWhileOpenConnectionsStay() throws SQLException {
+		String oldPassword = cluster.password();
+		try (Connection open = cluster.primary().connect()) {
+			String newPassword = cluster.rotatePassword();
+			assertThat(newPassword).isNotEqualTo(oldPassword);
+			assertThat(cluster.password()).isEqualTo(newPassword);
+			for (PostgresNode node : cluster.nodes()) {
+				assertThatExceptionOfType(SQLException.class)
+					.isThrownBy(() -> node.connect(cluster.database(), cluster.user(), oldPassword).close())
+					.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("28P01"));
+				assertThat(queryString(node, "SELECT current_user")).isEqualTo("relation-7");
+				assertThat(node.connectionString()).contains("password=" + newPassword).doesNotContain(oldPassword);
+			}
+			assertThat(open.isValid(5)).isTrue();
+		}
+	}
+
+	@Test
 	void connectionStringListsKeywordsInAlphabeticalOrder() {
 		PostgresNode primary = cluster.primary();
 		assertThat(primary.connectionString()).isEqualTo("dbname=app host=127.0.0.1 password=" + cluster.password()

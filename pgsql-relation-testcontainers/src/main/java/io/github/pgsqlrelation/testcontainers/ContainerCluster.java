@@ -111,7 +111,7 @@ public class ContainerCluster extends GenericContainer<ContainerCluster> impleme
 
 	private String user = "relation-7";
 
-	private String password = Passwords.generate();
+	private volatile String password = Passwords.generate();
 
 	private Function<TestCluster, StateFileRelation> relation = RelationStateFiles::resolved;
 
@@ -555,6 +555,23 @@ public class ContainerCluster extends GenericContainer<ContainerCluster> impleme
 	@Override
 	public String password() {
 		return this.password;
+	}
+
+	@Override
+	public synchronized void changePassword(String newPassword) {
+		String registered = KnownSecrets.register(requireText(newPassword, "password"));
+		ContainerNode current = primary();
+		requireRunning(current, "change the password on");
+		Sql.executeFormatted(current, "ALTER ROLE %I WITH PASSWORD %L", this.user, registered);
+		this.password = registered;
+		awaitReplication();
+	}
+
+	@Override
+	public String rotatePassword() {
+		String newPassword = Passwords.generate();
+		changePassword(newPassword);
+		return newPassword;
 	}
 
 	String superuserPassword() {
