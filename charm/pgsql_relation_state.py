@@ -1,11 +1,18 @@
 #!/usr/bin/env python3
-"""Export a Juju ``pgsql`` relation to the pgsql-relation state file (contract version 1).
+"""Export Juju ``pgsql`` and ``postgresql_client`` relations to the pgsql-relation state file
+(contract version 1).
 
 A Spring Boot workload cannot call Juju's hook tools, so its charm hands it what the
 relation holds as a JSON file. This module builds that file. It is a single file that needs
 only the Python 3.8+ standard library, so any charm (ops, reactive, plain hooks) can vendor it.
 
-Two shapes:
+Each endpoint is exported with the interface the caller names (``pgsql`` unless told
+otherwise; an ops charm may pass ``self.meta.requires[name].interface_name``). A
+``postgresql_client`` relation is written as the provider's application bag, the content of
+every Juju secret that bag names (``secret-user``, ``secret-tls``, ...) read with
+``secret-get --refresh``, and the request (see :func:`postgresql_client_relations`).
+
+Two shapes for ``pgsql``:
 
 * raw: the relation data exactly as Juju returns it (the remote application bag, every remote
   unit bag, the local unit bag and what the leader requested). The workload applies the
@@ -37,10 +44,13 @@ import tempfile
 
 __all__ = [
     "FORMAT_VERSION",
+    "PGSQL",
+    "POSTGRESQL_CLIENT",
     "HookToolError",
     "HookToolNotFoundError",
     "LeaderDataError",
     "export_raw",
+    "postgresql_client_relations",
     "push_if_changed",
     "raw_relations",
     "render_document",
@@ -56,11 +66,37 @@ LEADER_KEY = "interface.pgsql"
 
 REQUESTED_KEYS = ("database", "roles", "extensions")
 
+PGSQL = "pgsql"
+POSTGRESQL_CLIENT = "postgresql_client"
+INTERFACES = (PGSQL, POSTGRESQL_CLIENT)
+
+# What the data-platform library's requirer (data_interfaces.py v0, DatabaseRequires) puts in the
+# requirer's application bag as its request, in relation-created on the leader.
+POSTGRESQL_CLIENT_REQUEST_KEYS = ("database", "extra-user-roles", "extra-group-roles", "external-node-connectivity",
+                                  "requested-secrets")
+
+# Fields of the provider's application bag that hold a Juju secret URI (data_interfaces.py v0,
+# PROV_SECRET_PREFIX): secret-user, secret-tls, secret-extra, ...
+SECRET_FIELD_PREFIX = "secret-"
+
+# Juju's answers for a secret this unit may not read: not granted (yet: the provider grants it
+# after publishing the URI, juju bug 2093129), or removed meanwhile.
+_UNREADABLE_SECRET = re.compile(r"permission denied|not found", re.IGNORECASE)
+
 _STDERR_LIMIT = 400
 
 
 class HookToolError(Exception):
-    """A Juju hook tool failed or printed something that is not what Juju prints."""
+    """A Juju hook tool failed or printed something that is not what Juju prints.
+
+    ``exit_code`` is the tool's exit code when it failed (else ``None``) and ``stderr`` what it
+    printed there, secrets masked.
+    """
+
+    def __init__(self, message, exit_code=None, stderr=""):
+        super().__init__(message)
+        self.exit_code = exit_code
+        self.stderr = stderr
 
 
 class HookToolNotFoundError(HookToolError):
@@ -82,8 +118,9 @@ def _run(*args):
         raise HookToolNotFoundError("{}: hook tool '{}' not found on PATH; run this from a Juju hook "
                                     "(or juju-exec)".format(command, args[0])) from None
     if completed.returncode != 0:
-        raise HookToolError("{} failed with exit code {}: {}".format(
-            command, completed.returncode, _describe_stderr(completed.stderr)))
+        stderr = _describe_stderr(completed.stderr)
+        raise HookToolError("{} failed with exit code {}: {}".format(command, completed.returncode, stderr),
+                            completed.returncode, stderr)
     try:
         return completed.stdout.decode("utf-8")
     except UnicodeDecodeError as ex:
@@ -100,9 +137,14 @@ def _describe_stderr(stderr):
 _SECRET = re.compile(r"(password\s*=\s*|password[\"']?\s*:\s*)('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\S+)",
                      re.IGNORECASE)
 _URI_SECRET = re.compile(r"(postgres(?:ql)?://[^:/@\s]*:)[^@\s]*@", re.IGNORECASE)
+_PRIVATE_KEY = re.compile(r"-----BEGIN ([A-Z ]*PRIVATE KEY)-----.*?(?:-----END \1-----|$)", re.DOTALL)
 
 
-def _mask_secrets(text):
+def _mask_secrets(text, known=()):
+    """``text`` without passwords, private keys, and any of the ``known`` secret values."""
+    for value in sorted((v for v in known if len(v) >= 4), key=len, reverse=True):
+        text = text.replace(value, "******")
+    text = _PRIVATE_KEY.sub("-----BEGIN \\1----- ******", text)
     text = _SECRET.sub(r"\1******", text)
     return _URI_SECRET.sub(r"\1******@", text)
 
@@ -476,6 +518,123 @@ def raw_relations(endpoint="db", exclude_relation_ids=None):
     return relations
 
 
+def postgresql_client_relations(endpoint="database", exclude_relation_ids=None, requested=None):
+    """Read every ``postgresql_client`` relation of ``endpoint`` with the hook tools.
+
+    Each relation object holds the provider's application bag as Juju returns it
+    (``remote-app-data``), the content of each Juju secret that bag names in a ``secret-*``
+    field, read with ``secret-get --refresh`` (``secrets``, keyed by that field), and the
+    request (``requested``). A secret this unit cannot read (not granted yet, removed) is left
+    out with a warning on stderr naming the field and the URI; the workload then reports the
+    relation as not ready until a later hook (``secret-changed``, ``<endpoint>-relation-changed``)
+    exports it again.
+
+    The request is what the data-platform library's ``DatabaseRequires`` put in this
+    application's bag in ``relation-created``: the leader reads it there. Other units cannot
+    read their own application's bag, so they write ``requested``, a mapping of the same keys
+    (``database``, ``extra-user-roles``, ...) that the charm gives ``DatabaseRequires``
+    (typically from its configuration); the leader also falls back to it before the library
+    has written the bag. Broken and excluded relations are left out as in :func:`raw_relations`.
+    """
+    fallback = _request_argument(requested)
+    excluded = set(exclude_relation_ids or ())
+    broken = _broken_relation_id()
+    if broken is not None:
+        excluded.add(broken)
+    relation_ids = [rid for rid in _relation_ids(endpoint) if rid not in excluded]
+    if not relation_ids:
+        return []
+    local_app = _local_unit().split("/")[0]
+    leader = _is_leader()
+    relations = []
+    known_secrets = []
+    try:
+        for relation_id in relation_ids:
+            remote_app = _remote_app(relation_id, _remote_units(relation_id))
+            remote_data = _remote_app_bag(relation_id, remote_app)
+            relations.append({
+                "interface": POSTGRESQL_CLIENT,
+                "endpoint": endpoint,
+                "relation-id": relation_id,
+                "remote-app": remote_app,
+                "requested": _postgresql_client_request(relation_id, local_app, leader, fallback),
+                "remote-app-data": remote_data,
+                "secrets": _secrets(endpoint, relation_id, remote_data, known_secrets),
+            })
+    except HookToolError as ex:
+        # A later tool's stderr could quote what an earlier secret held.
+        raise type(ex)(_mask_secrets(str(ex), known_secrets), ex.exit_code,
+                       _mask_secrets(ex.stderr, known_secrets)) from None
+    return relations
+
+
+def _request_argument(requested):
+    if requested is None:
+        return {}
+    if not isinstance(requested, dict):
+        raise ValueError("requested must be a mapping of {} to strings".format(
+            ", ".join(POSTGRESQL_CLIENT_REQUEST_KEYS)))
+    for key, value in requested.items():
+        if key not in POSTGRESQL_CLIENT_REQUEST_KEYS:
+            raise ValueError("requested has the key '{}'; a postgresql_client request has {}".format(
+                key, ", ".join(POSTGRESQL_CLIENT_REQUEST_KEYS)))
+        if value is not None and not isinstance(value, str):
+            raise ValueError("requested['{}'] is not a string".format(key))
+    return {key: value for key, value in requested.items() if value}
+
+
+def _is_leader():
+    answer = _run_json("is-leader", "--format=json")
+    if not isinstance(answer, bool):
+        raise HookToolError("is-leader --format=json printed JSON that is not true or false")
+    return answer
+
+
+def _postgresql_client_request(relation_id, local_app, leader, fallback):
+    request = {}
+    if leader:
+        own = _bag("relation-get", "--format=json", "--app", "-r", str(relation_id), "-", local_app)
+        request = {key: own[key] for key in POSTGRESQL_CLIENT_REQUEST_KEYS if own.get(key)}
+    if "database" not in request:
+        request = dict(fallback)
+    request.setdefault("database", "")
+    return request
+
+
+_SECRET_URI = re.compile(r"secret:[A-Za-z0-9/._:-]+$")
+
+# Values of these keys are not secret; every other value read from a secret is masked in errors.
+_PUBLIC_SECRET_KEYS = ("username", "entity-name", "tls", "tls-ca")
+
+
+def _secrets(endpoint, relation_id, remote_data, known_secrets):
+    secrets = {}
+    for field in sorted(remote_data):
+        uri = remote_data[field]
+        if not field.startswith(SECRET_FIELD_PREFIX) or not uri:
+            continue
+        where = "{} of relation {}:{}".format(field, endpoint, relation_id)
+        if not _SECRET_URI.match(uri):
+            # Never handed to secret-get, where a value starting with "-" would be an option.
+            _warn("{} is not a Juju secret URI; left out".format(where))
+            continue
+        try:
+            content = _bag("secret-get", "--format=json", "--refresh", uri)
+        except HookToolError as ex:
+            if ex.exit_code is None or not _UNREADABLE_SECRET.search(ex.stderr):
+                raise
+            _warn("{}: cannot read secret {} ({}); left out until a later hook can".format(
+                where, uri, _mask_secrets(ex.stderr, known_secrets)))
+            continue
+        known_secrets.extend(v for k, v in content.items() if k not in _PUBLIC_SECRET_KEYS)
+        secrets[field] = content
+    return secrets
+
+
+def _warn(message):
+    print("pgsql_relation_state.py: warning: {}".format(message), file=sys.stderr)
+
+
 def resolved_relation(endpoint, relation_id, remote_app, master, standbys=(), database=None, version=None):
     """A resolved-shape relation object from what the ``pgsql`` library's events carry.
 
@@ -503,13 +662,35 @@ def render_document(relations):
     return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def render_raw(endpoint="db", exclude_relation_ids=None):
-    """The raw-shape state file's bytes for ``endpoint`` (a name or a list of names)."""
-    endpoints = [endpoint] if isinstance(endpoint, str) else list(endpoint)
+def render_raw(endpoint="db", exclude_relation_ids=None, interface=PGSQL, requested=None):
+    """The state file's bytes for the relations of ``endpoint``, read with the hook tools.
+
+    ``endpoint`` is a name, a list of names (each following ``interface``), or a mapping of
+    name to interface, e.g. ``{"db": "pgsql", "database": "postgresql_client"}``: all go into one
+    document. ``requested`` is the ``postgresql_client`` request for units that cannot read it
+    (see :func:`postgresql_client_relations`); ``pgsql`` requests come from leader data.
+    """
     relations = []
-    for name in endpoints:
-        relations.extend(raw_relations(name, exclude_relation_ids))
+    for name, kind in _endpoints(endpoint, interface):
+        if kind == POSTGRESQL_CLIENT:
+            relations.extend(postgresql_client_relations(name, exclude_relation_ids, requested))
+        else:
+            relations.extend(raw_relations(name, exclude_relation_ids))
     return render_document(relations)
+
+
+def _endpoints(endpoint, interface):
+    if isinstance(endpoint, str):
+        pairs = [(endpoint, interface)]
+    elif isinstance(endpoint, dict):
+        pairs = list(endpoint.items())
+    else:
+        pairs = [(name, interface) for name in endpoint]
+    for name, kind in pairs:
+        if kind not in INTERFACES:
+            raise ValueError("endpoint '{}' has the interface '{}'; this module exports {}".format(
+                name, kind, " and ".join(INTERFACES)))
+    return pairs
 
 
 def render_resolved(endpoint, relation_id, remote_app, master, standbys=(), database=None, version=None):
@@ -602,9 +783,12 @@ def _fsync_directory(directory):
         os.close(fd)
 
 
-def export_raw(endpoint, path, owner=None, group=None, exclude_relation_ids=None):
-    """Read ``endpoint``'s relations and write the raw state file; return whether it changed."""
-    return write_state_file(path, render_raw(endpoint, exclude_relation_ids), owner, group)
+def export_raw(endpoint, path, owner=None, group=None, exclude_relation_ids=None, interface=PGSQL, requested=None):
+    """Read ``endpoint``'s relations and write the state file; return whether it changed.
+
+    ``endpoint``, ``interface`` and ``requested`` are as for :func:`render_raw`.
+    """
+    return write_state_file(path, render_raw(endpoint, exclude_relation_ids, interface, requested), owner, group)
 
 
 def push_if_changed(container, path, data, **push_options):
@@ -629,14 +813,31 @@ def push_if_changed(container, path, data, **push_options):
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="pgsql_relation_state.py",
-        description="Write the pgsql relation state file for the workload (run from a Juju hook).")
-    parser.add_argument("--endpoint", action="append", help="relation endpoint name (default: db; repeatable)")
+        description="Write the pgsql-relation state file for the workload (run from a Juju hook).")
+    parser.add_argument("--endpoint", action="append", metavar="NAME[=INTERFACE]",
+                        help="relation endpoint, with its interface: pgsql (the default) or postgresql_client "
+                             "(default: db; repeatable)")
     parser.add_argument("--output", required=True, help="state file path, or - for standard output")
     parser.add_argument("--owner", help="owner of the file: user, user:group, or uid:gid")
+    request = parser.add_argument_group(
+        "postgresql_client request",
+        "what the charm asks the provider for; written by units that cannot read the request in their "
+        "application's bag (every unit but the leader)")
+    request.add_argument("--database")
+    request.add_argument("--extra-user-roles")
+    request.add_argument("--extra-group-roles")
+    request.add_argument("--external-node-connectivity", action="store_const", const="true")
     args = parser.parse_args(argv)
     owner, _, group = (args.owner or "").partition(":")
+    endpoints = {}
+    for spec in args.endpoint or ["db"]:
+        name, _, interface = spec.partition("=")
+        endpoints[name] = interface or PGSQL
+    requested = {"database": args.database, "extra-user-roles": args.extra_user_roles,
+                 "extra-group-roles": args.extra_group_roles,
+                 "external-node-connectivity": args.external_node_connectivity}
     try:
-        data = render_raw(args.endpoint or ["db"])
+        data = render_raw(endpoints, requested=requested)
         if args.output == "-":
             sys.stdout.buffer.write(data)
             sys.stdout.flush()

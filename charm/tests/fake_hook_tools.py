@@ -4,17 +4,24 @@ Each tool is a small shell script on PATH running ``fake_hook_tools.py <tool> <a
 fixture (``FAKE_HOOK_TOOLS_FIXTURE``) holds what a model would answer::
 
     {"juju": {"app-bags": true, "relation-list-app": true},
+     "leader": false,
      "leader-settings": {"interface.pgsql": "<yaml>"},
      "endpoints": {"db": [10]},
      "relations": {"10": {"remote-app": "postgresql",
-                          "app-bags": {"postgresql": {...}},
+                          "app-bags": {"postgresql": {...}, "myapp": {...}},
                           "unit-bags": {"myapp/0": {...}, "postgresql/0": {...}}}},
+     "secrets": {"secret://<model>/<id>": {"content": {...}, "tracked-content": {...}, "granted": true}},
      "failures": [{"tool": "relation-get", "argv-contains": "postgresql/1", "exit": 2, "stderr": "..."}],
      "raw-output": [{"tool": "relation-get", "argv-contains": "postgresql/0", "stdout": "..."}]}
 
 Arguments are parsed the way Juju's tools parse them (options first, ``-r ID``, ``--format``),
-so a call the real tools would reject fails here too. Every call is appended to
-``FAKE_HOOK_TOOLS_LOG`` (one JSON array per line) when that is set.
+so a call the real tools would reject fails here too; ``secret-get`` also takes options after
+the URI, as ops calls it. Only the leader (``JUJU_UNIT_NAME``'s application, ``"leader": true``)
+may read its own application's bag. ``secret-get URI`` answers the revision the unit tracks
+(``tracked-content``, else ``content``), ``--refresh`` the latest (``content``); a secret not
+granted fails with Juju's "permission denied", an unknown one with "not found" (exit code 1,
+as for any failure of a tool's run). Every call is appended to ``FAKE_HOOK_TOOLS_LOG`` (one
+JSON array per line) when that is set.
 """
 
 import json
@@ -27,13 +34,13 @@ def fail(message, code=2):
     sys.exit(code)
 
 
-def parse(argv, flags, valued):
+def parse(argv, flags, valued, intersperse=False):
     options = {}
     positional = []
     index = 0
     while index < len(argv):
         arg = argv[index]
-        if arg == "-" or not arg.startswith("-") or positional:
+        if arg == "-" or not arg.startswith("-") or (positional and not intersperse):
             positional.append(arg)
         else:
             name, eq, value = arg.partition("=")
@@ -102,6 +109,9 @@ def main():
         if len(positional) != 2 or positional[0] != "-":
             fail("this fake only answers relation-get - <unit or app>")
         bags = found.get("app-bags" if options.get("--app") else "unit-bags", {})
+        local_app = os.environ.get("JUJU_UNIT_NAME", "").split("/")[0]
+        if options.get("--app") and positional[1] == local_app and not fixture.get("leader", False):
+            fail("permission denied", 1)
         if positional[1] not in bags:
             fail('cannot read settings for unit "{}" in relation "{}": unit not found'.format(
                 positional[1], options["-r"]))
@@ -110,6 +120,19 @@ def main():
         options, positional = parse(argv, set(), {"--format"})
         settings = fixture.get("leader-settings", {})
         answer = settings.get(positional[0], "") if positional else settings
+    elif tool == "is-leader":
+        parse(argv, set(), {"--format"})
+        answer = bool(fixture.get("leader", False))
+    elif tool == "secret-get":
+        options, positional = parse(argv, {"--refresh", "--peek"}, {"--format", "--label"}, intersperse=True)
+        if len(positional) != 1:
+            fail("this fake only answers secret-get <URI> [key]" if len(positional) > 1 else "secret URI missing")
+        secret = fixture.get("secrets", {}).get(positional[0])
+        if secret is None:
+            fail('secret "{}" not found'.format(positional[0].rpartition("/")[2]), 1)
+        if not secret.get("granted", True):
+            fail("permission denied", 1)
+        answer = secret["content"] if options.get("--refresh") else secret.get("tracked-content", secret["content"])
     else:
         fail("unknown tool {}".format(tool))
     sys.stdout.write(json.dumps(answer) + "\n")

@@ -1,7 +1,10 @@
-"""The pgsql protocol's readiness rules, written from the interface description, to check
-that every golden ``*.outcome.json`` says what a reader of the state file must conclude."""
+"""The readiness rules of the pgsql and postgresql_client interfaces, written from the
+interface descriptions, to check that every golden ``*.outcome.json`` says what a reader of
+the state file must conclude. The Java reader implements the same rules (relation.pgsql,
+relation.postgresqlclient); a change here is a change there."""
 
 import ipaddress
+import re
 import shlex
 
 
@@ -12,6 +15,8 @@ def outcome(document, endpoint="db"):
     if len(relations) > 1:
         return _nothing("AMBIGUOUS")
     relation = relations[0]
+    if relation.get("interface", "pgsql") == "postgresql_client":
+        return _postgresql_client(relation)
     if relation["shape"] == "resolved":
         return _ready(relation.get("master"), relation.get("standbys", []), relation.get("database"),
                       relation.get("version"))
@@ -85,8 +90,65 @@ def host(connection_string):
 
 def _ready(master, standbys, database, version):
     return {"status": "READY", "master_host": host(master) if master else None,
-            "standby_hosts": [host(s) for s in standbys], "database": database, "version": version}
+            "standby_hosts": [host(s) for s in standbys], "database": database, "version": version, "tls": False}
 
 
 def _nothing(status):
-    return {"status": status, "master_host": None, "standby_hosts": [], "database": None, "version": None}
+    return {"status": status, "master_host": None, "standby_hosts": [], "database": None, "version": None,
+            "tls": False}
+
+
+# --- postgresql_client ---------------------------------------------------------------------------
+
+# Fields an older provider (before Juju secrets) puts in its application bag; secret content wins.
+_PLAIN_FIELDS = ("username", "password", "uris", "read-only-uris", "tls", "tls-ca")
+
+
+def _postgresql_client(relation):
+    """Ready when the requested database is published, the credentials are known (from the
+    secret named in secret-user, or plain fields), a read-write endpoint is known and, with TLS
+    on, a CA is given. Every secret the bag names in secret-user or secret-tls must be resolved."""
+    requested = relation.get("requested") or {}
+    bag = relation.get("remote-app-data") or {}
+    secrets = relation.get("secrets") or {}
+    database = requested.get("database") or ""
+    if not database or bag.get("database") != database:
+        return _nothing("NOT_READY")
+    fields = {key: bag[key] for key in _PLAIN_FIELDS if bag.get(key)}
+    for name in ("secret-user", "secret-tls"):
+        if bag.get(name):
+            if secrets.get(name) is None:
+                return _nothing("NOT_READY")
+            fields.update(secrets[name])
+    if not fields.get("username") or not fields.get("password"):
+        return _nothing("NOT_READY")
+    primary = _endpoints(bag.get("endpoints")) or _uri_endpoints(fields.get("uris"))
+    if not primary:
+        return _nothing("NOT_READY")
+    tls = fields.get("tls", "").lower() == "true"
+    if tls and not fields.get("tls-ca"):
+        return _nothing("NOT_READY")
+    standbys = [e for e in _endpoints(bag.get("read-only-endpoints")) if e not in primary]
+    return {"status": "READY", "master_host": primary[0][0], "standby_hosts": sorted(h for h, _ in standbys),
+            "database": database, "version": bag.get("version"), "tls": tls}
+
+
+def _endpoints(text):
+    """``host:port`` pairs of a comma list; IPv6 hosts bracketed or not (the port follows the last colon)."""
+    result = []
+    for item in _csplit(text):
+        bracketed = re.fullmatch(r"\[([^\]]+)\](?::(\d+))?", item)
+        if bracketed:
+            result.append((bracketed.group(1), int(bracketed.group(2) or 5432)))
+            continue
+        head, _, tail = item.rpartition(":")
+        if head and tail.isdigit():
+            result.append((head, int(tail)))
+        else:
+            result.append((item, 5432))
+    return result
+
+
+def _uri_endpoints(uri):
+    match = re.match(r"postgres(?:ql)?://(?:[^@/]*@)?([^/?]*)", uri or "")
+    return _endpoints(match.group(1)) if match else []

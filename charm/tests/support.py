@@ -1,5 +1,7 @@
 """Shared test plumbing: the module under test and a hook environment served by fake hook tools."""
 
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -12,7 +14,7 @@ CHARM = os.path.dirname(TESTS)
 FIXTURES = os.path.join(TESTS, "fixtures")
 GOLDEN = os.path.join(TESTS, "golden")
 MODULE = os.path.join(CHARM, "pgsql_relation_state.py")
-TOOLS = ("relation-ids", "relation-list", "relation-get", "leader-get")
+TOOLS = ("relation-ids", "relation-list", "relation-get", "leader-get", "is-leader", "secret-get")
 
 sys.path.insert(0, CHARM)
 
@@ -71,10 +73,16 @@ class HookEnvironment:
 
 
 def render_scenario(name):
-    """The state file bytes the module produces for a fixture."""
+    """The state file bytes the module produces for a fixture.
+
+    A fixture's ``export`` names the endpoints (``{"database": "postgresql_client"}``) and the
+    request given for units that cannot read their application's bag; without it, ``db`` (pgsql).
+    """
     fixture = load_fixture(name)
     if "resolved" in fixture:
         relations = [pgsql_relation_state.resolved_relation(**r) for r in fixture["resolved"]]
         return pgsql_relation_state.render_document(relations)
-    with HookEnvironment(fixture):
-        return pgsql_relation_state.render_raw("db")
+    export = fixture.get("export", {})
+    # Warnings (a secret not readable yet) belong to the tests that check them.
+    with HookEnvironment(fixture), contextlib.redirect_stderr(io.StringIO()):
+        return pgsql_relation_state.render_raw(export.get("endpoints", "db"), requested=export.get("requested"))

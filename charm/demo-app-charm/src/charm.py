@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Machine charm of the pgsql-relation demo app.
 
-The ``pgsql`` library (ops-lib-pgsql) asks PostgreSQL for the database; the state file exporter
-hands the relation to the app, which applies the readiness rules and routes by itself. The charm
-never restarts the app for a relation change: the app watches the state file.
+Two ways to a PostgreSQL database: the ``database`` endpoint (interface ``postgresql_client``,
+asked for with the data-platform library's ``DatabaseRequires``) and the legacy ``db`` endpoint
+(interface ``pgsql``, asked for with ops-lib-pgsql). The state file exporter hands both to the
+app, which applies the readiness rules and routes by itself; the config option ``endpoint`` says
+which one it follows. The charm never restarts the app for a relation change: the app watches
+the state file.
 """
 
 import logging
@@ -13,6 +16,7 @@ import subprocess
 
 import ops
 import pgsql
+from charms.data_platform_libs.v0.data_interfaces import DatabaseRequires
 
 import pgsql_relation_state
 
@@ -22,6 +26,7 @@ SERVICE = "demo-app"
 USER = "demo-app"
 HOME = pathlib.Path("/var/lib/demo-app")
 STATE_FILE = HOME / "pgsql-relation-state.json"
+ENDPOINTS = {"database": pgsql_relation_state.POSTGRESQL_CLIENT, "db": pgsql_relation_state.PGSQL}
 JAR = pathlib.Path("/opt/demo-app/demo-app.jar")
 UNIT_FILE = pathlib.Path("/etc/systemd/system/demo-app.service")
 
@@ -34,6 +39,7 @@ After=network-online.target
 User={user}
 WorkingDirectory={home}
 Environment=PGSQL_RELATION_STATE_FILE={state_file}
+Environment=PGSQL_RELATION_ENDPOINT={endpoint}
 Environment=SERVER_PORT={port}
 ExecStart=/usr/bin/java -jar {jar}
 Restart=on-failure
@@ -48,18 +54,29 @@ class DemoAppCharm(ops.CharmBase):
 
     def __init__(self, framework: ops.Framework):
         super().__init__(framework)
-        # Created before the observers below, so the library's handlers run first in each hook
-        # and the request they record in leader data is already there when the file is exported.
+        # Both libraries are created before the observers below, so their handlers run first in
+        # each hook and the request they record (the pgsql library in leader data, DatabaseRequires
+        # in the application bag in database-relation-created) is there when the file is exported.
         self.db = pgsql.PostgreSQLClient(self, "db")
         framework.observe(self.db.on.database_relation_joined, self._on_database_relation_joined)
+        self.database = DatabaseRequires(self, relation_name="database", database_name=self.config["database"])
         framework.observe(self.on.install, self._on_install)
         framework.observe(self.on.upgrade_charm, self._on_install)
         framework.observe(self.on.config_changed, self._on_config_changed)
+        # Every hook that can change what the file holds exports everything: the library fires at
+        # most one of its events per hook (database_created hides endpoints_changed), and none
+        # for a new secret revision (a rotated password), which arrives as secret-changed.
         for event in (
             self.on.db_relation_joined,
             self.on.db_relation_changed,
             self.on.db_relation_departed,
             self.on.db_relation_broken,
+            self.on.database_relation_created,
+            self.on.database_relation_joined,
+            self.on.database_relation_changed,
+            self.on.database_relation_departed,
+            self.on.database_relation_broken,
+            self.on.secret_changed,
             self.on.leader_settings_changed,
             self.on.leader_elected,
             self.on.upgrade_charm,
@@ -85,7 +102,11 @@ class DemoAppCharm(ops.CharmBase):
 
     def _on_config_changed(self, event: ops.ConfigChangedEvent) -> None:
         port = int(self.config["port"])
-        unit = UNIT_TEMPLATE.format(user=USER, home=HOME, state_file=STATE_FILE, port=port, jar=JAR)
+        endpoint = self._endpoint()
+        if not endpoint:
+            self.unit.status = ops.BlockedStatus("config endpoint must be database or db")
+            return
+        unit = UNIT_TEMPLATE.format(user=USER, home=HOME, state_file=STATE_FILE, endpoint=endpoint, port=port, jar=JAR)
         if not UNIT_FILE.exists() or UNIT_FILE.read_text() != unit:
             UNIT_FILE.write_text(unit)
             subprocess.run(["systemctl", "daemon-reload"], check=True)
@@ -93,18 +114,30 @@ class DemoAppCharm(ops.CharmBase):
             subprocess.run(["systemctl", "restart", SERVICE], check=True)
         self.unit.set_ports(port)
 
+    def _endpoint(self) -> str:
+        """The endpoint the app follows, or "" when the config option names none of ours."""
+        endpoint = str(self.config["endpoint"])
+        return endpoint if endpoint in ENDPOINTS else ""
+
     def _export_relation_state(self, event: ops.EventBase) -> None:
         # In its broken hook Juju still lists the relation; it must vanish from the file.
         going = [event.relation.id] if isinstance(event, ops.RelationBrokenEvent) else []
-        changed = pgsql_relation_state.export_raw("db", STATE_FILE, owner=USER, group=USER,
-                                                  exclude_relation_ids=going)
+        # Units other than the leader cannot read the request DatabaseRequires wrote to the
+        # application bag: they write the one this charm gave it.
+        changed = pgsql_relation_state.export_raw(ENDPOINTS, STATE_FILE, owner=USER, group=USER,
+                                                  exclude_relation_ids=going,
+                                                  requested={"database": self.config["database"]})
         if changed:
             logger.info("relation state file %s updated", STATE_FILE)
-        relations = [r for r in self.model.relations["db"] if r.id not in going]
-        if relations:
+        endpoint = self._endpoint()
+        relations = [r for r in self.model.relations[endpoint] if r.id not in going] if endpoint else []
+        if not endpoint:
+            self.unit.status = ops.BlockedStatus("config endpoint must be database or db")
+        elif relations:
             self.unit.status = ops.ActiveStatus()
         else:
-            self.unit.status = ops.BlockedStatus("needs a database: juju integrate demo-app postgresql:db")
+            self.unit.status = ops.BlockedStatus(
+                "needs a database: juju integrate demo-app:{} postgresql:{}".format(endpoint, endpoint))
 
 
 if __name__ == "__main__":

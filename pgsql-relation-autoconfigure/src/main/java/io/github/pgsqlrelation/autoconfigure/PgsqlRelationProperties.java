@@ -24,7 +24,9 @@ public class PgsqlRelationProperties {
 	private @Nullable Path stateFile;
 
 	/**
-	 * Name of the relation endpoint in the charm's metadata.
+	 * Name of the relation endpoint in the charm's metadata whose relation to follow,
+	 * whatever its Juju interface: usually 'db' for the legacy pgsql interface,
+	 * 'database' for postgresql_client.
 	 */
 	private String endpoint = "db";
 

@@ -24,7 +24,9 @@ import io.github.pgsqlrelation.connection.ConnectionString;
  * if a master or standbys became available, {@link DatabaseChangedEvent} if either
  * changed, and {@link DatabaseGoneEvent} if something went and neither a master nor a
  * standby is left. Last a {@link DatabaseRelationBrokenEvent} for each relation that
- * went, carrying its last snapshot.
+ * went, carrying its last snapshot. The events of the effective relation's own interface
+ * ({@link RelationEntry#eventsSince}) come after those of the effective snapshots, before
+ * the broken events.
  * <p>
  * Deliberate differences from the Python library: it compares each relation with its own
  * previous state, while this compares what the endpoint hands out, which is nothing when
@@ -57,6 +59,10 @@ public final class RelationEvents {
 			}
 		});
 		changes(previous.effective(), current.effective(), events);
+		RelationEntry entry = current.effectiveEntry();
+		if (entry != null) {
+			events.addAll(entry.eventsSince(previous.effectiveEntry(), current.effective()));
+		}
 		before.forEach((id, snapshot) -> {
 			if (!after.containsKey(id)) {
 				events.add(new DatabaseRelationBrokenEvent(snapshot));

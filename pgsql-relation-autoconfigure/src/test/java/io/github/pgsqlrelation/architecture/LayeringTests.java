@@ -29,8 +29,8 @@ class LayeringTests {
 	@Test
 	void everyLayerIsChecked() {
 		// A rule over no class passes whatever it says: make sure the rules see them.
-		assertThat(
-				List.of("connection", "relation", "relation.pgsql", "relation.statefile", "routing", "autoconfigure"))
+		assertThat(List.of("connection", "relation", "relation.pgsql", "relation.postgresqlclient",
+				"relation.statefile", "routing", "autoconfigure"))
 			.allSatisfy((name) -> assertThat(CLASSES.containPackage(BASE + "." + name)).as(name).isTrue());
 	}
 
@@ -67,16 +67,26 @@ class LayeringTests {
 			.resideInAPackage(BASE + ".relation")
 			.should()
 			.dependOnClassesThat()
-			.resideInAnyPackage(BASE + ".relation.pgsql..", BASE + ".relation.statefile.."));
+			.resideInAnyPackage(BASE + ".relation.pgsql..", BASE + ".relation.postgresqlclient..",
+					BASE + ".relation.statefile.."));
 	}
 
 	@Test
-	void anInterfacePackageKnowsOnlyTheModelAndConnectionStrings() {
+	void theLegacyInterfacePackageKnowsOnlyTheModelAndConnectionStrings() {
+		assertInterfacePackageIsolated("pgsql");
+	}
+
+	@Test
+	void thePostgresqlClientInterfacePackageKnowsOnlyTheModelAndConnectionStrings() {
+		assertInterfacePackageIsolated("postgresqlclient");
+	}
+
+	private static void assertInterfacePackageIsolated(String name) {
 		assertRule(classes().that()
-			.resideInAPackage(BASE + ".relation.pgsql..")
+			.resideInAPackage(BASE + ".relation." + name + "..")
 			.should()
 			.onlyDependOnClassesThat()
-			.resideInAnyPackage(BASE + ".relation", BASE + ".relation.pgsql..", BASE + ".connection..", "java..",
+			.resideInAnyPackage(BASE + ".relation", BASE + ".relation." + name + "..", BASE + ".connection..", "java..",
 					"tools.jackson..", "org.jspecify..", "org.apache.commons.logging.."));
 	}
 
@@ -100,7 +110,8 @@ class LayeringTests {
 			.resideInAPackage(BASE + ".routing..")
 			.should()
 			.dependOnClassesThat()
-			.resideInAnyPackage(BASE + ".relation.statefile..", BASE + ".relation.pgsql.."));
+			.resideInAnyPackage(BASE + ".relation.statefile..", BASE + ".relation.pgsql..",
+					BASE + ".relation.postgresqlclient.."));
 	}
 
 	private static void assertRule(ArchRule rule) {

@@ -116,6 +116,24 @@ class SecretsInToStringTests {
 		RelationEvents.between(first, second).forEach(this::add);
 		RelationEvents.between(second, none).forEach(this::add);
 		RelationEvents.between(none, rawEndpoint).forEach(this::add);
+		EndpointRelations client = postgresqlClient("10.0.0.5", "10.0.0.6", MASTER_PASSWORD).endpoint("database", null);
+		EndpointRelations rotated = postgresqlClient("10.0.0.7", "10.0.0.8", STANDBY_PASSWORD).endpoint("database",
+				null);
+		add(client);
+		add(postgresqlClient("10.0.0.5", "10.0.0.6", MASTER_PASSWORD));
+		RelationEvents.between(EndpointRelations.none("database", "no relation"), client).forEach(this::add);
+		RelationEvents.between(client, rotated).forEach(this::add);
+	}
+
+	private static StateFile postgresqlClient(String primary, String replica, String password) {
+		return StateFile.parse("""
+				{"version": 1, "relations": [{"interface": "postgresql_client", "endpoint": "database",
+				"relation-id": 12, "remote-app": "postgresql", "requested": {"database": "app"},
+				"remote-app-data": {"database": "app", "endpoints": "%s:5432", "read-only-endpoints": "%s:5432",
+				"secret-user": "secret://4b1c/d0d1a"},
+				"secrets": {"secret-user": {"username": "relation_id_12", "password": "%s",
+				"uris": "postgresql://relation_id_12:%s@%s:5432/app"}}}]}
+				""".formatted(primary, replica, password, password, primary), "client.json");
 	}
 
 	private static StateFile resolved(String master, String standby, String database) {

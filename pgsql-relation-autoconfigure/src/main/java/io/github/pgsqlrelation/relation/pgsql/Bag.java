@@ -27,4 +27,12 @@ record Bag(String name, Map<String, String> data, @Nullable ConnectionString mas
 		return this.data.getOrDefault(key, "");
 	}
 
+	@Override
+	public String toString() {
+		// The data holds passwords (password, schema_password, ...); the connection
+		// strings mask theirs
+		return "Bag[name=" + this.name + ", keys=" + this.data.keySet() + ", master=" + this.master + ", standbys="
+				+ this.standbys + "]";
+	}
+
 }

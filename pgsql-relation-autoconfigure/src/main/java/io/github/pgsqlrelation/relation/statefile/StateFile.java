@@ -71,9 +71,11 @@ public final class StateFile {
 	 * @param expectedDatabase the database the application expects, {@code null} for any
 	 */
 	public EndpointRelations endpoint(String endpoint, @Nullable String expectedDatabase) {
-		List<RelationSnapshot> snapshots = this.relations.stream()
+		List<RelationEntry> entries = this.relations.stream()
 			.filter((relation) -> relation.ref().endpoint().equals(endpoint))
 			.sorted(Comparator.comparingInt((RelationEntry relation) -> relation.ref().id()))
+			.toList();
+		List<RelationSnapshot> snapshots = entries.stream()
 			.map(RelationEntry::snapshot)
 			.map((snapshot) -> checkDatabase(snapshot, expectedDatabase))
 			.toList();
@@ -89,7 +91,7 @@ public final class StateFile {
 			Readiness ambiguous = Readiness.ambiguous("Too many " + endpoint + " relations: " + relations);
 			return new EndpointRelations(endpoint, snapshots, RelationSnapshot.empty(endpoint, ambiguous));
 		}
-		return new EndpointRelations(endpoint, snapshots, snapshots.get(0));
+		return new EndpointRelations(endpoint, snapshots, snapshots.get(0), entries.get(0));
 	}
 
 	private static RelationSnapshot checkDatabase(RelationSnapshot snapshot, @Nullable String expected) {

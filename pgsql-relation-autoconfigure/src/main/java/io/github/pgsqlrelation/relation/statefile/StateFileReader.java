@@ -13,6 +13,7 @@ import io.github.pgsqlrelation.relation.RelationEntryReader;
 import io.github.pgsqlrelation.relation.RelationRef;
 import io.github.pgsqlrelation.relation.RelationStateException;
 import io.github.pgsqlrelation.relation.pgsql.PgsqlEntryReader;
+import io.github.pgsqlrelation.relation.postgresqlclient.PostgresqlClientEntryReader;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -43,7 +44,8 @@ final class StateFileReader implements EntryFields {
 	static final String DEFAULT_INTERFACE = "pgsql";
 
 	/** The readers of every Juju interface the library speaks, by interface name. */
-	private static final Map<String, RelationEntryReader> READERS = readers(new PgsqlEntryReader());
+	private static final Map<String, RelationEntryReader> READERS = readers(new PgsqlEntryReader(),
+			new PostgresqlClientEntryReader());
 
 	private static final JsonMapper MAPPER = JsonMapper.builder()
 		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)

@@ -4,6 +4,7 @@ import io.github.pgsqlrelation.relation.RelationSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -44,7 +45,10 @@ class CharmGoldenFilesTests {
 		Path outcomeFile = file.resolveSibling(file.getFileName().toString().replace(".json", ".outcome.json"));
 		assertThat(outcomeFile).as("outcome of %s", file).exists();
 		JsonNode outcome = MAPPER.readTree(outcomeFile.toFile());
-		RelationSnapshot effective = StateFile.read(file).endpoint("db", null).effective();
+		// Outcome files older than the endpoint and tls keys are about db, without TLS
+		String endpoint = (outcome.get("endpoint") != null) ? outcome.get("endpoint").asString() : "db";
+		boolean tls = outcome.get("tls") != null && outcome.get("tls").asBoolean();
+		RelationSnapshot effective = StateFile.read(file).endpoint(endpoint, null).effective();
 		assertThat(effective.readiness().status().name()).isEqualTo(outcome.get("status").asString());
 		assertThat((effective.master() != null) ? effective.master().get("host") : null)
 			.isEqualTo(text(outcome.get("master_host")));
@@ -55,6 +59,31 @@ class CharmGoldenFilesTests {
 			assertThat(effective.database()).isEqualTo(text(outcome.get("database")));
 			assertThat(effective.version()).isEqualTo(text(outcome.get("version")));
 		}
+		List<ConnectionString> connections = new ArrayList<>(effective.standbys());
+		if (effective.master() != null) {
+			connections.add(effective.master());
+		}
+		assertThat(connections).allSatisfy((connection) -> assertVerifiedTls(connection, tls, file));
+	}
+
+	/**
+	 * With TLS, a connection verifies the server's certificate and host name with the
+	 * relation's CA, as published; without, it asks for nothing.
+	 */
+	private static void assertVerifiedTls(ConnectionString connection, boolean tls, Path file) throws IOException {
+		if (!tls) {
+			assertThat(connection.get("sslmode")).isNotIn("verify-ca", "verify-full");
+			return;
+		}
+		assertThat(connection.get("sslmode")).isEqualTo("verify-full");
+		String publishedCa = MAPPER.readTree(file.toFile())
+			.findValues("tls-ca")
+			.stream()
+			.map(JsonNode::asString)
+			.filter((ca) -> !ca.isEmpty())
+			.findFirst()
+			.orElseThrow();
+		assertThat(Path.of(connection.get("sslrootcert"))).hasContent(publishedCa.strip());
 	}
 
 	private static String text(JsonNode node) {
