@@ -1,18 +1,12 @@
 package io.github.pgsqlrelation.autoconfigure.integration;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Map;
-import java.util.Properties;
 
 import io.github.pgsqlrelation.test.PostgresCluster;
-import io.github.pgsqlrelation.test.PostgresNode;
 import io.github.pgsqlrelation.test.RelationStateFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,8 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The relation user's password rotated under load, against a real primary and two
@@ -147,39 +139,12 @@ class PasswordRotationIntegrationTests {
 	 * the moment the file had it.
 	 */
 	private Duration awaitNoConnectionOpenedBefore(OffsetDateTime rotatedAt, long fileWritten) {
-		await().atMost(CALL_BOUND.multipliedBy(2)).pollInterval(Duration.ofMillis(50)).until(() -> {
-			for (PostgresNode node : this.cluster.nodes()) {
-				if (connectionsOpenedBefore(node, rotatedAt) > 0) {
-					return false;
-				}
-			}
-			return true;
-		});
+		ServerSessions.awaitNoneOpenedBefore(this.cluster, rotatedAt, CALL_BOUND.multipliedBy(2));
 		return Duration.ofNanos(System.nanoTime() - fileWritten);
 	}
 
-	private long connectionsOpenedBefore(PostgresNode node, OffsetDateTime time) throws SQLException {
-		try (Connection connection = node.connectAsSuperuser();
-				PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM pg_stat_activity"
-						+ " WHERE usename = ? AND backend_type = 'client backend' AND backend_start < ?")) {
-			statement.setString(1, this.cluster.user());
-			statement.setObject(2, time);
-			try (ResultSet result = statement.executeQuery()) {
-				result.next();
-				return result.getLong(1);
-			}
-		}
-	}
-
 	private void assertOldPasswordRefused(String oldPassword) {
-		for (PostgresNode node : this.cluster.nodes()) {
-			Properties properties = new Properties();
-			properties.setProperty("user", this.cluster.user());
-			properties.setProperty("password", oldPassword);
-			assertThatExceptionOfType(SQLException.class)
-				.isThrownBy(() -> DriverManager.getConnection(node.jdbcUrl(), properties).close())
-				.satisfies((ex) -> assertThat(ex.getSQLState()).as("SQL state (invalid_password)").isEqualTo("28P01"));
-		}
+		ServerSessions.assertPasswordRefused(this.cluster, oldPassword);
 	}
 
 	/** The master's and each standby's pool took the new password; none retired. */
