@@ -47,7 +47,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * refused), and the password rotated under load through the file, as after
  * {@code secret-changed}, fails no transaction.
  */
-class PostgresqlClientIntegrationTests {
+class PostgresqlClientTlsAndRotationIntegrationTests {
 
 	/** HikariCP's {@code connectionTimeout}: how long a transaction waits for a pool. */
 	private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
