@@ -25,13 +25,10 @@ import org.jspecify.annotations.Nullable;
  * @param ref the relation
  * @param database the database this application requested
  * @param provider what the provider published, checked
+ * @param snapshot what the relation hands out, by the interface's rules
  */
-record ClientRelation(RelationRef ref, String database, ProviderData provider) implements RelationEntry {
-
-	@Override
-	public RelationSnapshot snapshot() {
-		return ClientProtocol.snapshot(this.ref, this.database, this.provider);
-	}
+record ClientRelation(RelationRef ref, String database, ProviderData provider,
+		RelationSnapshot snapshot) implements RelationEntry {
 
 	/**
 	 * Derives the events named after the data-platform library's requirer events
@@ -76,7 +73,8 @@ record ClientRelation(RelationRef ref, String database, ProviderData provider) i
 
 	@Override
 	public String toString() {
-		return "ClientRelation[" + this.ref + ", database=" + this.database + ", " + this.provider + "]";
+		return "ClientRelation[" + this.ref + ", database=" + this.database + ", " + this.provider + ", "
+				+ this.snapshot + "]";
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.github.pgsqlrelation.connection.ConnectionString.Host;
+import io.github.pgsqlrelation.connection.ConnectionStringException;
 import io.github.pgsqlrelation.relation.EntryFields;
 import io.github.pgsqlrelation.relation.RelationEntry;
 import io.github.pgsqlrelation.relation.RelationEntryReader;
@@ -62,7 +63,16 @@ public final class PostgresqlClientEntryReader implements RelationEntryReader {
 		String bagPath = fields.child(path, "remote-app-data");
 		Map<String, String> bag = fields.strings(entry.get("remote-app-data"), bagPath);
 		Map<String, @Nullable Map<String, String>> secrets = secrets(entry, path, fields);
-		return new ClientRelation(ref, requested.get("database"), provider(bag, secrets, path, fields));
+		String database = requested.get("database");
+		ProviderData provider = provider(bag, secrets, path, fields);
+		try {
+			return new ClientRelation(ref, database, provider, ClientProtocol.snapshot(ref, database, provider));
+		}
+		catch (ConnectionStringException ex) {
+			// A character libpq cannot take (NUL) in a credential or host; the message is
+			// masked
+			throw fields.error(path, "the published values make no valid connection string: " + ex.getMessage(), ex);
+		}
 	}
 
 	private Map<String, @Nullable Map<String, String>> secrets(JsonNode entry, String path, EntryFields fields) {

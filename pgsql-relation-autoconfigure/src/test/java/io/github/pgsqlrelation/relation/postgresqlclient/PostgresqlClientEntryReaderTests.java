@@ -241,6 +241,15 @@ class PostgresqlClientEntryReaderTests {
 	}
 
 	@Test
+	void reportsAPasswordThatNoConnectionStringCanHoldWithoutIt() {
+		assertThatExceptionOfType(RelationStateException.class)
+			.isThrownBy(() -> state(
+					machine(12).secret("secret-user", "username", "relation_id_12", "password", PASSWORD + "\u0000")))
+			.withMessageStartingWith("test.json: relations[0]: the published values make no valid connection string")
+			.withMessageNotContaining(PASSWORD);
+	}
+
+	@Test
 	void reportsATlsValueThatIsNeitherTrueNorFalse() {
 		assertThatExceptionOfType(RelationStateException.class).isThrownBy(() -> state(machine(12).bag("tls", "yes")))
 			.withMessageStartingWith("test.json: relations[0].remote-app-data.tls: expected \"True\" or \"False\"");

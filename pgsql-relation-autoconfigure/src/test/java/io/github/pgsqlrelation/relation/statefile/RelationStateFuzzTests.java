@@ -51,7 +51,8 @@ class RelationStateFuzzTests {
 	private static final List<String> KEYS = List.of("version", "relations", "shape", "endpoint", "relation-id",
 			"remote-app", "local-unit", "local-unit-data", "requested", "remote-app-data", "remote-units-data",
 			"master", "standbys", "database", "allowed-units", "allowed-subnets", "egress-subnets", "postgresql/0",
-			"raw", "resolved");
+			"raw", "resolved", "interface", "postgresql_client", "secrets", "secret-user", "endpoints",
+			"read-only-endpoints", "uris", "username", "password", "tls", "tls-ca");
 
 	private static final String JSON_SPECIAL = "{}[]:,\"\\ \n\t0123456789.eE+-/tfnul\0é\uD800\uFEFF'";
 
@@ -335,7 +336,35 @@ class RelationStateFuzzTests {
 				relation.put("version", "16.4");
 			}
 		}
+		relations.add(postgresqlClient(password, standbys));
 		return root;
+	}
+
+	/**
+	 * A {@code postgresql_client} relation as a machine charm publishes it, the password
+	 * in the resolved secret and its URIs.
+	 */
+	private static ObjectNode postgresqlClient(String password, int replicas) {
+		ObjectNode relation = NODES.objectNode();
+		relation.put("interface", "postgresql_client");
+		relation.put("endpoint", "database");
+		relation.put("relation-id", 20);
+		relation.put("remote-app", "postgresql");
+		relation.putObject("requested").put("database", "myapp");
+		ObjectNode bag = relation.putObject("remote-app-data");
+		bag.put("database", "myapp");
+		bag.put("endpoints", "10.0.0.5:5432");
+		List<String> readOnly = new ArrayList<>();
+		for (int r = 0; r < replicas; r++) {
+			readOnly.add((r % 2 == 0) ? "10.0.0." + (r + 6) + ":5432" : "[2001:db8::" + r + "]:5432");
+		}
+		bag.put("read-only-endpoints", readOnly.isEmpty() ? "10.0.0.5:5432" : String.join(",", readOnly));
+		bag.put("secret-user", "secret://4b1c/d0d1a");
+		ObjectNode user = relation.putObject("secrets").putObject("secret-user");
+		user.put("username", "relation-20");
+		user.put("password", password);
+		user.put("uris", "postgresql://relation-20:" + password + "@10.0.0.5:5432/myapp");
+		return relation;
 	}
 
 	private static String write(JsonNode node) {
