@@ -51,6 +51,13 @@ final class RoutingListeners implements RoutingListener {
 	}
 
 	@Override
+	public void credentialsChanged(Backend backend, HikariDataSource pool) {
+		for (RoutingListener listener : this.listeners) {
+			listener.credentialsChanged(backend, pool);
+		}
+	}
+
+	@Override
 	public void readRouted(Backend standby) {
 		for (RoutingListener listener : this.listeners) {
 			listener.readRouted(standby);

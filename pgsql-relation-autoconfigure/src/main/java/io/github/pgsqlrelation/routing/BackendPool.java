@@ -1,18 +1,33 @@
 package io.github.pgsqlrelation.routing;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.github.pgsqlrelation.connection.ConnectionString;
+import io.github.pgsqlrelation.connection.JdbcConnection;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The pool of one backend, with what reads need to know about its health.
  */
 final class BackendPool {
 
-	private final Backend backend;
+	/**
+	 * The libpq keywords that say who connects rather than where to: the user, its
+	 * password and its client certificate. A change of these alone is a rotation of
+	 * credentials, applied to the same pool ({@link #useCredentials}).
+	 */
+	private static final Set<String> CREDENTIALS = Set.of("user", "password", "sslcert", "sslkey", "sslpassword");
 
-	private final ConnectionString connectionString;
+	/** Replaced with the connection string by {@link #useCredentials}. */
+	private volatile Backend backend;
+
+	private volatile ConnectionString connectionString;
 
 	private final HikariDataSource pool;
 
@@ -49,6 +64,47 @@ final class BackendPool {
 
 	BackendDataSource connections() {
 		return this.connections;
+	}
+
+	/**
+	 * Whether a connection string reaches the same server and database with the same
+	 * settings as this pool's, and differs from it only in its credentials: user,
+	 * password, client certificate. A connection string without {@code dbname} names the
+	 * user's database (libpq's default), so that a new user there is another database,
+	 * not a rotation.
+	 */
+	boolean differsOnlyInCredentials(ConnectionString other) {
+		ConnectionString current = this.connectionString;
+		return !current.equals(other) && withoutCredentials(current).equals(withoutCredentials(other));
+	}
+
+	private static Map<String, @Nullable String> withoutCredentials(ConnectionString connectionString) {
+		Map<String, @Nullable String> keywords = new HashMap<>(connectionString.keywords());
+		keywords.keySet().removeAll(CREDENTIALS);
+		keywords.put("dbname", Objects.requireNonNullElse(connectionString.database(), connectionString.user()));
+		return keywords;
+	}
+
+	/**
+	 * Connects with new credentials from now on, keeping the pool: new connections use
+	 * them at once, a request waiting for a connection gets one made with them, and every
+	 * connection made with the old ones closes when its transaction ends (idle ones at
+	 * once), so that none outlives the rotation by more than a transaction.
+	 * @param next the backend's connection string with its new credentials
+	 * @param jdbc how the pool connects with them
+	 */
+	void useCredentials(ConnectionString next, JdbcConnection jdbc) {
+		Backend current = this.backend;
+		this.connectionString = next;
+		this.backend = new Backend(current.role(), current.name(), current.address(), next.toString());
+		// The target first, then the eviction: a connection made to replace an evicted
+		// one
+		// must already use the new credentials.
+		this.connections.update(jdbc);
+		HikariPoolMXBean statistics = this.pool.getHikariPoolMXBean();
+		if (statistics != null) {
+			statistics.softEvictConnections();
+		}
 	}
 
 	boolean isDown() {

@@ -75,14 +75,20 @@ final class PoolFactory {
 	 * while the master's pool alone insists on a primary.
 	 */
 	BackendPool standby(ConnectionString standby) {
-		long timeout = Math.min(this.template.getConnectionTimeout(),
-				this.settings.standbyConnectionTimeout().toMillis());
+		// No retry: a read rather tries the next standby.
+		return create(Backend.Role.STANDBY, standby, standbyJdbc(standby), standbyConnectionTimeout(), Duration.ZERO);
+	}
+
+	/** Returns how a standby's pool connects: to that standby only. */
+	JdbcConnection standbyJdbc(ConnectionString standby) {
 		// A standby that does not answer must not hold up the pool longer than a read
 		// waits for it.
-		String connectTimeout = String.valueOf(Math.max(1, Duration.ofMillis(timeout).toSeconds()));
-		JdbcConnection jdbc = merged(standby.toJdbc(), Map.of(PGProperty.CONNECT_TIMEOUT.getName(), connectTimeout));
-		// No retry: a read rather tries the next standby.
-		return create(Backend.Role.STANDBY, standby, jdbc, timeout, Duration.ZERO);
+		String connectTimeout = String.valueOf(Math.max(1, Duration.ofMillis(standbyConnectionTimeout()).toSeconds()));
+		return merged(standby.toJdbc(), Map.of(PGProperty.CONNECT_TIMEOUT.getName(), connectTimeout));
+	}
+
+	private long standbyConnectionTimeout() {
+		return Math.min(this.template.getConnectionTimeout(), this.settings.standbyConnectionTimeout().toMillis());
 	}
 
 	/**

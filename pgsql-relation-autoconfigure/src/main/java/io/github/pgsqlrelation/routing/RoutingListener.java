@@ -29,6 +29,16 @@ public interface RoutingListener {
 	default void poolClosed(Backend backend, HikariDataSource pool) {
 	}
 
+	/**
+	 * A backend's credentials changed (a rotated password, a new user) and its pool
+	 * stays: new connections use them, each open connection closes when its transaction
+	 * ends.
+	 * @param backend the backend, with its new (masked) connection string
+	 * @param pool its pool
+	 */
+	default void credentialsChanged(Backend backend, HikariDataSource pool) {
+	}
+
 	/** A read-only transaction got a connection to a standby. */
 	default void readRouted(Backend standby) {
 	}

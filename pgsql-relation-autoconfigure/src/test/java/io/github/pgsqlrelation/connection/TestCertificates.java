@@ -37,9 +37,10 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * Makes a CA and server certificates (EC P-256) for TLS tests, written as PEM files.
+ * Makes a CA and server certificates (EC P-256) for TLS tests, written as PEM files; the
+ * integration tests of the {@code postgresql_client} interface use it too.
  */
-final class TestCertificates {
+public final class TestCertificates {
 
 	private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
@@ -55,12 +56,12 @@ final class TestCertificates {
 	}
 
 	/** A new self-signed CA. */
-	static TestCertificates authority(String name) {
+	public static TestCertificates authority(String name) {
 		return new TestCertificates(name);
 	}
 
 	/** Writes the CA's certificate. */
-	Path writeCaCertificate(Path file) {
+	public Path writeCaCertificate(Path file) {
 		return write(file, pem("CERTIFICATE", encoded(this.caCertificate)));
 	}
 
@@ -69,7 +70,7 @@ final class TestCertificates {
 	 * (and IP addresses, for entries made of digits and dots), and writes it and its key.
 	 * @return the certificate file and the key file
 	 */
-	ServerFiles writeServer(Path directory, String... names) {
+	public ServerFiles writeServer(Path directory, String... names) {
 		KeyPair keys = newKeyPair();
 		X509CertificateHolder certificate = issue(keys, names);
 		Path certificateFile = write(directory.resolve("server.crt"), pem("CERTIFICATE", encoded(certificate)));
@@ -189,7 +190,7 @@ final class TestCertificates {
 	 * @param certificate the PEM certificate
 	 * @param key the PEM (PKCS #8) private key
 	 */
-	record ServerFiles(Path certificate, Path key) {
+	public record ServerFiles(Path certificate, Path key) {
 
 	}
 

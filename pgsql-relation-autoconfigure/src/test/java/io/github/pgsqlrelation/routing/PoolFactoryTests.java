@@ -121,4 +121,50 @@ class PoolFactoryTests {
 		assertThat(standby.pool().getConnectionTimeout()).isEqualTo(500);
 	}
 
+	@Test
+	void aConnectionStringDiffersOnlyInCredentialsWhenJustTheUserPasswordOrClientCertificateChanged() {
+		BackendPool pool = this.factory.standby(STANDBY_1);
+		pool.pool().close();
+		assertThat(pool.differsOnlyInCredentials(STANDBY_1.with(Map.of("password", "rotated")))).isTrue();
+		assertThat(pool.differsOnlyInCredentials(STANDBY_1.with(Map.of("user", "relation-8", "password", "other"))))
+			.isTrue();
+		assertThat(pool.differsOnlyInCredentials(
+				STANDBY_1.with(Map.of("sslcert", "/c.pem", "sslkey", "/k.pem", "sslpassword", "p"))))
+			.isTrue();
+		assertThat(pool.differsOnlyInCredentials(STANDBY_1)).as("unchanged").isFalse();
+		assertThat(pool.differsOnlyInCredentials(STANDBY_2)).as("another server").isFalse();
+		assertThat(pool.differsOnlyInCredentials(STANDBY_1.with(Map.of("dbname", "other", "password", "rotated"))))
+			.as("another database")
+			.isFalse();
+		assertThat(pool.differsOnlyInCredentials(STANDBY_1.with(Map.of("sslmode", "verify-full", "password", "x"))))
+			.as("another TLS setting")
+			.isFalse();
+		assertThat(pool.differsOnlyInCredentials(STANDBY_1.with(Map.of("sslrootcert", "/other-ca.pem"))))
+			.as("another CA")
+			.isFalse();
+	}
+
+	@Test
+	void withoutADatabaseNameANewUserIsAnotherDatabase() {
+		ConnectionString userDatabase = ConnectionString
+			.parse("host=10.0.0.6 password=s3cret port=5432 user=relation-7");
+		BackendPool pool = this.factory.standby(userDatabase);
+		pool.pool().close();
+		assertThat(pool.differsOnlyInCredentials(userDatabase.with(Map.of("password", "rotated")))).isTrue();
+		assertThat(pool.differsOnlyInCredentials(userDatabase.with(Map.of("user", "relation-8")))).isFalse();
+	}
+
+	@Test
+	void newCredentialsKeepThePoolsNameAndAddressAndMaskThePassword() {
+		BackendPool pool = this.factory.standby(STANDBY_1);
+		pool.pool().close();
+		ConnectionString rotated = STANDBY_1.with(Map.of("user", "relation-8", "password", "n3w-s3cret"));
+		pool.useCredentials(rotated, this.factory.standbyJdbc(rotated));
+		assertThat(pool.connectionString()).isEqualTo(rotated);
+		assertThat(pool.backend().name()).isEqualTo("pgsql-relation-db-standby-10.0.0.6-5432");
+		assertThat(pool.backend().address()).isEqualTo("10.0.0.6:5432");
+		assertThat(pool.backend().connectionString()).contains("user=relation-8").doesNotContain("n3w-s3cret");
+		assertThat(pool.connections().url()).isEqualTo("jdbc:postgresql://10.0.0.6:5432/app");
+	}
+
 }

@@ -21,6 +21,8 @@ final class RecordingListener implements RoutingListener {
 
 	final List<String> closed = new CopyOnWriteArrayList<>();
 
+	final List<String> credentialsChanged = new CopyOnWriteArrayList<>();
+
 	final AtomicInteger fallbacks = new AtomicInteger();
 
 	final Map<ReadFallbackReason, AtomicInteger> fallbacksByReason = new ConcurrentHashMap<>();
@@ -45,6 +47,11 @@ final class RecordingListener implements RoutingListener {
 	@Override
 	public void poolClosed(Backend backend, HikariDataSource pool) {
 		this.closed.add(backend.name());
+	}
+
+	@Override
+	public void credentialsChanged(Backend backend, HikariDataSource pool) {
+		this.credentialsChanged.add(backend.name());
 	}
 
 	@Override

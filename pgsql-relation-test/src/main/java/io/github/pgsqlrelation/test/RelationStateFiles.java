@@ -21,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  * directory, then an atomic rename) so that a reader never sees half a file.
  * <pre class="code">
  * RelationStateFiles.writeResolved(file, cluster);
+ * RelationStateFiles.postgresqlClient(cluster).tls(caPem).write(file);
  * RelationStateFiles.raw(cluster).relationId(7).canonicalStyle().write(file);
  * RelationStateFiles.write(file, RelationStateFiles.raw(cluster), RelationStateFiles.resolved(cluster).relationId(8));
  * </pre>
@@ -50,6 +51,27 @@ public final class RelationStateFiles {
 	 */
 	public static void writeRaw(Path file, TestCluster cluster) {
 		write(file, raw(cluster));
+	}
+
+	/**
+	 * Writes a file holding one {@code postgresql_client} relation on endpoint
+	 * {@code database}, ready, as a charm exports it from a machine PostgreSQL charm's
+	 * data and secrets (see {@link PostgresqlClientRelation}).
+	 * @param file the file
+	 * @param cluster the cluster
+	 */
+	public static void writePostgresqlClient(Path file, TestCluster cluster) {
+		write(file, postgresqlClient(cluster));
+	}
+
+	/**
+	 * A {@code postgresql_client} relation describing the cluster, to adjust before
+	 * writing.
+	 * @param cluster the cluster
+	 * @return the relation
+	 */
+	public static PostgresqlClientRelation postgresqlClient(TestCluster cluster) {
+		return new PostgresqlClientRelation(cluster);
 	}
 
 	/**
@@ -92,6 +114,9 @@ public final class RelationStateFiles {
 			}
 			else if (relation instanceof ResolvedRelation resolved) {
 				relationList.add(resolved.toJson());
+			}
+			else if (relation instanceof PostgresqlClientRelation client) {
+				relationList.add(client.toJson());
 			}
 		}
 		Map<String, Object> root = new LinkedHashMap<>();

@@ -57,6 +57,48 @@ class RelationStateFilesTests {
 	}
 
 	@Test
+	void postgresqlClientFileHoldsTheProvidersBagAndTheResolvedUserSecretAsAMachineCharmPublishesThem()
+			throws IOException {
+		Path file = this.directory.resolve("relations.json");
+		RelationStateFiles.writePostgresqlClient(file, cluster);
+		JsonNode relation = read(file).get("relations").get(0);
+		assertThat(relation.get("interface").asString()).isEqualTo("postgresql_client");
+		assertThat(relation.get("endpoint").asString()).isEqualTo("database");
+		assertThat(relation.get("relation-id").asInt()).isEqualTo(12);
+		assertThat(relation.get("requested").get("database").asString()).isEqualTo("myapp");
+		JsonNode bag = relation.get("remote-app-data");
+		assertThat(bag.get("database").asString()).isEqualTo("myapp");
+		assertThat(bag.get("endpoints").asString()).isEqualTo("127.0.0.1:" + cluster.primary().port());
+		assertThat(bag.get("read-only-endpoints").asString()).isEqualTo(
+				"127.0.0.1:" + cluster.standbys().get(0).port() + ",127.0.0.1:" + cluster.standbys().get(1).port());
+		assertThat(bag.get("version").asString()).isEqualTo(cluster.serverVersion());
+		assertThat(bag.get("secret-user").asString()).startsWith("secret://");
+		assertThat(bag.has("secret-tls")).isFalse();
+		assertThat(bag.has("password")).isFalse();
+		JsonNode user = relation.get("secrets").get("secret-user");
+		assertThat(user.get("username").asString()).isEqualTo(cluster.user());
+		assertThat(user.get("password").asString()).isEqualTo(cluster.password());
+		assertThat(user.get("uris").asString()).startsWith("postgresql://relation-7:");
+	}
+
+	@Test
+	void postgresqlClientFileCarriesTheTlsSecretOrPlainCredentialsWhenAsked() throws IOException {
+		Path file = this.directory.resolve("relations.json");
+		RelationStateFiles.postgresqlClient(cluster).tls("-----BEGIN CERTIFICATE-----\n...").write(file);
+		JsonNode relation = read(file).get("relations").get(0);
+		assertThat(relation.get("remote-app-data").get("secret-tls").asString()).startsWith("secret://");
+		JsonNode tls = relation.get("secrets").get("secret-tls");
+		assertThat(tls.get("tls").asString()).isEqualTo("True");
+		assertThat(tls.get("tls-ca").asString()).isEqualTo("-----BEGIN CERTIFICATE-----\n...");
+		RelationStateFiles.postgresqlClient(cluster).plainCredentials().endpoint("pg").write(file);
+		relation = read(file).get("relations").get(0);
+		assertThat(relation.get("endpoint").asString()).isEqualTo("pg");
+		assertThat(relation.get("remote-app-data").get("password").asString()).isEqualTo(cluster.password());
+		assertThat(relation.get("remote-app-data").has("secret-user")).isFalse();
+		assertThat(relation.get("secrets").isEmpty()).isTrue();
+	}
+
+	@Test
 	void fileIsReadableByItsOwnerOnlyAndLeavesNoTemporaryFileBehind() throws IOException {
 		Path file = this.directory.resolve("relations.json");
 		RelationStateFiles.writeResolved(file, cluster);

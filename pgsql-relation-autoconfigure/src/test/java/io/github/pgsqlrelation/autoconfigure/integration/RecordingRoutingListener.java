@@ -1,21 +1,27 @@
 package io.github.pgsqlrelation.autoconfigure.integration;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.pgsqlrelation.routing.Backend;
 import io.github.pgsqlrelation.routing.RoutingListener;
 
 /**
- * Records when pools retire and close, to tell a drained pool from an aborted one.
+ * Records when pools retire and close, to tell a drained pool from an aborted one, and
+ * which pools took new credentials.
  */
 class RecordingRoutingListener implements RoutingListener {
 
 	private final Map<String, Long> retired = new ConcurrentHashMap<>();
 
 	private final Map<String, Duration> drained = new ConcurrentHashMap<>();
+
+	private final List<String> credentialsChanged = new CopyOnWriteArrayList<>();
 
 	@Override
 	public void poolRetired(Backend backend, HikariDataSource pool) {
@@ -28,6 +34,21 @@ class RecordingRoutingListener implements RoutingListener {
 		if (retiredAt != null) {
 			this.drained.put(pool.getPoolName(), Duration.ofNanos(System.nanoTime() - retiredAt));
 		}
+	}
+
+	@Override
+	public void credentialsChanged(Backend backend, HikariDataSource pool) {
+		this.credentialsChanged.add(pool.getPoolName());
+	}
+
+	/** Returns the names of the pools retired so far. */
+	Set<String> retired() {
+		return Set.copyOf(this.retired.keySet());
+	}
+
+	/** Returns the names of the pools that took new credentials, once per change. */
+	List<String> credentialsChanged() {
+		return List.copyOf(this.credentialsChanged);
 	}
 
 	/** Returns how long each retired and closed pool took from retirement to closing. */
