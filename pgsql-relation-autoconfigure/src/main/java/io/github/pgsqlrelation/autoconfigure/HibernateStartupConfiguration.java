@@ -1,6 +1,8 @@
 package io.github.pgsqlrelation.autoconfigure;
 
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
 
@@ -11,9 +13,14 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * Lets a JPA application start while its relation is not ready yet. Hibernate reads the
- * server's metadata at start-up to pick its dialect and fails without a connection; the
- * relation is known to be PostgreSQL, so in that case it is told so instead of asking.
+ * Lets a JPA application start whatever the relation's servers answer. Unless told which
+ * database it talks to, Hibernate reads the server's metadata at start-up to pick its
+ * dialect, and cannot start when that read fails: no master yet, or a master that refuses
+ * the connection (a password the server no longer takes, a certificate the relation's CA
+ * did not sign, a server still starting). The relation says the database is PostgreSQL
+ * and, when the server published it, which version, so Hibernate is told both instead of
+ * asking. An application that names a dialect, a database or the metadata access itself
+ * keeps its choice.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(HibernatePropertiesCustomizer.class)
@@ -23,6 +30,13 @@ class HibernateStartupConfiguration {
 
 	static final String ALLOW_JDBC_METADATA_ACCESS = "hibernate.boot.allow_jdbc_metadata_access";
 
+	static final String DATABASE_NAME = "jakarta.persistence.database-product-name";
+
+	static final String DATABASE_VERSION = "jakarta.persistence.database-product-version";
+
+	/** A version Hibernate can read: major, and optionally minor. */
+	private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+)?");
+
 	@Bean
 	HibernatePropertiesCustomizer pgsqlRelationHibernatePropertiesCustomizer(RelationStateWatcher watcher,
 			Environment environment) {
@@ -31,12 +45,20 @@ class HibernateStartupConfiguration {
 
 	private static void customize(Map<String, Object> properties, RelationStateWatcher watcher,
 			Environment environment) {
-		if (watcher.current().master() != null || properties.containsKey(DIALECT)
+		if (properties.containsKey(DIALECT) || properties.containsKey(DATABASE_NAME)
+				|| properties.containsKey(ALLOW_JDBC_METADATA_ACCESS)
 				|| environment.containsProperty("spring.jpa.database-platform")) {
 			return;
 		}
-		properties.put(DIALECT, "org.hibernate.dialect.PostgreSQLDialect");
-		properties.putIfAbsent(ALLOW_JDBC_METADATA_ACCESS, "false");
+		properties.put(DATABASE_NAME, "PostgreSQL");
+		String version = watcher.current().version();
+		if (version != null) {
+			Matcher matcher = VERSION.matcher(version.strip());
+			if (matcher.lookingAt()) {
+				properties.put(DATABASE_VERSION, matcher.group());
+			}
+		}
+		properties.put(ALLOW_JDBC_METADATA_ACCESS, "false");
 	}
 
 }
