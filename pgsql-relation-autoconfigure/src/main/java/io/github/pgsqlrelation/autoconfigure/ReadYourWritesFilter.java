@@ -108,7 +108,15 @@ final class ReadYourWritesFilter extends OncePerRequestFilter implements Ordered
 
 		@Override
 		public WritePosition forWrite() {
-			HttpSession session = this.request.getSession(true);
+			HttpSession session;
+			try {
+				session = this.request.getSession(true);
+			}
+			catch (IllegalStateException ex) {
+				// The response is committed: no cookie can carry a new session. The rest
+				// of the request still reads its writes.
+				return super.forWrite();
+			}
 			synchronized (WebUtils.getSessionMutex(session)) {
 				WritePosition position = (WritePosition) session.getAttribute(ATTRIBUTE);
 				if (position == null) {

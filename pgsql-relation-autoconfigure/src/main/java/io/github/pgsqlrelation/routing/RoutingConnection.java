@@ -404,7 +404,17 @@ final class RoutingConnection implements InvocationHandler, Router.StandbyChosen
 			}
 			lsn = WritePosition.UNKNOWN;
 		}
-		ReadYourWrites.forWrite().advance(this.endpoint, lsn);
+		try {
+			ReadYourWrites.forWrite().advance(this.endpoint, lsn);
+		}
+		catch (RuntimeException ex) {
+			// A scope that cannot keep the position (an HTTP session invalidated
+			// meanwhile) must not make a commit look failed.
+			if (logger.isDebugEnabled()) {
+				logger.debug("Endpoint '" + this.endpoint + "': the read-your-writes scope could not record a commit: "
+						+ ex.getMessage());
+			}
+		}
 	}
 
 	/**
