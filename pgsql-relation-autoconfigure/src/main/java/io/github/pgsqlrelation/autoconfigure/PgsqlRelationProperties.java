@@ -295,8 +295,8 @@ public class PgsqlRelationProperties {
 		THREAD,
 
 		/**
-		 * Those of the same HTTP request, on any thread that serves it (async dispatches
-		 * included), and of the same thread outside requests.
+		 * Those of the same HTTP request, in each of its dispatches (async and error
+		 * dispatches included), and of the same thread outside requests.
 		 */
 		REQUEST,
 
