@@ -31,7 +31,8 @@ import org.springframework.context.annotation.Import;
 @Conditional(OnRelationStateFileCondition.class)
 @EnableConfigurationProperties(PgsqlRelationProperties.class)
 @Import({ RoutingDataSourceConfiguration.class, IgnoredDataSourcePropertiesConfiguration.class,
-		JdbcConnectionDetailsConfiguration.class, HibernateStartupConfiguration.class })
+		JdbcConnectionDetailsConfiguration.class, HibernateStartupConfiguration.class,
+		ReadYourWritesWebConfiguration.class })
 public final class PgsqlRelationAutoConfiguration {
 
 	@Bean

@@ -175,6 +175,27 @@ public class PgsqlRelationProperties {
 		 */
 		private Duration standbyLagProbeInterval = Duration.ofSeconds(1);
 
+		/**
+		 * Whether a read-only transaction that follows a committed write in the same
+		 * scope (see read-your-writes-scope) runs only on a standby that has replayed
+		 * that write, else on the master after read-your-writes-wait. Costs one query
+		 * after each write transaction's commit.
+		 */
+		private boolean readYourWrites;
+
+		/**
+		 * Time a read-only transaction waits for a standby to replay the write it must
+		 * see, with read-your-writes, before it runs on the master (read-only); 0 uses
+		 * the master at once.
+		 */
+		private Duration readYourWritesWait = Duration.ofSeconds(1);
+
+		/**
+		 * Whose writes a read-only transaction must see, with read-your-writes: those of
+		 * its thread, of its HTTP request or of its HTTP session (servlet applications).
+		 */
+		private ReadYourWritesScope readYourWritesScope = ReadYourWritesScope.THREAD;
+
 		public boolean isReadFallbackToMaster() {
 			return this.readFallbackToMaster;
 		}
@@ -231,6 +252,30 @@ public class PgsqlRelationProperties {
 			this.standbyLagProbeInterval = standbyLagProbeInterval;
 		}
 
+		public boolean isReadYourWrites() {
+			return this.readYourWrites;
+		}
+
+		public void setReadYourWrites(boolean readYourWrites) {
+			this.readYourWrites = readYourWrites;
+		}
+
+		public Duration getReadYourWritesWait() {
+			return this.readYourWritesWait;
+		}
+
+		public void setReadYourWritesWait(Duration readYourWritesWait) {
+			this.readYourWritesWait = readYourWritesWait;
+		}
+
+		public ReadYourWritesScope getReadYourWritesScope() {
+			return this.readYourWritesScope;
+		}
+
+		public void setReadYourWritesScope(ReadYourWritesScope readYourWritesScope) {
+			this.readYourWritesScope = readYourWritesScope;
+		}
+
 		public Duration getHostRecheck() {
 			return this.hostRecheck;
 		}
@@ -238,6 +283,31 @@ public class PgsqlRelationProperties {
 		public void setHostRecheck(Duration hostRecheck) {
 			this.hostRecheck = hostRecheck;
 		}
+
+	}
+
+	/**
+	 * Whose writes a read-only transaction must see, with read-your-writes.
+	 */
+	public enum ReadYourWritesScope {
+
+		/**
+		 * Those of the same thread.
+		 */
+		THREAD,
+
+		/**
+		 * Those of the same HTTP request, in each of its dispatches (async and error
+		 * dispatches included), and of the same thread outside requests.
+		 */
+		REQUEST,
+
+		/**
+		 * Those of the same HTTP session, across its requests (e.g. a redirect after a
+		 * form's POST), and of the same request or thread without a session. A session is
+		 * created by the first write that has none.
+		 */
+		SESSION
 
 	}
 

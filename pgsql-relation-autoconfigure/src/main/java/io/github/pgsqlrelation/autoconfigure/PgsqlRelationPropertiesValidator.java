@@ -65,7 +65,8 @@ final class PgsqlRelationPropertiesValidator {
 		try {
 			return new RoutingSettings(routing.isReadFallbackToMaster(), routing.getRetireTimeout(),
 					routing.getStandbyConnectionTimeout(), routing.getStandbyRetryInterval(), routing.getHostRecheck(),
-					routing.getBusyStandbys(), routing.getMaxStandbyLag(), routing.getStandbyLagProbeInterval());
+					routing.getBusyStandbys(), routing.getMaxStandbyLag(), routing.getStandbyLagProbeInterval(),
+					routing.isReadYourWrites(), routing.getReadYourWritesWait());
 		}
 		catch (InvalidRoutingSettingException ex) {
 			String property = "pgsql.relation.routing."

@@ -42,6 +42,12 @@ final class BackendPool {
 	/** Written by the lag probe only; read by every read-only transaction. */
 	private volatile StandbyLag lag = StandbyLag.UNKNOWN;
 
+	/**
+	 * The standby's last known replay position, written by the lag probe and by
+	 * read-your-writes checks.
+	 */
+	private volatile Replayed replayed = Replayed.NONE;
+
 	BackendPool(Backend backend, ConnectionString connectionString, HikariDataSource pool,
 			BackendDataSource connections) {
 		this.backend = backend;
@@ -136,6 +142,20 @@ final class BackendPool {
 		this.lag = lag;
 	}
 
+	/**
+	 * Whether the standby had replayed the position when last measured, no longer ago
+	 * than the given time: a position only moves forward while the server runs.
+	 */
+	boolean hasReplayed(long lsn, long maxAgeNanos) {
+		Replayed replayed = this.replayed;
+		return replayed.lsn() >= lsn && System.nanoTime() - replayed.nanoTime() <= maxAgeNanos;
+	}
+
+	/** Records a replay position measured just now. */
+	void replayed(long lsn) {
+		this.replayed = new Replayed(lsn, System.nanoTime());
+	}
+
 	boolean isRetired() {
 		return this.retired.get();
 	}
@@ -159,6 +179,13 @@ final class BackendPool {
 	@Override
 	public String toString() {
 		return this.backend.toString();
+	}
+
+	/** A replay position and when it was measured ({@link System#nanoTime()}). */
+	private record Replayed(long lsn, long nanoTime) {
+
+		static final Replayed NONE = new Replayed(0, 0);
+
 	}
 
 }

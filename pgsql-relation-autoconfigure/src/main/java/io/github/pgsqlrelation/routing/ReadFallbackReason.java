@@ -27,7 +27,13 @@ public enum ReadFallbackReason {
 	 * The transaction asks for {@code SERIALIZABLE} isolation, which a hot standby
 	 * refuses ({@code ERROR: cannot use serializable mode in a hot standby}).
 	 */
-	SERIALIZABLE("serializable");
+	SERIALIZABLE("serializable"),
+
+	/**
+	 * With {@link RoutingSettings#readYourWrites()}, no standby replayed the write that
+	 * the read must see within {@link RoutingSettings#readYourWritesWait()}.
+	 */
+	READ_YOUR_WRITES("read-your-writes");
 
 	private final String tag;
 

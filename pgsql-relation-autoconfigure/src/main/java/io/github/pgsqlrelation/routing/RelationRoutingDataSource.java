@@ -43,7 +43,11 @@ import org.springframework.jdbc.datasource.ConnectionProxy;
  * {@link RoutingSettings#busyStandbys()} says. With
  * {@link RoutingSettings#maxStandbyLag()} set, a background probe measures each standby's
  * replay lag every {@link RoutingSettings#standbyLagProbeInterval()}, and reads skip a
- * standby whose lag exceeds the limit, as they skip a failing one.
+ * standby whose lag exceeds the limit, as they skip a failing one. With
+ * {@link RoutingSettings#readYourWrites()} on, a commit on the master records its WAL
+ * position in the current {@link ReadYourWrites} scope (one query after the commit), and
+ * a later read-only transaction of that scope runs on a standby that has replayed it, or
+ * on the master after {@link RoutingSettings#readYourWritesWait()}.
  * <p>
  * Every backend has its own HikariCP pool, configured from the application's pool
  * settings and named after its role. {@link #relationChanged} refreshes the pools

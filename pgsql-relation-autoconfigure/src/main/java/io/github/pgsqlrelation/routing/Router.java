@@ -34,6 +34,8 @@ final class Router {
 
 	private final AtomicInteger next = new AtomicInteger();
 
+	private final @Nullable CaughtUpReads caughtUpReads;
+
 	private volatile Topology topology = Topology.INITIAL;
 
 	/**
@@ -48,6 +50,12 @@ final class Router {
 		this.poolConnectionTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(poolConnectionTimeout);
 		this.listener = listener;
 		this.housekeeper = housekeeper;
+		this.caughtUpReads = settings.readYourWrites() ? new CaughtUpReads(this, endpoint, settings) : null;
+	}
+
+	/** Read-your-writes, {@code null} when it is off. */
+	@Nullable CaughtUpReads caughtUpReads() {
+		return this.caughtUpReads;
 	}
 
 	Topology topology() {
@@ -89,7 +97,7 @@ final class Router {
 		BackendPool[] busy = null;
 		int busyCount = 0;
 		int lagging = 0;
-		int first = Math.floorMod(this.next.getAndIncrement(), count);
+		int first = nextStart(count);
 		for (int i = 0; i < count; i++) {
 			BackendPool standby = standbys.get((first + i) % count);
 			if (standby.isDown()) {
@@ -133,6 +141,20 @@ final class Router {
 			return fallBack(ReadFallbackReason.STANDBYS_LAGGING, count, 0, null);
 		}
 		return fallBack(ReadFallbackReason.STANDBYS_FAILING, count, lagging, failure);
+	}
+
+	/**
+	 * Falls back as a read does when no standby can serve it: none at all, or every one
+	 * failing or lagging.
+	 * @param count how many standbys the relation has
+	 * @param lagging how many of them are skipped for lag, the others failing
+	 */
+	Connection noUsableStandby(int count, int lagging) throws SQLException {
+		if (count == 0) {
+			return fallBack(ReadFallbackReason.NO_STANDBY, 0, 0, null);
+		}
+		return fallBack((lagging == count) ? ReadFallbackReason.STANDBYS_LAGGING : ReadFallbackReason.STANDBYS_FAILING,
+				count, lagging, null);
 	}
 
 	/**
@@ -200,7 +222,12 @@ final class Router {
 		return standby.pool().getConnection();
 	}
 
-	private void failed(BackendPool standby, SQLException ex) {
+	/** Returns where the next read's round-robin pass starts over that many standbys. */
+	int nextStart(int count) {
+		return Math.floorMod(this.next.getAndIncrement(), count);
+	}
+
+	void failed(BackendPool standby, SQLException ex) {
 		this.housekeeper.standbyFailed(standby, ex);
 		this.listener.standbySkipped(standby.backend());
 	}
@@ -275,7 +302,7 @@ final class Router {
 	 * of reads on a loaded machine; if its attempt to connect then fails, the pool's own
 	 * failure callback takes the standby out of reads.
 	 */
-	private static boolean serverFailed(SQLException ex) {
+	static boolean serverFailed(SQLException ex) {
 		return ex.getCause() != null;
 	}
 
@@ -301,8 +328,7 @@ final class Router {
 		return first;
 	}
 
-	private Connection routed(Connection connection, BackendPool standby, @Nullable StandbyChosen chosen)
-			throws SQLException {
+	Connection routed(Connection connection, BackendPool standby, @Nullable StandbyChosen chosen) throws SQLException {
 		try {
 			this.listener.readRouted(standby.backend());
 			if (chosen != null) {
@@ -316,7 +342,7 @@ final class Router {
 		}
 	}
 
-	private static Connection readOnly(Connection connection) throws SQLException {
+	static Connection readOnly(Connection connection) throws SQLException {
 		try {
 			// A read-only transaction stays read-only wherever it lands, the master
 			// included. HikariCP resets the flag when the connection returns to its pool.

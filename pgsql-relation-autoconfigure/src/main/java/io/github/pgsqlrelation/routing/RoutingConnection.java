@@ -101,6 +101,12 @@ final class RoutingConnection implements InvocationHandler, Router.StandbyChosen
 	/** The standby the target comes from, {@code null} when it is not a standby's. */
 	private @Nullable BackendPool standby;
 
+	/**
+	 * Whether the master's connection was used since read-your-writes last learned its
+	 * WAL position (or since a rollback).
+	 */
+	private boolean unlearnedWrites;
+
 	private RoutingConnection(Router router, String endpoint, boolean defaultAutoCommit,
 			int defaultTransactionIsolation) {
 		this.router = router;
@@ -194,11 +200,15 @@ final class RoutingConnection implements InvocationHandler, Router.StandbyChosen
 			case "commit" -> {
 				if (target != null) {
 					target.commit();
+					if (this.route == Route.MASTER) {
+						learnWritePosition(target);
+					}
 				}
 				return null;
 			}
 			case "rollback" -> {
 				if (args == null) {
+					this.unlearnedWrites = false;
 					// Closed meanwhile, e.g. by a timeout: a rollback right before close
 					// is suppressed, as Spring's lazy proxy does.
 					if (target != null && !target.isClosed()) {
@@ -273,7 +283,11 @@ final class RoutingConnection implements InvocationHandler, Router.StandbyChosen
 			}
 		}
 		try {
-			return method.invoke(target(), args);
+			Connection current = target();
+			if (this.route == Route.MASTER) {
+				this.unlearnedWrites = true;
+			}
+			return method.invoke(current, args);
 		}
 		catch (InvocationTargetException ex) {
 			throw ex.getTargetException();
@@ -328,7 +342,7 @@ final class RoutingConnection implements InvocationHandler, Router.StandbyChosen
 		this.standby = null;
 		Connection connection = switch (route) {
 			case MASTER -> this.router.master();
-			case STANDBY -> this.router.standby(this);
+			case STANDBY -> standby();
 			case MASTER_READ_ONLY -> this.router.masterForRead(ReadFallbackReason.SERIALIZABLE,
 					"it asks for SERIALIZABLE isolation, which a hot standby cannot run");
 		};
@@ -350,6 +364,57 @@ final class RoutingConnection implements InvocationHandler, Router.StandbyChosen
 		this.driver = driver;
 		this.route = route;
 		return connection;
+	}
+
+	/**
+	 * A standby's connection; with read-your-writes, one that shows what the current
+	 * scope wrote.
+	 */
+	private Connection standby() throws SQLException {
+		CaughtUpReads caughtUpReads = this.router.caughtUpReads();
+		if (caughtUpReads != null) {
+			WritePosition position = ReadYourWrites.forRead();
+			long required = (position != null) ? position.required(this.endpoint) : 0;
+			if (required > 0) {
+				return caughtUpReads.standby(this, position, required);
+			}
+		}
+		return this.router.standby(this);
+	}
+
+	/**
+	 * With read-your-writes, records in the current scope the WAL position of what the
+	 * master's connection has just committed: one query, after the commit. A failure does
+	 * not undo the commit: the position becomes unknown, and the scope's reads use the
+	 * master until it is learned again.
+	 */
+	private void learnWritePosition(Connection target) {
+		this.unlearnedWrites = false;
+		if (this.router.caughtUpReads() == null) {
+			return;
+		}
+		long lsn;
+		try {
+			lsn = WalPositions.afterCommit(target);
+		}
+		catch (SQLException ex) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Endpoint '" + this.endpoint + "': the WAL position of a commit on the master is unknown ("
+						+ ex.getMessage() + "); reads after it use the master");
+			}
+			lsn = WritePosition.UNKNOWN;
+		}
+		try {
+			ReadYourWrites.forWrite().advance(this.endpoint, lsn);
+		}
+		catch (RuntimeException ex) {
+			// A scope that cannot keep the position (an HTTP session invalidated
+			// meanwhile) must not make a commit look failed.
+			if (logger.isDebugEnabled()) {
+				logger.debug("Endpoint '" + this.endpoint + "': the read-your-writes scope could not record a commit: "
+						+ ex.getMessage());
+			}
+		}
 	}
 
 	/**
@@ -469,6 +534,11 @@ final class RoutingConnection implements InvocationHandler, Router.StandbyChosen
 
 	private void release() throws SQLException {
 		Connection target = this.target;
+		if (target != null && this.unlearnedWrites && this.route == Route.MASTER && this.autoCommit && idle()) {
+			// Statements in auto-commit mode committed themselves: no commit() told.
+			learnWritePosition(target);
+		}
+		this.unlearnedWrites = false;
 		this.target = null;
 		this.driver = null;
 		this.route = null;

@@ -27,11 +27,18 @@ import org.jspecify.annotations.Nullable;
  * transactions until it catches up; {@code null} (the default) turns lag-aware routing
  * off, and nothing is probed
  * @param standbyLagProbeInterval how often the standbys' replay lag is measured, in the
- * background, while {@code maxStandbyLag} is set
+ * background, while {@code maxStandbyLag} is set; a standby's replay position measured
+ * that recently also tells read-your-writes whether it has replayed a write
+ * @param readYourWrites whether a read-only transaction that follows a committed write in
+ * the same scope (see {@link ReadYourWrites}) runs only on a standby that has replayed
+ * that write's commit
+ * @param readYourWritesWait how long such a read waits for a standby to replay the write
+ * before it runs on the master (read-only); zero uses the master at once
  */
 public record RoutingSettings(boolean readFallbackToMaster, Duration retireTimeout, Duration standbyConnectionTimeout,
 		Duration standbyRetryInterval, Duration hostRecheck, BusyStandbys busyStandbys,
-		@Nullable Duration maxStandbyLag, Duration standbyLagProbeInterval) {
+		@Nullable Duration maxStandbyLag, Duration standbyLagProbeInterval, boolean readYourWrites,
+		Duration readYourWritesWait) {
 
 	private static final Duration HIKARI_TIMEOUT_FLOOR = Duration.ofMillis(250);
 
@@ -51,6 +58,10 @@ public record RoutingSettings(boolean readFallbackToMaster, Duration retireTimeo
 			requirePositive("maxStandbyLag", maxStandbyLag);
 		}
 		requirePositive("standbyLagProbeInterval", standbyLagProbeInterval);
+		if (readYourWritesWait.isNegative()) {
+			throw new InvalidRoutingSettingException("readYourWritesWait", readYourWritesWait, "is negative",
+					"Use a duration such as 500ms, or 0 to read from the master at once.");
+		}
 		if (hostRecheck.isNegative()) {
 			throw new InvalidRoutingSettingException("hostRecheck", hostRecheck, "is negative",
 					"Use a duration such as 2s.");
@@ -67,47 +78,47 @@ public record RoutingSettings(boolean readFallbackToMaster, Duration retireTimeo
 	 * Returns the defaults: fall back to the master, retire within 30 s, 1 s standby
 	 * connection timeout, retry a failed standby every 5 s, recheck host roles every 2 s,
 	 * wait for a busy standby, no lag-aware routing (lag probed every second once it is
-	 * turned on).
+	 * turned on), no read-your-writes (waiting up to 1 s once it is turned on).
 	 */
 	public static RoutingSettings defaults() {
 		return new RoutingSettings(true, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(5),
-				Duration.ofSeconds(2), BusyStandbys.WAIT, null, Duration.ofSeconds(1));
+				Duration.ofSeconds(2), BusyStandbys.WAIT, null, Duration.ofSeconds(1), false, Duration.ofSeconds(1));
 	}
 
 	public RoutingSettings withReadFallbackToMaster(boolean readFallbackToMaster) {
 		return new RoutingSettings(readFallbackToMaster, this.retireTimeout, this.standbyConnectionTimeout,
 				this.standbyRetryInterval, this.hostRecheck, this.busyStandbys, this.maxStandbyLag,
-				this.standbyLagProbeInterval);
+				this.standbyLagProbeInterval, this.readYourWrites, this.readYourWritesWait);
 	}
 
 	public RoutingSettings withRetireTimeout(Duration retireTimeout) {
 		return new RoutingSettings(this.readFallbackToMaster, retireTimeout, this.standbyConnectionTimeout,
 				this.standbyRetryInterval, this.hostRecheck, this.busyStandbys, this.maxStandbyLag,
-				this.standbyLagProbeInterval);
+				this.standbyLagProbeInterval, this.readYourWrites, this.readYourWritesWait);
 	}
 
 	public RoutingSettings withStandbyConnectionTimeout(Duration standbyConnectionTimeout) {
 		return new RoutingSettings(this.readFallbackToMaster, this.retireTimeout, standbyConnectionTimeout,
 				this.standbyRetryInterval, this.hostRecheck, this.busyStandbys, this.maxStandbyLag,
-				this.standbyLagProbeInterval);
+				this.standbyLagProbeInterval, this.readYourWrites, this.readYourWritesWait);
 	}
 
 	public RoutingSettings withStandbyRetryInterval(Duration standbyRetryInterval) {
 		return new RoutingSettings(this.readFallbackToMaster, this.retireTimeout, this.standbyConnectionTimeout,
 				standbyRetryInterval, this.hostRecheck, this.busyStandbys, this.maxStandbyLag,
-				this.standbyLagProbeInterval);
+				this.standbyLagProbeInterval, this.readYourWrites, this.readYourWritesWait);
 	}
 
 	public RoutingSettings withHostRecheck(Duration hostRecheck) {
 		return new RoutingSettings(this.readFallbackToMaster, this.retireTimeout, this.standbyConnectionTimeout,
 				this.standbyRetryInterval, hostRecheck, this.busyStandbys, this.maxStandbyLag,
-				this.standbyLagProbeInterval);
+				this.standbyLagProbeInterval, this.readYourWrites, this.readYourWritesWait);
 	}
 
 	public RoutingSettings withBusyStandbys(BusyStandbys busyStandbys) {
 		return new RoutingSettings(this.readFallbackToMaster, this.retireTimeout, this.standbyConnectionTimeout,
 				this.standbyRetryInterval, this.hostRecheck, busyStandbys, this.maxStandbyLag,
-				this.standbyLagProbeInterval);
+				this.standbyLagProbeInterval, this.readYourWrites, this.readYourWritesWait);
 	}
 
 	/**
@@ -117,13 +128,30 @@ public record RoutingSettings(boolean readFallbackToMaster, Duration retireTimeo
 	public RoutingSettings withMaxStandbyLag(@Nullable Duration maxStandbyLag) {
 		return new RoutingSettings(this.readFallbackToMaster, this.retireTimeout, this.standbyConnectionTimeout,
 				this.standbyRetryInterval, this.hostRecheck, this.busyStandbys, maxStandbyLag,
-				this.standbyLagProbeInterval);
+				this.standbyLagProbeInterval, this.readYourWrites, this.readYourWritesWait);
 	}
 
 	public RoutingSettings withStandbyLagProbeInterval(Duration standbyLagProbeInterval) {
 		return new RoutingSettings(this.readFallbackToMaster, this.retireTimeout, this.standbyConnectionTimeout,
 				this.standbyRetryInterval, this.hostRecheck, this.busyStandbys, this.maxStandbyLag,
-				standbyLagProbeInterval);
+				standbyLagProbeInterval, this.readYourWrites, this.readYourWritesWait);
+	}
+
+	/**
+	 * Returns these settings with read-your-writes on or off.
+	 * @param readYourWrites whether a read after a write runs only where that write is
+	 * visible
+	 */
+	public RoutingSettings withReadYourWrites(boolean readYourWrites) {
+		return new RoutingSettings(this.readFallbackToMaster, this.retireTimeout, this.standbyConnectionTimeout,
+				this.standbyRetryInterval, this.hostRecheck, this.busyStandbys, this.maxStandbyLag,
+				this.standbyLagProbeInterval, readYourWrites, this.readYourWritesWait);
+	}
+
+	public RoutingSettings withReadYourWritesWait(Duration readYourWritesWait) {
+		return new RoutingSettings(this.readFallbackToMaster, this.retireTimeout, this.standbyConnectionTimeout,
+				this.standbyRetryInterval, this.hostRecheck, this.busyStandbys, this.maxStandbyLag,
+				this.standbyLagProbeInterval, this.readYourWrites, readYourWritesWait);
 	}
 
 	private static void requirePositive(String name, Duration value) {

@@ -39,7 +39,8 @@ final class StandbyLagProbe implements Runnable {
 	private static final String STANDBY_QUERY = "select pg_is_in_recovery(), "
 			+ "coalesce(pg_last_wal_replay_lsn() >= ?::pg_lsn, false), "
 			+ "coalesce(pg_last_wal_replay_lsn() >= ?::pg_lsn, false), "
-			+ "extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp())::float8";
+			+ "extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp())::float8, "
+			+ "(pg_last_wal_replay_lsn() - '0/0'::pg_lsn)::int8";
 
 	/**
 	 * Without the master's position: the standby's own received WAL stands in for it,
@@ -48,7 +49,8 @@ final class StandbyLagProbe implements Runnable {
 	 */
 	private static final String STANDBY_LOCAL_QUERY = "select pg_is_in_recovery(), "
 			+ "coalesce(pg_last_wal_replay_lsn() >= pg_last_wal_receive_lsn(), false), false, "
-			+ "extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp())::float8";
+			+ "extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp())::float8, "
+			+ "(pg_last_wal_replay_lsn() - '0/0'::pg_lsn)::int8";
 
 	private final String endpoint;
 
@@ -127,6 +129,11 @@ final class StandbyLagProbe implements Runnable {
 				double seconds = result.getDouble(4);
 				lag = StandbyLag.measured(previous, result.getBoolean(1), result.getBoolean(2), sinceEarlier,
 						result.wasNull() ? null : seconds, this.maxLag);
+				long replayed = result.getLong(5);
+				if (!result.wasNull() && result.getBoolean(1)) {
+					// Read-your-writes uses it and saves a query per read.
+					standby.replayed(replayed);
+				}
 			}
 		}
 		catch (SQLException ex) {

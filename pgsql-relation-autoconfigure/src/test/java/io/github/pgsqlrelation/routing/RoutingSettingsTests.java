@@ -24,6 +24,24 @@ class RoutingSettingsTests {
 	}
 
 	@Test
+	void readYourWritesIsOffByDefaultAndWaitsASecondOnceOn() {
+		assertThat(RoutingSettings.defaults().readYourWrites()).isFalse();
+		assertThat(RoutingSettings.defaults().readYourWritesWait()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(RoutingSettings.defaults().withReadYourWrites(true).withReadYourWritesWait(Duration.ZERO))
+			.satisfies((settings) -> assertThat(settings.readYourWrites()).isTrue())
+			.satisfies((settings) -> assertThat(settings.readYourWritesWait()).isZero());
+	}
+
+	@Test
+	void aReadYourWritesWaitMustNotBeNegative() {
+		assertThatExceptionOfType(InvalidRoutingSettingException.class)
+			.isThrownBy(() -> RoutingSettings.defaults().withReadYourWritesWait(Duration.ofMillis(-1)))
+			.withMessage("readYourWritesWait is negative, was PT-0.001S. "
+					+ "Use a duration such as 500ms, or 0 to read from the master at once.")
+			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("readYourWritesWait"));
+	}
+
+	@Test
 	void aMaxStandbyLagMustBePositive() {
 		assertThatExceptionOfType(InvalidRoutingSettingException.class)
 			.isThrownBy(() -> RoutingSettings.defaults().withMaxStandbyLag(Duration.ZERO))

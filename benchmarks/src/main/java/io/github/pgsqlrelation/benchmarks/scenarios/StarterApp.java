@@ -77,6 +77,10 @@ final class StarterApp implements AutoCloseable {
 		return this.context.getBean(DataSource.class);
 	}
 
+	PlatformTransactionManager transactionManager() {
+		return this.context.getBean(PlatformTransactionManager.class);
+	}
+
 	@Override
 	public void close() {
 		this.context.close();
