@@ -70,7 +70,7 @@ class PostgresqlClientTlsAndRotationIntegrationTests {
 	 * timeout has passed, with the pool's last failure as its cause. The timeout leaves a
 	 * first TLS handshake time to fail on a loaded machine.
 	 */
-	private static final String[] REFUSED_AT_START_UP = { "pgsql.relation.pool.connection-timeout=6000" };
+	private static final String[] REFUSED_AT_START_UP = { "pgsql.relation.pool.connection-timeout=10000" };
 
 	@TempDir
 	static Path files;
