@@ -10,6 +10,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Concurrent clients, each running in turn a read-write transaction that inserts a new id
  * (noted as acknowledged once committed) and a read-only transaction.
@@ -44,6 +46,8 @@ final class Clients implements AutoCloseable {
 
 	private final long origin = System.nanoTime();
 
+	private volatile @Nullable Stop stop;
+
 	private volatile boolean running = true;
 
 	Clients(StarterApp.Transactions transactions, AtomicLong ids, Set<Long> acknowledged, ScenarioSizes sizes) {
@@ -69,7 +73,12 @@ final class Clients implements AutoCloseable {
 			}
 			catch (RuntimeException ex) {
 				failed(this.failedWrites, "write", ex);
+				Stop current = this.stop;
+				if (current != null) {
+					current.writeFailed();
+				}
 			}
+
 			start = timed(start, "write");
 			try {
 				this.transactions.read();
@@ -128,6 +137,17 @@ final class Clients implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Marks the start of a switchover: its write failures are counted against the
+	 * transactions that held a master connection just before the stop.
+	 * @param inFlight the master pool's connections in use just before the stop
+	 */
+	Stop markStop(int inFlight) {
+		Stop next = new Stop(inFlight);
+		this.stop = next;
+		return next;
+	}
+
 	long transactions() {
 		return this.transactionCount.get();
 	}
@@ -155,6 +175,33 @@ final class Clients implements AutoCloseable {
 		for (Thread thread : this.threads) {
 			thread.join(60_000);
 		}
+	}
+
+	/** The write failures of one switchover. */
+	static final class Stop {
+
+		private final int inFlight;
+
+		private final LongAdder failed = new LongAdder();
+
+		private Stop(int inFlight) {
+			this.inFlight = inFlight;
+		}
+
+		private void writeFailed() {
+			this.failed.increment();
+		}
+
+		/** Write transactions holding a master connection just before the stop. */
+		int inFlight() {
+			return this.inFlight;
+		}
+
+		/** Failed writes since the stop. */
+		long failed() {
+			return this.failed.sum();
+		}
+
 	}
 
 }
