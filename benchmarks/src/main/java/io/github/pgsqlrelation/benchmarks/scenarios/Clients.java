@@ -7,8 +7,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -138,12 +141,13 @@ final class Clients implements AutoCloseable {
 	}
 
 	/**
-	 * Marks the start of a switchover: its write failures are counted against the
-	 * transactions that held a master connection just before the stop.
-	 * @param inFlight the master pool's connections in use just before the stop
+	 * Marks the start of a switchover: its write failures are counted against the most
+	 * master connections in use at once from now until the first failure, the most that
+	 * can have been in flight when the server ended its sessions.
+	 * @param inUse the master pool's connections in use now
 	 */
-	Stop markStop(int inFlight) {
-		Stop next = new Stop(inFlight);
+	Stop markStop(IntSupplier inUse) {
+		Stop next = new Stop(inUse);
 		this.stop = next;
 		return next;
 	}
@@ -180,21 +184,43 @@ final class Clients implements AutoCloseable {
 	/** The write failures of one switchover. */
 	static final class Stop {
 
-		private final int inFlight;
+		private static final long SAMPLE_NANOS = 100_000;
+
+		private static final long SAMPLE_LIMIT_NANOS = 20_000_000_000L;
+
+		private final AtomicInteger mostInUse = new AtomicInteger();
 
 		private final LongAdder failed = new LongAdder();
 
-		private Stop(int inFlight) {
-			this.inFlight = inFlight;
+		private volatile boolean failureSeen;
+
+		private Stop(IntSupplier inUse) {
+			this.mostInUse.set(inUse.getAsInt());
+			Thread sampler = new Thread(() -> sample(inUse), "switchover-sampler");
+			sampler.setDaemon(true);
+			sampler.start();
+		}
+
+		private void sample(IntSupplier inUse) {
+			long end = System.nanoTime() + SAMPLE_LIMIT_NANOS;
+			while (!this.failureSeen && System.nanoTime() - end < 0) {
+				this.mostInUse.accumulateAndGet(inUse.getAsInt(), Math::max);
+				LockSupport.parkNanos(SAMPLE_NANOS);
+			}
 		}
 
 		private void writeFailed() {
+			this.failureSeen = true;
 			this.failed.increment();
 		}
 
-		/** Write transactions holding a master connection just before the stop. */
+		/**
+		 * The most master connections in use at once from the start of the switchover to
+		 * its first failed write (sampled every 0.1 ms): an upper bound of the write
+		 * transactions in flight when the server ended its sessions.
+		 */
 		int inFlight() {
-			return this.inFlight;
+			return this.mostInUse.get();
 		}
 
 		/** Failed writes since the stop. */

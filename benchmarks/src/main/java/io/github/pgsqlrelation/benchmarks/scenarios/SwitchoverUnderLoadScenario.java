@@ -69,21 +69,23 @@ final class SwitchoverUnderLoadScenario {
 				+ "(`-m fast`), waits for the standby to replay its shutdown checkpoint, promotes it and repoints the "
 				+ "other standby (a reload, no restart). **Promote first**: `switchover` at once, then the file. "
 				+ "Lost writes: acknowledged ids missing from the final master. Writes in flight at a stop: the "
-				+ "master pool's connections in use (`HikariPoolMXBean.getActiveConnections()`) just before the "
-				+ "switchover starts; `pg_ctl stop -m fast` ends every session, so a transaction holding one then "
+				+ "most master pool connections in use at once (`HikariPoolMXBean.getActiveConnections()`, "
+				+ "sampled every 0.1 ms) from the start of the switchover to its first failed write, an upper "
+				+ "bound of the transactions in flight when the server ended its sessions; `pg_ctl stop -m fast` ends every session, so a transaction holding one then "
 				+ "fails whatever the client does, and a pooled connection handed out after the stop must not "
 				+ "add to them.");
 		this.report.table("Sequence", "switchovers", "transactions", "failed writes",
-				"writes holding a master connection at the stops", "switchovers with more failed than in flight",
-				"failed reads", "lost acknowledged writes", "slowest transaction", "drain wait p50 / max");
+				"most master connections in use from each stop to its first failure",
+				"switchovers with more failed than in flight", "failed reads", "lost acknowledged writes",
+				"slowest transaction", "drain wait p50 / max");
 		for (Result result : results) {
 			this.report.row(result.name(), result.switchovers(), result.transactions(), result.failedWrites(),
 					result.inFlight(), result.beyondInFlight(), result.failedReads(), result.lost(),
 					Samples.ms(result.slowestMillis()), result.drain().count() > 0
 							? Samples.ms(result.drain().p50()) + " / " + Samples.ms(result.drain().max()) : "");
-			this.report
-				.line("\nFailed writes / writes holding a master connection just before the stop, per switchover ("
-						+ result.name() + "): " + result.perSwitchover());
+			this.report.line(
+					"\nFailed writes / most master connections in use from the stop to its first failure, per switchover ("
+							+ result.name() + "): " + result.perSwitchover());
 			if (!result.errors().isEmpty()) {
 				this.report.line("\nErrors (" + result.name() + "): " + String.join("; ", result.errors()));
 			}
@@ -103,8 +105,8 @@ final class SwitchoverUnderLoadScenario {
 		this.report.verdict("at most 20 failed transactions in the other order (promote first)",
 				plain.failedWrites() + plain.failedReads() <= 20,
 				plain.failedWrites() + " failed writes, " + plain.inFlight()
-						+ " write transactions holding a master connection at the stops, " + plain.failedReads()
-						+ " failed reads");
+						+ " master connections in use at most from each stop to its first failure, "
+						+ plain.failedReads() + " failed reads");
 		this.report.verdict("no failed write beyond those in flight at the stop (promote first)",
 				plain.beyondInFlight() == 0,
 				plain.beyondInFlight() + " of " + plain.switchovers() + " switchovers with more failed writes");
@@ -140,11 +142,11 @@ final class SwitchoverUnderLoadScenario {
 					}
 					awaitDrained(former, cluster.user());
 					drain.addNanos(System.nanoTime() - start);
-					stop = clients.markStop(app.poolEvents().masterConnectionsInUse());
+					stop = clients.markStop(app.poolEvents()::masterConnectionsInUse);
 					cluster.switchover(chosen);
 				}
 				else {
-					stop = clients.markStop(app.poolEvents().masterConnectionsInUse());
+					stop = clients.markStop(app.poolEvents()::masterConnectionsInUse);
 					cluster.switchover(chosen);
 					file.write(cluster, chosen, others);
 				}
