@@ -137,6 +137,7 @@ final class BackendDataSource extends AbstractDataSource {
 				return connect();
 			}
 			catch (SQLException ex) {
+				evictIfServerGone(ex);
 				this.failures.accept(ex);
 				if (!shouldRetry(ex)) {
 					throw ex;
@@ -149,6 +150,19 @@ final class BackendDataSource extends AbstractDataSource {
 					throw ex;
 				}
 			}
+		}
+	}
+
+	/**
+	 * A server that refuses new connections, or is shutting down, has ended (or is
+	 * ending) the pool's open ones as well: they are evicted, so that none is handed out
+	 * without a check. HikariCP skips its alive check for a connection used within the
+	 * last 500 ms, and the first transaction to borrow a stale one would fail.
+	 */
+	private void evictIfServerGone(SQLException ex) {
+		HikariPoolMXBean pool = this.pool;
+		if (pool != null && ServerGoneEviction.isServerGone(ex.getSQLState())) {
+			pool.softEvictConnections();
 		}
 	}
 

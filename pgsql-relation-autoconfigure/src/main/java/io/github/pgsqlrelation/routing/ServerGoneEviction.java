@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * when returned), so that the next transactions open fresh connections (for the master,
  * to whichever host is the primary now) instead of each failing on a stale one. HikariCP
  * by itself evicts only the connection that failed, and hands out one used within the
- * last 500 ms without checking it.
+ * last 500 ms without checking it. A failed attempt to open a new connection does the
+ * same ({@link BackendDataSource}), and so does retiring the pool.
  */
 final class ServerGoneEviction implements SQLExceptionOverride {
 

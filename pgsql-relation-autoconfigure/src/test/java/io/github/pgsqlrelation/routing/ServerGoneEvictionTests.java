@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,6 +24,7 @@ import org.springframework.dao.DataAccessException;
 import static io.github.pgsqlrelation.routing.Relations.publish;
 import static io.github.pgsqlrelation.routing.Relations.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link ServerGoneEviction}: when the server drops its connections, one
@@ -80,6 +83,58 @@ class ServerGoneEvictionTests {
 		// window would fail once.
 		assertThat(failures).isEqualTo(1);
 		assertThat(servers.whereWritesRun().port()).isEqualTo(this.cluster.primary().port());
+	}
+
+	@Test
+	void noStaleConnectionIsHandedOutOnceAnAttemptToConnectFoundTheServerGone() throws Exception {
+		this.cluster = PostgresCluster.start(0);
+		BackendPool master = poolWhoseConnectionsCountAsJustUsed();
+		try {
+			List<Connection> held = new ArrayList<>();
+			for (int i = 0; i < POOL_SIZE; i++) {
+				held.add(master.pool().getConnection());
+			}
+			for (Connection connection : held) {
+				connection.close();
+			}
+			assertThat(master.pool().getHikariPoolMXBean().getIdleConnections()).isEqualTo(POOL_SIZE);
+			this.cluster.stop(this.cluster.primary());
+			// What the pool's own thread meets when it adds a connection now.
+			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> master.connections().getConnection())
+				.satisfies((ex) -> assertThat(ServerGoneEviction.isServerGone(ex.getSQLState())).isTrue());
+			this.cluster.start(this.cluster.primary());
+			for (int i = 0; i < POOL_SIZE; i++) {
+				try (Connection connection = master.pool().getConnection();
+						Statement statement = connection.createStatement()) {
+					statement.execute("SELECT 1");
+				}
+			}
+		}
+		finally {
+			master.pool().close();
+		}
+	}
+
+	/**
+	 * A master pool whose HikariCP skips the alive check for any connection used in the
+	 * last ten minutes, as it does within 500 ms: the stop and start of a server take
+	 * longer than that.
+	 */
+	private BackendPool poolWhoseConnectionsCountAsJustUsed() {
+		String property = "com.zaxxer.hikari.aliveBypassWindowMs";
+		String previous = System.setProperty(property, String.valueOf(TimeUnit.MINUTES.toMillis(10)));
+		try {
+			return new PoolFactory(Relations.poolTemplate(), RoutingSettings.defaults(), "db")
+				.master(Relations.connectionString(this.cluster.primary()), List.of());
+		}
+		finally {
+			if (previous != null) {
+				System.setProperty(property, previous);
+			}
+			else {
+				System.clearProperty(property);
+			}
+		}
 	}
 
 	private void fillThePoolWithRecentlyUsedConnections(Servers servers) throws Exception {

@@ -7,8 +7,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Concurrent clients, each running in turn a read-write transaction that inserts a new id
@@ -44,6 +49,8 @@ final class Clients implements AutoCloseable {
 
 	private final long origin = System.nanoTime();
 
+	private volatile @Nullable Stop stop;
+
 	private volatile boolean running = true;
 
 	Clients(StarterApp.Transactions transactions, AtomicLong ids, Set<Long> acknowledged, ScenarioSizes sizes) {
@@ -69,7 +76,12 @@ final class Clients implements AutoCloseable {
 			}
 			catch (RuntimeException ex) {
 				failed(this.failedWrites, "write", ex);
+				Stop current = this.stop;
+				if (current != null) {
+					current.writeFailed();
+				}
 			}
+
 			start = timed(start, "write");
 			try {
 				this.transactions.read();
@@ -128,6 +140,18 @@ final class Clients implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Marks the start of a switchover: its write failures are counted against the most
+	 * master connections in use at once from now until the first failure, the most that
+	 * can have been in flight when the server ended its sessions.
+	 * @param inUse the master pool's connections in use now
+	 */
+	Stop markStop(IntSupplier inUse) {
+		Stop next = new Stop(inUse);
+		this.stop = next;
+		return next;
+	}
+
 	long transactions() {
 		return this.transactionCount.get();
 	}
@@ -155,6 +179,55 @@ final class Clients implements AutoCloseable {
 		for (Thread thread : this.threads) {
 			thread.join(60_000);
 		}
+	}
+
+	/** The write failures of one switchover. */
+	static final class Stop {
+
+		private static final long SAMPLE_NANOS = 100_000;
+
+		private static final long SAMPLE_LIMIT_NANOS = 20_000_000_000L;
+
+		private final AtomicInteger mostInUse = new AtomicInteger();
+
+		private final LongAdder failed = new LongAdder();
+
+		private volatile boolean failureSeen;
+
+		private Stop(IntSupplier inUse) {
+			this.mostInUse.set(inUse.getAsInt());
+			Thread sampler = new Thread(() -> sample(inUse), "switchover-sampler");
+			sampler.setDaemon(true);
+			sampler.start();
+		}
+
+		private void sample(IntSupplier inUse) {
+			long end = System.nanoTime() + SAMPLE_LIMIT_NANOS;
+			while (!this.failureSeen && System.nanoTime() - end < 0) {
+				this.mostInUse.accumulateAndGet(inUse.getAsInt(), Math::max);
+				LockSupport.parkNanos(SAMPLE_NANOS);
+			}
+		}
+
+		private void writeFailed() {
+			this.failureSeen = true;
+			this.failed.increment();
+		}
+
+		/**
+		 * The most master connections in use at once from the start of the switchover to
+		 * its first failed write (sampled every 0.1 ms): an upper bound of the write
+		 * transactions in flight when the server ended its sessions.
+		 */
+		int inFlight() {
+			return this.mostInUse.get();
+		}
+
+		/** Failed writes since the stop. */
+		long failed() {
+			return this.failed.sum();
+		}
+
 	}
 
 }

@@ -5,8 +5,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.github.pgsqlrelation.routing.Backend;
 import io.github.pgsqlrelation.routing.RoutingListener;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Follows the routing's master pools, so that a planned switchover can wait until the
@@ -17,6 +19,25 @@ import io.github.pgsqlrelation.routing.RoutingListener;
 final class PoolEvents implements RoutingListener {
 
 	private final Set<HikariDataSource> retiredMasters = ConcurrentHashMap.newKeySet();
+
+	private volatile @Nullable HikariDataSource master;
+
+	@Override
+	public void poolCreated(Backend backend, HikariDataSource pool) {
+		if (backend.role() == Backend.Role.MASTER) {
+			this.master = pool;
+		}
+	}
+
+	/**
+	 * The connections of the current master pool in use now: transactions that hold one,
+	 * or -1 without a master pool.
+	 */
+	int masterConnectionsInUse() {
+		HikariDataSource pool = this.master;
+		HikariPoolMXBean statistics = (pool != null) ? pool.getHikariPoolMXBean() : null;
+		return (statistics != null) ? statistics.getActiveConnections() : -1;
+	}
 
 	@Override
 	public void poolRetired(Backend backend, HikariDataSource pool) {

@@ -69,6 +69,15 @@ final class StarterApp implements AutoCloseable {
 		return this.refreshTimes.lastChanged;
 	}
 
+	/**
+	 * How long the watcher took to read, check and apply the last change and publish its
+	 * events, in nanoseconds: the part of {@link #lastChangeApplied()} after the file
+	 * system notification.
+	 */
+	long lastChangeTook() {
+		return this.refreshTimes.lastTook;
+	}
+
 	Transactions transactions() {
 		return this.transactions;
 	}
@@ -101,9 +110,12 @@ final class StarterApp implements AutoCloseable {
 
 		private volatile long lastChanged;
 
+		private volatile long lastTook;
+
 		@Override
 		public void refreshed(Duration took, boolean changed) {
 			if (changed) {
+				this.lastTook = took.toNanos();
 				this.lastChanged = System.nanoTime();
 			}
 		}

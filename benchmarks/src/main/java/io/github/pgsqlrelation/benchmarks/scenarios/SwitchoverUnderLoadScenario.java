@@ -68,13 +68,24 @@ final class SwitchoverUnderLoadScenario {
 				+ "left (`pg_stat_activity`), then `PostgresCluster.switchover` stops the old primary "
 				+ "(`-m fast`), waits for the standby to replay its shutdown checkpoint, promotes it and repoints the "
 				+ "other standby (a reload, no restart). **Promote first**: `switchover` at once, then the file. "
-				+ "Lost writes: acknowledged ids missing from the final master.");
-		this.report.table("Sequence", "switchovers", "transactions", "failed writes", "failed reads",
-				"lost acknowledged writes", "slowest transaction", "drain wait p50 / max");
+				+ "Lost writes: acknowledged ids missing from the final master. Writes in flight at a stop: the "
+				+ "most master pool connections in use at once (`HikariPoolMXBean.getActiveConnections()`, "
+				+ "sampled every 0.1 ms) from the start of the switchover to its first failed write, an upper "
+				+ "bound of the transactions in flight when the server ended its sessions; `pg_ctl stop -m fast` ends every session, so a transaction holding one then "
+				+ "fails whatever the client does, and a pooled connection handed out after the stop must not "
+				+ "add to them.");
+		this.report.table("Sequence", "switchovers", "transactions", "failed writes",
+				"most master connections in use from each stop to its first failure",
+				"switchovers with more failed than in flight", "failed reads", "lost acknowledged writes",
+				"slowest transaction", "drain wait p50 / max");
 		for (Result result : results) {
 			this.report.row(result.name(), result.switchovers(), result.transactions(), result.failedWrites(),
-					result.failedReads(), result.lost(), Samples.ms(result.slowestMillis()), result.drain().count() > 0
+					result.inFlight(), result.beyondInFlight(), result.failedReads(), result.lost(),
+					Samples.ms(result.slowestMillis()), result.drain().count() > 0
 							? Samples.ms(result.drain().p50()) + " / " + Samples.ms(result.drain().max()) : "");
+			this.report.line(
+					"\nFailed writes / most master connections in use from the stop to its first failure, per switchover ("
+							+ result.name() + "): " + result.perSwitchover());
 			if (!result.errors().isEmpty()) {
 				this.report.line("\nErrors (" + result.name() + "): " + String.join("; ", result.errors()));
 			}
@@ -91,6 +102,14 @@ final class SwitchoverUnderLoadScenario {
 		long lost = results.stream().mapToLong(Result::lost).sum();
 		this.report.verdict("0 lost acknowledged writes (both sequences)", lost == 0, lost + " lost");
 		Result plain = results.get(1);
+		this.report.verdict("at most 20 failed transactions in the other order (promote first)",
+				plain.failedWrites() + plain.failedReads() <= 20,
+				plain.failedWrites() + " failed writes, " + plain.inFlight()
+						+ " master connections in use at most from each stop to its first failure, "
+						+ plain.failedReads() + " failed reads");
+		this.report.verdict("no failed write beyond those in flight at the stop (promote first)",
+				plain.beyondInFlight() == 0,
+				plain.beyondInFlight() + " of " + plain.switchovers() + " switchovers with more failed writes");
 		return "planned: " + planned.failedWrites() + "/" + planned.failedReads() + " failed w/r of "
 				+ planned.transactions() + "; promote first: " + plain.failedWrites() + "/" + plain.failedReads()
 				+ " of " + plain.transactions() + "; lost " + lost;
@@ -102,6 +121,7 @@ final class SwitchoverUnderLoadScenario {
 		Clients clients = new Clients(app.transactions(), ids, acknowledged, this.sizes);
 		Samples drain = new Samples();
 		List<String> timeline = new ArrayList<>();
+		List<Clients.Stop> stops = new ArrayList<>();
 		try {
 			Thread.sleep(1000);
 			for (int i = 0; i < this.sizes.loadSwitchovers(); i++) {
@@ -110,6 +130,7 @@ final class SwitchoverUnderLoadScenario {
 				List<PostgresNode> others = new ArrayList<>(cluster.standbys());
 				others.remove(chosen);
 				timeline.add(String.format(Locale.ROOT, "%.1f", clients.secondsSinceStart()));
+				Clients.Stop stop;
 				if (fileFirst) {
 					long start = file.write(cluster, chosen, others);
 					// The routing retires the old master pool on the change
@@ -121,15 +142,18 @@ final class SwitchoverUnderLoadScenario {
 					}
 					awaitDrained(former, cluster.user());
 					drain.addNanos(System.nanoTime() - start);
+					stop = clients.markStop(app.poolEvents()::masterConnectionsInUse);
 					cluster.switchover(chosen);
 				}
 				else {
+					stop = clients.markStop(app.poolEvents()::masterConnectionsInUse);
 					cluster.switchover(chosen);
 					file.write(cluster, chosen, others);
 				}
 				others.add(cluster.addStandby());
 				file.write(cluster, chosen, others);
 				Thread.sleep(500);
+				stops.add(stop);
 			}
 			Thread.sleep(1000);
 		}
@@ -139,8 +163,8 @@ final class SwitchoverUnderLoadScenario {
 		Set<Long> present = ids(cluster.primary());
 		long lost = acknowledged.stream().filter((id) -> !present.contains(id)).count();
 		return new Result(name, this.sizes.loadSwitchovers(), clients.transactions(), clients.failedWrites(),
-				clients.failedReads(), lost, clients.slowestMillis(), drain, clients.errors(), clients.slow(),
-				timeline);
+				clients.failedReads(), lost, clients.slowestMillis(), drain, clients.errors(), clients.slow(), timeline,
+				stops);
 	}
 
 	/** Waits until the retired pool has closed every connection of the relation user. */
@@ -175,7 +199,25 @@ final class SwitchoverUnderLoadScenario {
 	}
 
 	record Result(String name, int switchovers, long transactions, long failedWrites, long failedReads, long lost,
-			double slowestMillis, Samples drain, List<String> errors, List<String> slow, List<String> timeline) {
+			double slowestMillis, Samples drain, List<String> errors, List<String> slow, List<String> timeline,
+			List<Clients.Stop> stops) {
+
+		long inFlight() {
+			return this.stops.stream().mapToLong(Clients.Stop::inFlight).sum();
+		}
+
+		/**
+		 * Switchovers with more failed writes than transactions in flight at the stop.
+		 */
+		long beyondInFlight() {
+			return this.stops.stream().filter((stop) -> stop.failed() > stop.inFlight()).count();
+		}
+
+		/** Failed writes / writes in flight per switchover, e.g. {@code 2/10, 0/9}. */
+		String perSwitchover() {
+			return String.join(", ", this.stops.stream().map((stop) -> stop.failed() + "/" + stop.inFlight()).toList());
+		}
+
 	}
 
 }

@@ -84,7 +84,7 @@ public final class RelationStateWatcher implements AutoCloseable {
 				settings.policy().requirePrivate(), clock);
 		this.status = this.tracker.status();
 		this.fileWatcher = new FileWatcher(this.file, settings.recheckInterval(),
-				"pgsql-relation-watcher-" + settings.endpoint(), this::refresh);
+				"pgsql-relation-watcher-" + settings.endpoint(), this::changed);
 	}
 
 	/** Returns the file this watcher follows, absolute. */
@@ -133,7 +133,7 @@ public final class RelationStateWatcher implements AutoCloseable {
 	 */
 	public void load() {
 		synchronized (this.refreshLock) {
-			RelationTracker.Update update = read();
+			RelationTracker.Update update = Objects.requireNonNull(read(false));
 			apply(update);
 			this.pendingEvents.addAll(update.events());
 		}
@@ -143,9 +143,32 @@ public final class RelationStateWatcher implements AutoCloseable {
 	 * Re-reads the file; a change reaches the listeners, then the events are published.
 	 */
 	public void refresh() {
+		refresh(false);
+	}
+
+	/**
+	 * Reads the file when the {@link FileWatcher} says so.
+	 * @return {@code false} when a file just replaced was not usable: nothing was taken
+	 * from it (it may still be written in place), and it is to be read again once quiet
+	 */
+	boolean changed(FileWatcher.Trigger trigger) {
+		return refresh(trigger == FileWatcher.Trigger.REPLACED);
+	}
+
+	/**
+	 * Reads the file; a change reaches the listeners, then the events are published.
+	 * @param tentative whether the file may be incomplete, so that a problem with it is
+	 * not recorded: a file created in place may be empty or half written when its
+	 * creation is noticed
+	 * @return {@code false} when the read was tentative and the file not usable
+	 */
+	private boolean refresh(boolean tentative) {
 		synchronized (this.refreshLock) {
 			long startTime = System.nanoTime();
-			RelationTracker.Update update = read();
+			RelationTracker.@Nullable Update update = read(tentative);
+			if (update == null) {
+				return false;
+			}
 			apply(update);
 			if (this.started) {
 				update.events().forEach(this::publish);
@@ -162,6 +185,7 @@ public final class RelationStateWatcher implements AutoCloseable {
 				this.refreshListener.refreshed(Duration.ofNanos(System.nanoTime() - startTime),
 						!update.events().isEmpty());
 			}
+			return true;
 		}
 	}
 
@@ -192,18 +216,23 @@ public final class RelationStateWatcher implements AutoCloseable {
 		this.fileWatcher.close();
 	}
 
-	private RelationTracker.Update read() {
+	/**
+	 * Reads the file.
+	 * @return what changed; {@code null} when the read was tentative and the file not
+	 * usable, nothing recorded
+	 */
+	private RelationTracker.@Nullable Update read(boolean tentative) {
 		StateFileContent content;
 		try {
 			content = StateFileLoader.load(this.file, this.settings.policy().maxSize());
 		}
 		catch (IOException ex) {
-			return this.tracker.failed(StateFileProblems.describe(this.file, ex));
+			return tentative ? null : this.tracker.failed(StateFileProblems.describe(this.file, ex));
 		}
 		catch (RelationStateException ex) {
-			return this.tracker.failed(ex.getMessage());
+			return tentative ? null : this.tracker.failed(ex.getMessage());
 		}
-		return this.tracker.read(content);
+		return tentative ? this.tracker.readTentatively(content) : this.tracker.read(content);
 	}
 
 	private void apply(RelationTracker.Update update) {

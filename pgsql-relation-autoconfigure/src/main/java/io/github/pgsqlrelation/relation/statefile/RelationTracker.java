@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 import io.github.pgsqlrelation.relation.EndpointRelations;
@@ -78,9 +79,24 @@ final class RelationTracker {
 	 * and the problem to report, if any
 	 */
 	Update read(StateFileContent content) {
+		return Objects.requireNonNull(read(content, false));
+	}
+
+	/**
+	 * Takes content read from a file that may still be written (created in place): good
+	 * content is taken as by {@link #read(StateFileContent)}, a problem is neither
+	 * recorded nor reported.
+	 * @return as {@link #read(StateFileContent)}; {@code null} when the content is not
+	 * usable, nothing changed
+	 */
+	@Nullable Update readTentatively(StateFileContent content) {
+		return read(content, true);
+	}
+
+	private @Nullable Update read(StateFileContent content, boolean tentative) {
 		String refusal = (content.permissions() != null) ? refusal(content.permissions()) : null;
 		if (refusal != null) {
-			return failed(refusal);
+			return tentative ? null : failed(refusal);
 		}
 		if (this.lastContent != null && Arrays.equals(content.bytes(), this.lastContent)) {
 			recovered();
@@ -91,12 +107,12 @@ final class RelationTracker {
 			next = StateFile.parse(content.text(), this.file.toString()).endpoint(this.endpoint, this.expectedDatabase);
 		}
 		catch (RelationStateException ex) {
-			return failed(ex.getMessage());
+			return tentative ? null : failed(ex.getMessage());
 		}
 		catch (RuntimeException ex) {
 			// Whatever the file holds, the last good state stays and the watcher keeps
 			// going. The exception's message may quote the content: it is not shown.
-			return failed(
+			return tentative ? null : failed(
 					"Relation state file " + this.file + " could not be read: unexpected " + ex.getClass().getName());
 		}
 		this.lastContent = content.bytes();

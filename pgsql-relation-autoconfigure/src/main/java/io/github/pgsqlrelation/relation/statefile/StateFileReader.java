@@ -21,7 +21,11 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Reads the envelope of a relation state file (its version and {@code relations} array),
@@ -47,9 +51,17 @@ final class StateFileReader implements EntryFields {
 	private static final Map<String, RelationEntryReader> READERS = readers(new PgsqlEntryReader(),
 			new PostgresqlClientEntryReader());
 
-	private static final JsonMapper MAPPER = JsonMapper.builder()
+	/**
+	 * The streaming parser only: the tree is built in the same pass that records the
+	 * locations. A databind {@code JsonMapper} would load some 400 more classes at
+	 * start-up (the largest part of the library's start-up time) for a few kilobytes of
+	 * JSON.
+	 */
+	private static final JsonFactory JSON = JsonFactory.builder()
 		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 		.build();
+
+	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
 	// Jackson echoes an unrecognized token, which may be part of a password
 	private static final Pattern TOKEN_IN_MESSAGE = Pattern.compile("(?<=Unrecognized token )'[^']*'");
@@ -107,26 +119,19 @@ final class StateFileReader implements EntryFields {
 	}
 
 	private JsonNode parseJson(String json) {
-		try (JsonParser parser = MAPPER.createParser(json)) {
+		try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(), json)) {
 			try {
-				if (parser.nextToken() != null) {
-					recordLocations(parser, "");
-				}
+				JsonNode root = (parser.nextToken() != null) ? readValue(parser, "") : NODES.missingNode();
 				if (parser.nextToken() != null) {
 					throw new RelationStateException(this.source + ": unexpected content after the JSON object"
 							+ at(parser.currentTokenLocation()));
 				}
+				return root;
 			}
 			catch (JacksonException ex) {
 				// A limit (nesting depth, number length) is reported without a location
 				throw invalidJson(ex, (ex.getLocation() != null) ? ex.getLocation() : parser.currentLocation());
 			}
-		}
-		catch (JacksonException ex) {
-			throw invalidJson(ex, ex.getLocation());
-		}
-		try {
-			return MAPPER.readTree(json);
 		}
 		catch (JacksonException ex) {
 			throw invalidJson(ex, ex.getLocation());
@@ -146,22 +151,42 @@ final class StateFileReader implements EntryFields {
 		return new RelationStateException(this.source + ": " + kind + ": " + problem + at(location));
 	}
 
-	private void recordLocations(JsonParser parser, String path) {
+	/**
+	 * Reads the value at the parser's current token into a tree, as databind's
+	 * {@code readTree} does (integers as int, long or big integer nodes, other numbers as
+	 * doubles), and records where each key path starts.
+	 */
+	private JsonNode readValue(JsonParser parser, String path) {
 		this.locations.put(path, parser.currentTokenLocation());
-		JsonToken token = parser.currentToken();
-		if (token == JsonToken.START_OBJECT) {
-			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-				String name = parser.currentName();
-				parser.nextToken();
-				recordLocations(parser, child(path, name));
+		return switch (parser.currentToken()) {
+			case START_OBJECT -> {
+				ObjectNode object = NODES.objectNode();
+				while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+					String name = parser.currentName();
+					parser.nextToken();
+					object.set(name, readValue(parser, child(path, name)));
+				}
+				yield object;
 			}
-		}
-		else if (token == JsonToken.START_ARRAY) {
-			int index = 0;
-			while (parser.nextToken() != JsonToken.END_ARRAY) {
-				recordLocations(parser, path + "[" + index++ + "]");
+			case START_ARRAY -> {
+				ArrayNode array = NODES.arrayNode();
+				while (parser.nextToken() != JsonToken.END_ARRAY) {
+					array.add(readValue(parser, path + "[" + array.size() + "]"));
+				}
+				yield array;
 			}
-		}
+			case VALUE_STRING -> NODES.stringNode(parser.getString());
+			case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
+				case INT -> NODES.numberNode(parser.getIntValue());
+				case LONG -> NODES.numberNode(parser.getLongValue());
+				default -> NODES.numberNode(parser.getBigIntegerValue());
+			};
+			case VALUE_NUMBER_FLOAT -> NODES.numberNode(parser.getDoubleValue());
+			case VALUE_TRUE -> NODES.booleanNode(true);
+			case VALUE_FALSE -> NODES.booleanNode(false);
+			case VALUE_NULL -> NODES.nullNode();
+			default -> throw new IllegalStateException("Unexpected JSON token " + parser.currentToken());
+		};
 	}
 
 	private RelationEntry relation(JsonNode node, String path) {

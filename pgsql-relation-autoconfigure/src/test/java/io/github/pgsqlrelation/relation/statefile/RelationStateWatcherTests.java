@@ -79,6 +79,54 @@ class RelationStateWatcherTests {
 	}
 
 	@Test
+	void replacedFileIsTakenAtOnce() throws IOException {
+		Path file = write(this.directory.resolve("state.json"), state("10.0.0.5"));
+		this.watcher = watcher(file, LONG_RECHECK);
+		this.watcher.load();
+		write(file, state("10.0.0.6"));
+		assertThat(this.watcher.changed(FileWatcher.Trigger.REPLACED)).isTrue();
+		assertThat(masterHost()).isEqualTo("10.0.0.6");
+	}
+
+	@Test
+	void fileCreatedInPlaceAndNotYetWrittenIsNeitherTakenNorReportedUntilSettled() throws IOException {
+		Path file = write(this.directory.resolve("state.json"), state("10.0.0.5"));
+		List<String> problems = new CopyOnWriteArrayList<>();
+		this.watcher = new RelationStateWatcher(
+				RelationStateWatcher.Settings.of(file, "db").withRecheckInterval(LONG_RECHECK), this.events::add,
+				new RelationStateWatcher.RefreshListener() {
+
+					@Override
+					public void problem(String message) {
+						problems.add(message);
+					}
+
+				});
+		this.watcher.load();
+		this.watcher.start();
+		this.watcher.close();
+		Files.delete(file);
+		Files.writeString(file, state("10.0.0.6").substring(0, 60));
+		assertThat(this.watcher.changed(FileWatcher.Trigger.REPLACED)).isFalse();
+		assertThat(this.watcher.status().problem()).isNull();
+		assertThat(problems).isEmpty();
+		assertThat(masterHost()).isEqualTo("10.0.0.5");
+		assertThat(this.watcher.changed(FileWatcher.Trigger.SETTLED)).isTrue();
+		assertThat(this.watcher.status().problem()).contains(file.toString());
+		assertThat(problems).hasSize(1);
+		assertThat(masterHost()).isEqualTo("10.0.0.5");
+	}
+
+	@Test
+	void fileWrittenInPlaceIsPickedUpWhenQuiet() throws IOException {
+		Path file = write(this.directory.resolve("state.json"), state("10.0.0.5"));
+		startWatching(file, LONG_RECHECK);
+		Files.writeString(file, state("10.0.0.6"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> "10.0.0.6".equals(masterHost()));
+		assertThat(this.watcher.status().problem()).isNull();
+	}
+
+	@Test
 	void missingFileIsNotReadyWithTheReasonAndPickedUpWhenItAppears() throws IOException {
 		Path file = this.directory.resolve("state.json");
 		startWatching(file, LONG_RECHECK);
