@@ -54,6 +54,8 @@ final class BackendDataSource extends AbstractDataSource {
 	private volatile Consumer<SQLException> failures = (ex) -> {
 	};
 
+	private volatile @Nullable SQLException lastFailure;
+
 	BackendDataSource(JdbcConnection jdbc, Duration retryInterval) {
 		this.target = new Target(jdbc.url(), jdbc.toProperties());
 		this.retryInterval = retryInterval;
@@ -62,6 +64,15 @@ final class BackendDataSource extends AbstractDataSource {
 	/** Tells whether requests wait: retries stop when none does. */
 	void pool(HikariPoolMXBean pool) {
 		this.pool = pool;
+	}
+
+	/**
+	 * Returns why the last attempt to connect failed, {@code null} when it succeeded or
+	 * none was made. While this data source retries, HikariCP has not seen the failure
+	 * yet, so a request that times out meanwhile learns the reason here.
+	 */
+	@Nullable SQLException lastFailure() {
+		return this.lastFailure;
 	}
 
 	/** Hears of every failed attempt to connect, from the pool's own threads. */
@@ -134,9 +145,12 @@ final class BackendDataSource extends AbstractDataSource {
 	public Connection getConnection() throws SQLException {
 		while (true) {
 			try {
-				return connect();
+				Connection connection = connect();
+				this.lastFailure = null;
+				return connection;
 			}
 			catch (SQLException ex) {
+				this.lastFailure = ex;
 				evictIfServerGone(ex);
 				this.failures.accept(ex);
 				if (!shouldRetry(ex)) {

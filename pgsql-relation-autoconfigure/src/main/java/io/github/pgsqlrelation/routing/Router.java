@@ -281,18 +281,28 @@ final class Router {
 	/**
 	 * HikariCP's timeout names the pool, not the server, and keeps the driver's reason in
 	 * its cause: say both, so that the application's log tells which backend failed and
-	 * why. The type and SQL state stay, so that callers and Spring's exception
-	 * translation see what HikariCP threw.
+	 * why. While the master's data source is still retrying (see
+	 * {@link BackendDataSource}), HikariCP has no reason yet: the data source's last
+	 * failure is the cause then, and HikariCP's timeout a suppressed exception. The type
+	 * and SQL state stay, so that callers and Spring's exception translation see what
+	 * HikariCP threw.
 	 */
 	private SQLException masterUnavailable(BackendPool master, SQLException ex) {
 		if (!(ex instanceof SQLTransientConnectionException)) {
 			return ex;
 		}
-		Throwable cause = ex.getCause();
+		Throwable cause = (ex.getCause() != null) ? ex.getCause() : master.connections().lastFailure();
 		String reason = (cause != null && cause.getMessage() != null)
 				? "; last connection failure: " + cause.getMessage() : "";
-		return new SQLTransientConnectionException("No connection to the master " + master.backend().address()
-				+ " of endpoint '" + this.endpoint + "': " + ex.getMessage() + reason, ex.getSQLState(), ex);
+		String message = "No connection to the master " + master.backend().address() + " of endpoint '" + this.endpoint
+				+ "': " + ex.getMessage() + reason;
+		if (ex.getCause() != null || cause == null) {
+			return new SQLTransientConnectionException(message, ex.getSQLState(), ex);
+		}
+		SQLTransientConnectionException unavailable = new SQLTransientConnectionException(message, ex.getSQLState(),
+				cause);
+		unavailable.addSuppressed(ex);
+		return unavailable;
 	}
 
 	/**

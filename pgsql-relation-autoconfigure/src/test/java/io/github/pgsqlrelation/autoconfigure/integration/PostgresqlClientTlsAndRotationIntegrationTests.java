@@ -67,10 +67,9 @@ class PostgresqlClientTlsAndRotationIntegrationTests {
 	/**
 	 * A refused server cannot answer Hibernate's metadata read at start-up: the
 	 * application starts all the same, and a request fails once the pool's connection
-	 * timeout has passed, with the pool's last failure as its cause. The timeout leaves a
-	 * first TLS handshake time to fail on a loaded machine.
+	 * timeout has passed, with the last failure to connect as its cause.
 	 */
-	private static final String[] REFUSED_AT_START_UP = { "pgsql.relation.pool.connection-timeout=10000" };
+	private static final String[] REFUSED_AT_START_UP = { "pgsql.relation.pool.connection-timeout=2000" };
 
 	@TempDir
 	static Path files;

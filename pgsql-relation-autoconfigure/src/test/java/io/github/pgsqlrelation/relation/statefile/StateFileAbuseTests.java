@@ -191,7 +191,9 @@ class StateFileAbuseTests {
 				writes, seconds, readsDuringStorm, refreshesDuringStorm, this.state.problems.size());
 		assertThat(servedHosts).isSubsetOf(goodHosts);
 		assertThat(readsDuringStorm).as("reads while the file was rewritten").isGreaterThanOrEqualTo(3);
-		assertThat(this.state.problems).doesNotHaveDuplicates().hasSizeBetween(1, bad.size());
+		// A renamed file that cannot be used is reported only once the notifications stop
+		// with it still there: in a storm that ends with a good file, there may be none.
+		assertThat(this.state.problems).doesNotHaveDuplicates().hasSizeLessThanOrEqualTo(bad.size());
 		assertThat(problemLines(output)).hasSameSizeAs(this.state.problems);
 		MasterChangedEvent last = (MasterChangedEvent) this.state.events.stream()
 			.filter(MasterChangedEvent.class::isInstance)
