@@ -309,7 +309,9 @@ public class RelationRoutingDataSource extends AbstractDataSource implements Rel
 
 	/**
 	 * Closes every pool at once (aborting connections still in use) and stops the
-	 * background thread. Idempotent; later events are ignored and connections fail.
+	 * background thread. The pools close together: HikariCP's shutdown of a pool waits
+	 * for the connection its fill is opening, and one pool after the other those waits
+	 * add up. Idempotent; later events are ignored and connections fail.
 	 */
 	@Override
 	public void close() {
@@ -323,10 +325,32 @@ public class RelationRoutingDataSource extends AbstractDataSource implements Rel
 			this.router.topology(Topology.INITIAL.withoutMaster("the DataSource is closed"));
 		}
 		this.housekeeper.shutdown();
+		List<BackendPool> pools = new ArrayList<>();
 		if (topology.master() != null) {
-			this.housekeeper.close(topology.master());
+			pools.add(topology.master());
 		}
-		topology.standbys().forEach(this.housekeeper::close);
+		pools.addAll(topology.standbys());
+		closeTogether(pools);
+	}
+
+	private void closeTogether(List<BackendPool> pools) {
+		List<Thread> closers = new ArrayList<>();
+		for (BackendPool pool : pools) {
+			Thread closer = new Thread(() -> this.housekeeper.close(pool), pool.backend().name() + "-close");
+			closer.setDaemon(true);
+			closer.start();
+			closers.add(closer);
+		}
+		for (Thread closer : closers) {
+			try {
+				closer.join();
+			}
+			catch (InterruptedException ex) {
+				// The pools left go on closing in their own threads
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
 	}
 
 	private void useMaster(Topology current, ConnectionString master, List<ConnectionString> standbys) {
