@@ -22,7 +22,7 @@ final class RelationChangeDescription {
 	static String describe(EndpointRelations previous, EndpointRelations next) {
 		RelationSnapshot before = previous.effective();
 		RelationSnapshot after = next.effective();
-		StringBuilder line = new StringBuilder("pgsql relation '").append(next.endpoint()).append("': ");
+		StringBuilder line = new StringBuilder("Relation on endpoint '").append(next.endpoint()).append("': ");
 		if (after.readiness().isReady()) {
 			line.append("ready (").append(after.relation()).append(")");
 		}
@@ -33,13 +33,20 @@ final class RelationChangeDescription {
 		}
 		line.append("; master ").append(address(after.master()));
 		if (!Objects.equals(before.master(), after.master())) {
-			line.append(" (was ").append(address(before.master())).append(")");
+			line.append(change(address(before.master()), address(after.master())));
 		}
 		line.append("; standbys ").append(addresses(after.standbys()));
 		if (!before.standbys().equals(after.standbys())) {
-			line.append(" (was ").append(addresses(before.standbys())).append(")");
+			line.append(change(addresses(before.standbys()), addresses(after.standbys())));
 		}
 		return line.toString();
+	}
+
+	/**
+	 * Same addresses, other connection strings: a rotated password, a new CA, a setting.
+	 */
+	private static String change(String before, String after) {
+		return before.equals(after) ? " (credentials or connection settings changed)" : " (was " + before + ")";
 	}
 
 	static String address(@Nullable ConnectionString connection) {
