@@ -1,20 +1,18 @@
 package io.github.pgsqlrelation.routing;
 
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import io.github.pgsqlrelation.test.PostgresCluster;
 import io.github.pgsqlrelation.test.PostgresNode;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static io.github.pgsqlrelation.routing.DelayedStandbys.delay;
 import static io.github.pgsqlrelation.routing.Relations.connectionString;
 import static io.github.pgsqlrelation.routing.Relations.publish;
 import static io.github.pgsqlrelation.routing.Relations.snapshot;
@@ -41,11 +39,7 @@ class ReadYourWritesRoutingTests {
 
 	@BeforeAll
 	static void startCluster() throws SQLException {
-		cluster = PostgresCluster.builder().standbys(2).start();
-		try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement()) {
-			statement.execute("create table note (id serial primary key, text varchar(100))");
-		}
-		cluster.awaitReplication();
+		cluster = DelayedStandbys.start();
 	}
 
 	@AfterAll
@@ -58,10 +52,7 @@ class ReadYourWritesRoutingTests {
 		if (this.dataSource != null) {
 			this.dataSource.close();
 		}
-		for (PostgresNode standby : cluster.standbys()) {
-			delay(standby, null);
-		}
-		cluster.awaitReplication();
+		DelayedStandbys.undelayAll(cluster);
 	}
 
 	@Test
@@ -220,13 +211,6 @@ class ReadYourWritesRoutingTests {
 	}
 
 	/** Sets or (with {@code null}) resets the standby's recovery_min_apply_delay. */
-	static void delay(PostgresNode standby, @Nullable String delay) throws SQLException {
-		try (Connection connection = standby.connectAsSuperuser(); Statement statement = connection.createStatement()) {
-			statement.execute((delay != null) ? "alter system set recovery_min_apply_delay = '" + delay + "'"
-					: "alter system reset recovery_min_apply_delay");
-			statement.execute("select pg_reload_conf()");
-		}
-	}
 
 	private record Read(boolean found, Servers.Server server) {
 

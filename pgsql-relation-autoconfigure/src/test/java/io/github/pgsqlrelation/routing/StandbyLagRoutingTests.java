@@ -23,7 +23,6 @@ import io.github.pgsqlrelation.connection.ConnectionString;
 import io.github.pgsqlrelation.relation.RelationSnapshot;
 import io.github.pgsqlrelation.test.PostgresCluster;
 import io.github.pgsqlrelation.test.PostgresNode;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
+import static io.github.pgsqlrelation.routing.DelayedStandbys.delay;
 import static io.github.pgsqlrelation.routing.Relations.connectionString;
 import static io.github.pgsqlrelation.routing.Relations.publish;
 import static io.github.pgsqlrelation.routing.Relations.snapshot;
@@ -59,11 +59,7 @@ class StandbyLagRoutingTests {
 
 	@BeforeAll
 	static void startCluster() throws SQLException {
-		cluster = PostgresCluster.builder().standbys(2).start();
-		try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement()) {
-			statement.execute("create table note (id serial primary key, text varchar(100))");
-		}
-		cluster.awaitReplication();
+		cluster = DelayedStandbys.start();
 	}
 
 	@AfterAll
@@ -76,10 +72,7 @@ class StandbyLagRoutingTests {
 		if (this.dataSource != null) {
 			this.dataSource.close();
 		}
-		for (PostgresNode standby : cluster.standbys()) {
-			delay(standby, null);
-		}
-		cluster.awaitReplication();
+		DelayedStandbys.undelayAll(cluster);
 	}
 
 	@Test
@@ -246,13 +239,6 @@ class StandbyLagRoutingTests {
 	/**
 	 * Sets or (with {@code null}) resets the standby's {@code recovery_min_apply_delay}.
 	 */
-	private static void delay(PostgresNode standby, @Nullable String delay) throws SQLException {
-		try (Connection connection = standby.connectAsSuperuser(); Statement statement = connection.createStatement()) {
-			statement.execute((delay != null) ? "alter system set recovery_min_apply_delay = '" + delay + "'"
-					: "alter system reset recovery_min_apply_delay");
-			statement.execute("select pg_reload_conf()");
-		}
-	}
 
 	private static int freePort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0)) {
