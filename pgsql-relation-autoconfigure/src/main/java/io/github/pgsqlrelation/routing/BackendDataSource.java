@@ -27,8 +27,9 @@ import org.springframework.jdbc.datasource.AbstractDataSource;
  * standbys). Holds the password, so its {@link #toString()} shows the URL only.
  * <p>
  * With a retry interval, a failed attempt is repeated at that pace for as long as
- * requests wait for the pool. HikariCP would otherwise retry with a backoff that grows to
- * 5 seconds while the requests keep waiting, so that writes would resume seconds after a
+ * requests wait for the pool, and at once when a failover host leaves recovery
+ * ({@link PromotionWatch}). HikariCP would otherwise retry with a backoff that grows to 5
+ * seconds while the requests keep waiting, so that writes would resume seconds after a
  * standby is promoted.
  */
 final class BackendDataSource extends AbstractDataSource {
@@ -143,28 +144,54 @@ final class BackendDataSource extends AbstractDataSource {
 
 	@Override
 	public Connection getConnection() throws SQLException {
-		while (true) {
-			try {
-				Connection connection = connect();
-				this.lastFailure = null;
-				return connection;
-			}
-			catch (SQLException ex) {
-				this.lastFailure = ex;
-				evictIfServerGone(ex);
-				this.failures.accept(ex);
-				if (!shouldRetry(ex)) {
-					throw ex;
-				}
+		// HikariCP connects on one thread per pool: the watch is never shared
+		PromotionWatch promotions = new PromotionWatch();
+		try {
+			while (true) {
 				try {
-					Thread.sleep(this.retryInterval.toMillis());
+					Connection connection = connect();
+					this.lastFailure = null;
+					return connection;
 				}
-				catch (InterruptedException interrupted) {
-					Thread.currentThread().interrupt();
-					throw ex;
+				catch (SQLException ex) {
+					this.lastFailure = ex;
+					evictIfServerGone(ex);
+					this.failures.accept(ex);
+					if (!shouldRetry(ex)) {
+						throw ex;
+					}
+					Connection promoted = awaitNextAttempt(promotions, ex);
+					if (promoted != null) {
+						this.lastFailure = null;
+						return adopt(promoted, this.target);
+					}
 				}
 			}
 		}
+		finally {
+			promotions.end();
+		}
+	}
+
+	/**
+	 * Waits for the retry interval, or less when a failover host accepts writes meanwhile
+	 * ({@link PromotionWatch}).
+	 * @return the connection of a failover host that accepts writes, or {@code null}
+	 */
+	private @Nullable Connection awaitNextAttempt(PromotionWatch promotions, SQLException failure) throws SQLException {
+		Target target = this.target;
+		try {
+			return promotions.await(target.url(), target.properties(), this.retryInterval, this::stopRetrying);
+		}
+		catch (InterruptedException interrupted) {
+			Thread.currentThread().interrupt();
+			throw failure;
+		}
+	}
+
+	private boolean stopRetrying() {
+		HikariPoolMXBean pool = this.pool;
+		return this.closed || pool == null || pool.getThreadsAwaitingConnection() == 0;
 	}
 
 	/**
@@ -181,9 +208,7 @@ final class BackendDataSource extends AbstractDataSource {
 	}
 
 	private boolean shouldRetry(SQLException ex) {
-		HikariPoolMXBean pool = this.pool;
-		return !this.retryInterval.isZero() && !this.closed && pool != null && pool.getThreadsAwaitingConnection() > 0
-				&& isUnavailable(ex.getSQLState());
+		return !this.retryInterval.isZero() && !stopRetrying() && isUnavailable(ex.getSQLState());
 	}
 
 	/**
@@ -213,6 +238,10 @@ final class BackendDataSource extends AbstractDataSource {
 		if (connection == null) {
 			throw new SQLException("The PostgreSQL JDBC driver does not accept the URL " + target.url());
 		}
+		return adopt(connection, target);
+	}
+
+	private Connection adopt(Connection connection, Target target) throws SQLException {
 		this.opened.add(connection);
 		if (this.closed) {
 			// HikariCP would drop a connection that arrives while its pool shuts down

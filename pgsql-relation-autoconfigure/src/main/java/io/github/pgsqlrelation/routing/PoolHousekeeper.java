@@ -65,7 +65,11 @@ final class PoolHousekeeper {
 		}
 		this.retiring.add(pool);
 		this.listener.poolRetired(pool.backend(), pool.pool());
-		evictIdle(pool);
+		stopFilling(pool);
+		// The idle connections close at the first drain check, not now: ending server
+		// processes costs the servers' CPU just when the pool replacing this one opens
+		// its
+		// first connection, which the next request waits for.
 		long deadline = System.nanoTime() + this.settings.retireTimeout().toNanos();
 		schedule(() -> drain(pool, deadline), DRAIN_CHECK_MILLIS);
 	}
@@ -175,6 +179,16 @@ final class PoolHousekeeper {
 		catch (SQLException ex) {
 			schedule(() -> probe(standby), this.settings.standbyRetryInterval().toMillis());
 		}
+	}
+
+	/**
+	 * A retired pool opens no connection but for a request still waiting on it. HikariCP
+	 * would otherwise open new ones to keep its minimum idle as soon as the idle ones are
+	 * evicted, to a server the relation has just left, while the new pool opens its first
+	 * connections on the same CPUs.
+	 */
+	private static void stopFilling(BackendPool pool) {
+		pool.pool().getHikariConfigMXBean().setMinimumIdle(0);
 	}
 
 	private static void evictIdle(BackendPool pool) {

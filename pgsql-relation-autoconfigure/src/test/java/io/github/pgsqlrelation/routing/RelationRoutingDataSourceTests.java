@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.github.pgsqlrelation.connection.ConnectionString;
 import io.github.pgsqlrelation.relation.MasterChangedEvent;
 import io.github.pgsqlrelation.relation.Readiness;
@@ -326,6 +327,41 @@ class RelationRoutingDataSourceTests {
 		assertThat(applicationName).isEqualTo("rotated");
 		awaitClosed("pgsql-relation-db-master", Duration.ofSeconds(2));
 		assertThat(this.dataSource.topology().master().backend().name()).isEqualTo("pgsql-relation-db-master-2");
+	}
+
+	@Test
+	void aRetiredPoolOpensNoConnectionWhileItsTransactionInFlightFinishes() throws SQLException {
+		HikariConfig template = Relations.poolTemplate();
+		template.setMinimumIdle(4);
+		this.dataSource = new RelationRoutingDataSource(template, RoutingSettings.defaults(), "db", this.listener,
+				PoolCustomizer.NONE);
+		publish(this.dataSource, snapshot(cluster));
+		HikariPoolMXBean retiring = this.listener.created.get("pgsql-relation-db-master").getHikariPoolMXBean();
+		awaitConnections(retiring, 4);
+		ConnectionString rotated = connectionString(cluster.primary()).with(Map.of("application_name", "rotated"));
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(false);
+			connection.createStatement().execute("insert into note (text) values ('held while its pool retires')");
+			publish(this.dataSource, snapshot(rotated, List.of()));
+			awaitConnections(retiring, 1);
+			long end = System.nanoTime() + Duration.ofMillis(500).toNanos();
+			while (System.nanoTime() < end) {
+				assertThat(retiring.getTotalConnections()).as("connections of the retired pool").isEqualTo(1);
+				sleep(10);
+			}
+			connection.commit();
+		}
+		awaitClosed("pgsql-relation-db-master", Duration.ofSeconds(2));
+	}
+
+	private static void awaitConnections(HikariPoolMXBean pool, int expected) {
+		long start = System.nanoTime();
+		while (pool.getTotalConnections() != expected) {
+			assertThat(Duration.ofNanos(System.nanoTime() - start))
+				.as("time until the pool has %d connections", expected)
+				.isLessThan(Duration.ofSeconds(5));
+			sleep(5);
+		}
 	}
 
 	@Test

@@ -95,6 +95,19 @@ final class FailoverScenario {
 						+ "; pgjdbc multi-host URL max " + Samples.ms(first.peerFromKill.max())
 						+ ", peer p50 / starter p50 "
 						+ Report.ratio(first.peerFromKill.p50(), first.starterFromKill.p50()));
+		for (Series current : series) {
+			String promoted = (current.delayMillis == 0) ? "promoted at once"
+					: "promoted " + current.delayMillis + " ms after the kill";
+			this.report.verdict(
+					"starter p50 from the kill <= the multi-host peer's, " + promoted
+							+ ", with at most one failed write per failover",
+					current.timeouts == 0 && current.starterFromKill.p50() <= current.peerFromKill.p50()
+							&& current.starterFailures <= this.sizes.failovers(),
+					"starter " + Samples.ms(current.starterFromKill.p50()) + " (" + current.starterFailures
+							+ " failed writes), peer " + Samples.ms(current.peerFromKill.p50()) + " ("
+							+ current.peerFailures + "); peer p50 / starter p50 "
+							+ Report.ratio(current.peerFromKill.p50(), current.starterFromKill.p50()));
+		}
 		StringBuilder summary = new StringBuilder();
 		for (Series current : series) {
 			summary.append("delay ")

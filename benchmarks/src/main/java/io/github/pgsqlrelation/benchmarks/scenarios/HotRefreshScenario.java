@@ -14,6 +14,8 @@ import java.util.function.IntSupplier;
 import io.github.pgsqlrelation.test.PostgresCluster;
 import io.github.pgsqlrelation.test.PostgresNode;
 
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
 /**
  * Scenario 2, hot refresh: how long after the state file's rename the running application
  * writes on the new master, and reads on a new standby; against an application restarted
@@ -23,6 +25,11 @@ import io.github.pgsqlrelation.test.PostgresNode;
  * standby only once it serves: the time measured is the application's alone. The master
  * alternates between the primaries of two clusters (the routing has no way to find the
  * other one but the file); the standby that joins is a running standby of the first.
+ * <p>
+ * Each change comes with the application at rest, as a relation changes minutes after its
+ * last change: the pools of the previous change filled and the retired ones closed. The
+ * floor of "rename to first transaction on the new server" is one new connection to it,
+ * measured in the same run as pgjdbc opening one and running the same transaction.
  */
 final class HotRefreshScenario {
 
@@ -30,8 +37,11 @@ final class HotRefreshScenario {
 
 	private static final long PROBE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-	/** Changes are rare: the retired pool closes before the next one. */
-	private static final long PAUSE_MILLIS = 400;
+	/** The least time between changes, once the pools are at rest. */
+	private static final long PAUSE_MILLIS = 100;
+
+	/** How long the pools may take to come to rest after a change. */
+	private static final long REST_TIMEOUT_SECONDS = 30;
 
 	private final ScenarioSizes sizes;
 
@@ -64,12 +74,16 @@ final class HotRefreshScenario {
 			Samples masterApplied = new Samples();
 			Samples standbyApplied = new Samples();
 			Samples watcherOwn = new Samples();
+			Samples newConnection = new Samples();
 			int misses = 0;
 			try (StarterApp app = StarterApp.start(file.path(), Map.of())) {
 				StarterApp.Transactions tx = app.transactions();
 				awaitPort(tx::write, masterA.port());
 				for (int i = 0; i < this.sizes.masterChanges(); i++) {
 					PostgresNode target = (i % 2 == 0) ? masterB : masterA;
+					awaitRest(app);
+					newConnection.addNanos(newConnection(target, first.user(), password));
+					awaitRest(app);
 					long renamed = file.write(first, target, List.of(steady));
 					long reached = awaitPort(tx::write, target.port());
 					if (reached < 0) {
@@ -80,10 +94,10 @@ final class HotRefreshScenario {
 						masterApplied.addNanos(app.lastChangeApplied() - renamed);
 						watcherOwn.addNanos(app.lastChangeTook());
 					}
-					Thread.sleep(PAUSE_MILLIS);
 				}
 				PostgresNode last = (this.sizes.masterChanges() % 2 == 1) ? masterB : masterA;
 				for (int i = 0; i < this.sizes.standbyAdditions(); i++) {
+					awaitRest(app);
 					long renamed = file.write(first, last, List.of(steady, joining));
 					long reached = awaitPort(tx::read, joining.port());
 					if (reached < 0) {
@@ -95,7 +109,6 @@ final class HotRefreshScenario {
 						watcherOwn.addNanos(app.lastChangeTook());
 					}
 					file.write(first, last, List.of(steady));
-					Thread.sleep(PAUSE_MILLIS);
 				}
 			}
 			Samples restart = restarts(List.of(masterA, masterB), first.user(), password);
@@ -107,8 +120,12 @@ final class HotRefreshScenario {
 					+ "of the first transaction that ran on the new server; \"applied\" is when the watcher had published "
 					+ "the change (file notification, read and parse at once: a rename needs no quiet period; the "
 					+ "routing swaps its pools before the events), the rest is the new pool's first connection and the transaction. "
-					+ PAUSE_MILLIS + " ms pass between changes. The baseline starts a fresh JVM "
-					+ "(`java -cp <benchmarks classpath> " + RestartApplication.class.getName()
+					+ "Each change comes with the application at rest (the pools of the previous change filled to "
+					+ "HikariCP's minimum idle, retired pools closed, then " + PAUSE_MILLIS + " ms), as a relation "
+					+ "changes minutes apart. The floor is one new connection to the new server and the same "
+					+ "transaction on it (pgjdbc through `DriverManagerDataSource`, no pool), measured before each "
+					+ "master change. The baseline starts a fresh JVM " + "(`java -cp <benchmarks classpath> "
+					+ RestartApplication.class.getName()
 					+ "`, `SPRING_DATASOURCE_URL`/`USERNAME`/`PASSWORD`, HikariCP through Spring Boot's "
 					+ "DataSource auto-configuration) and times launch to its first committed write.");
 			this.report.table("Measurement", "n", "p50", "p90", "p99", "max");
@@ -117,6 +134,7 @@ final class HotRefreshScenario {
 			row("Hot refresh: rename to first read on a new standby", standby);
 			row("of which: rename to the change applied by the routing", standbyApplied);
 			row("The watcher's own share of \"applied\", both kinds: read, check, apply, publish", watcherOwn);
+			row("Floor: one new connection (pgjdbc, no pool) and the same write", newConnection);
 			row("Restart (fresh JVM): launch to first write", restart);
 			if (misses > 0) {
 				this.report.line("\n" + misses + " refreshes were not seen within 10 s.");
@@ -124,19 +142,46 @@ final class HotRefreshScenario {
 			double worstApplied = Math.max(masterApplied.p99(), standbyApplied.p99());
 			this.report.verdict("rename to change applied p99 <= 5 ms", worstApplied <= 5 && misses == 0,
 					"master " + Samples.ms(masterApplied.p99()) + ", standby " + Samples.ms(standbyApplied.p99()));
+			String floor = "; the floor, one new connection and the write, p50 " + Samples.ms(newConnection.p50())
+					+ " p99 " + Samples.ms(newConnection.p99());
 			this.report.verdict("rename to first write on a new master p99 <= 25 ms", master.p99() <= 25 && misses == 0,
-					Samples.ms(master.p99()));
+					Samples.ms(master.p99()) + " (p50 " + Samples.ms(master.p50()) + ")" + floor);
 			this.report.verdict("rename to first read on a new standby p99 <= 20 ms",
-					standby.p99() <= 20 && misses == 0, Samples.ms(standby.p99()));
+					standby.p99() <= 20 && misses == 0,
+					Samples.ms(standby.p99()) + " (p50 " + Samples.ms(standby.p50()) + ")" + floor);
 			String ratio = Report.ratio(restart.p50(), master.p50());
 			this.report.verdict("hot refresh at least 40x faster than a restart (restart p50 / refresh p50)",
 					restart.p50() / master.p50() >= 40,
 					ratio + " for the master; " + Report.ratio(restart.p50(), standby.p50())
 							+ " for a standby; against the refresh p99: " + Report.ratio(restart.p50(), master.p99()));
 			return "master p50 " + Samples.ms(master.p50()) + " p99 " + Samples.ms(master.p99()) + "; standby p50 "
-					+ Samples.ms(standby.p50()) + " p99 " + Samples.ms(standby.p99()) + "; restart p50 "
+					+ Samples.ms(standby.p50()) + " p99 " + Samples.ms(standby.p99()) + "; one new connection p50 "
+					+ Samples.ms(newConnection.p50()) + " p99 " + Samples.ms(newConnection.p99()) + "; restart p50 "
 					+ Samples.ms(restart.p50()) + "; ratio " + ratio;
 		}
+	}
+
+	private static void awaitRest(StarterApp app) throws InterruptedException {
+		if (!app.poolEvents().awaitRest(REST_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+			throw new IllegalStateException("The pools did not come to rest within " + REST_TIMEOUT_SECONDS + " s");
+		}
+		Thread.sleep(PAUSE_MILLIS);
+	}
+
+	/**
+	 * Opens one connection to a server with pgjdbc and runs the scenario's write on it.
+	 * @return the time it took, in nanoseconds
+	 */
+	private static long newConnection(PostgresNode server, String user, String password) {
+		StarterApp.Transactions transactions = StarterApp.Transactions
+			.on(new DriverManagerDataSource(server.jdbcUrl(), user, password));
+		long start = System.nanoTime();
+		int port = transactions.write();
+		long took = System.nanoTime() - start;
+		if (port != server.port()) {
+			throw new IllegalStateException("The write ran on port " + port + ", not " + server.port());
+		}
+		return took;
 	}
 
 	private void row(String name, Samples samples) {

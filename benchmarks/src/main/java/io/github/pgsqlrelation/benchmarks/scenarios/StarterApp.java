@@ -11,10 +11,15 @@ import java.util.Objects;
 
 import javax.sql.DataSource;
 
+import io.github.pgsqlrelation.relation.MasterChangedEvent;
+import io.github.pgsqlrelation.relation.StandbyChangedEvent;
 import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher.RefreshListener;
 import io.github.pgsqlrelation.test.PostgresNode;
 
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.PayloadApplicationEvent;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -62,11 +67,11 @@ final class StarterApp implements AutoCloseable {
 	}
 
 	/**
-	 * {@link System#nanoTime()} when the watcher last published a change of the relation
-	 * (the routing has applied it by then), or 0.
+	 * {@link System#nanoTime()} when the last change of the relation was in force: its
+	 * first event was published, which comes after the routing applied it; or 0.
 	 */
 	long lastChangeApplied() {
-		return this.refreshTimes.lastChanged;
+		return this.refreshTimes.lastApplied;
 	}
 
 	/**
@@ -104,11 +109,13 @@ final class StarterApp implements AutoCloseable {
 	}
 
 	/**
-	 * Notes when the watcher has published a change: the routing listens synchronously.
+	 * Notes when a change was in force, and how long the watcher took with it. The
+	 * watcher publishes the events of a change after the routing applied it, on its own
+	 * thread; the first is a master's or a standby's.
 	 */
-	static final class RefreshTimes implements RefreshListener {
+	static final class RefreshTimes implements RefreshListener, ApplicationListener<ApplicationEvent> {
 
-		private volatile long lastChanged;
+		private volatile long lastApplied;
 
 		private volatile long lastTook;
 
@@ -116,7 +123,16 @@ final class StarterApp implements AutoCloseable {
 		public void refreshed(Duration took, boolean changed) {
 			if (changed) {
 				this.lastTook = took.toNanos();
-				this.lastChanged = System.nanoTime();
+			}
+		}
+
+		@Override
+		public void onApplicationEvent(ApplicationEvent event) {
+			// The relation's events are published as payloads
+			if (event instanceof PayloadApplicationEvent<?> payload
+					&& (payload.getPayload() instanceof MasterChangedEvent
+							|| payload.getPayload() instanceof StandbyChangedEvent)) {
+				this.lastApplied = System.nanoTime();
 			}
 		}
 
