@@ -46,6 +46,8 @@ final class PromotionWatch {
 
 	static final int CONNECT_TIMEOUT_SECONDS = 1;
 
+	static final int LOGIN_TIMEOUT_SECONDS = 2 * CONNECT_TIMEOUT_SECONDS;
+
 	private static final Driver DRIVER = new Driver();
 
 	/** The connections asking, by the URL of their host. */
@@ -60,7 +62,8 @@ final class PromotionWatch {
 	 * on the pool's connection-adding thread, between two attempts.
 	 * @param url the master's multi-host URL
 	 * @param properties its properties, credentials included
-	 * @param timeout the longest wait
+	 * @param timeout how long to wait once the probes are open; opening one takes at most
+	 * {@value #LOGIN_TIMEOUT_SECONDS} s, and each host is tried once per outage
 	 * @param stop tells to stop waiting, e.g. once no request waits any more
 	 * @return a connection to a host that accepts writes now, for the caller to keep or
 	 * close; {@code null} when the next attempt is due
@@ -93,7 +96,16 @@ final class PromotionWatch {
 
 	private void openProbes(String url, Properties properties) {
 		List<String> hosts = singleHostUrls(url);
-		for (String host : hosts.subList(Math.min(1, hosts.size()), hosts.size())) {
+		List<String> failoverHosts = hosts.subList(Math.min(1, hosts.size()), hosts.size());
+		// A host the relation no longer names is not to become the master
+		this.probes.entrySet().removeIf((probe) -> {
+			boolean gone = !failoverHosts.contains(probe.getKey());
+			if (gone) {
+				closeQuietly(probe.getValue());
+			}
+			return gone;
+		});
+		for (String host : failoverHosts) {
 			if (this.probes.containsKey(host) || this.unreachable.contains(host)) {
 				continue;
 			}
@@ -101,7 +113,7 @@ final class PromotionWatch {
 			probe.putAll(properties);
 			probe.setProperty(PGProperty.TARGET_SERVER_TYPE.getName(), "any");
 			probe.setProperty(PGProperty.CONNECT_TIMEOUT.getName(), String.valueOf(CONNECT_TIMEOUT_SECONDS));
-			probe.setProperty(PGProperty.LOGIN_TIMEOUT.getName(), String.valueOf(2 * CONNECT_TIMEOUT_SECONDS));
+			probe.setProperty(PGProperty.LOGIN_TIMEOUT.getName(), String.valueOf(LOGIN_TIMEOUT_SECONDS));
 			try {
 				Connection connection = DRIVER.connect(host, probe);
 				if (connection != null) {
