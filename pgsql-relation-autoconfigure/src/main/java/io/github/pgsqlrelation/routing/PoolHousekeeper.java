@@ -67,9 +67,8 @@ final class PoolHousekeeper {
 		this.listener.poolRetired(pool.backend(), pool.pool());
 		stopFilling(pool);
 		// The idle connections close at the first drain check, not now: ending server
-		// processes costs the servers' CPU just when the pool replacing this one opens
-		// its
-		// first connection, which the next request waits for.
+		// processes costs CPU just as the new pool opens the connection the next
+		// request waits for.
 		long deadline = System.nanoTime() + this.settings.retireTimeout().toNanos();
 		schedule(() -> drain(pool, deadline), DRAIN_CHECK_MILLIS);
 	}

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import org.jspecify.annotations.Nullable;
@@ -32,9 +33,10 @@ import org.postgresql.PGProperty;
  * {@code targetServerType=primary} and libpq's {@code target_session_attrs=read-write}.
  * The first connection to answer {@code off} is the new primary's, handed to the pool, so
  * that writes resume within a few milliseconds of the promotion and without a new
- * connection. A failover host that does not answer within
- * {@value #CONNECT_TIMEOUT_SECONDS} s is not asked again during the same outage. At rest,
- * and whenever no request waits, there is no probe.
+ * connection. A failover host that cannot be connected to within
+ * {@value #LOGIN_TIMEOUT_SECONDS} s is not asked again during the same outage, and a
+ * probe whose server stops answering for as long ends the wait. At rest, and whenever no
+ * request waits, there is no probe.
  * <p>
  * Written here because neither pgjdbc nor HikariCP watches for a promotion: pgjdbc's host
  * status cache only remembers what its last attempt saw, and HikariCP retries with a
@@ -51,7 +53,12 @@ final class PromotionWatch {
 	private static final Driver DRIVER = new Driver();
 
 	/** The connections asking, by the URL of their host. */
-	private final Map<String, Connection> probes = new LinkedHashMap<>();
+	private final Map<String, Probe> probes = new LinkedHashMap<>();
+
+	/** What the probes were made with. */
+	private @Nullable String url;
+
+	private @Nullable Properties properties;
 
 	/** Hosts that did not answer during this outage: not asked again until it ends. */
 	private final Set<String> unreachable = new HashSet<>();
@@ -89,23 +96,21 @@ final class PromotionWatch {
 
 	/** Closes the probes: the outage is over, or the pool closes. */
 	void end() {
-		this.probes.values().forEach(PromotionWatch::closeQuietly);
+		this.probes.values().forEach((probe) -> closeQuietly(probe.connection()));
 		this.probes.clear();
 		this.unreachable.clear();
 	}
 
 	private void openProbes(String url, Properties properties) {
+		if (!url.equals(this.url) || properties != this.properties) {
+			// The relation changed the hosts or the credentials meanwhile: a probe made
+			// before is not to become the master's connection.
+			end();
+			this.url = url;
+			this.properties = properties;
+		}
 		List<String> hosts = singleHostUrls(url);
-		List<String> failoverHosts = hosts.subList(Math.min(1, hosts.size()), hosts.size());
-		// A host the relation no longer names is not to become the master
-		this.probes.entrySet().removeIf((probe) -> {
-			boolean gone = !failoverHosts.contains(probe.getKey());
-			if (gone) {
-				closeQuietly(probe.getValue());
-			}
-			return gone;
-		});
-		for (String host : failoverHosts) {
+		for (String host : hosts.subList(Math.min(1, hosts.size()), hosts.size())) {
 			if (this.probes.containsKey(host) || this.unreachable.contains(host)) {
 				continue;
 			}
@@ -117,7 +122,9 @@ final class PromotionWatch {
 			try {
 				Connection connection = DRIVER.connect(host, probe);
 				if (connection != null) {
-					this.probes.put(host, connection);
+					this.probes.put(host, new Probe(connection, connection.getNetworkTimeout()));
+					// A host that stops answering must not hold the poll: it ends it
+					connection.setNetworkTimeout(Runnable::run, (int) TimeUnit.SECONDS.toMillis(LOGIN_TIMEOUT_SECONDS));
 				}
 			}
 			catch (SQLException ex) {
@@ -128,18 +135,20 @@ final class PromotionWatch {
 
 	private Poll poll() {
 		for (var iterator = this.probes.entrySet().iterator(); iterator.hasNext();) {
-			Connection probe = iterator.next().getValue();
-			try (Statement statement = probe.createStatement();
+			Probe probe = iterator.next().getValue();
+			try (Statement statement = probe.connection().createStatement();
 					ResultSet result = statement.executeQuery("SHOW transaction_read_only")) {
 				if (result.next() && "off".equals(result.getString(1))) {
 					iterator.remove();
-					return new Poll(probe, false);
+					// The pool's connections keep the relation's socket timeout
+					probe.connection().setNetworkTimeout(Runnable::run, probe.networkTimeout());
+					return new Poll(probe.connection(), false);
 				}
 			}
 			catch (SQLException ex) {
-				// Its server went away: maybe a switchover, which the next attempt
-				// follows.
-				closeQuietly(probe);
+				// Its server went away or stopped answering: maybe a switchover, which
+				// the next attempt follows.
+				closeQuietly(probe.connection());
 				iterator.remove();
 				return new Poll(null, true);
 			}
@@ -171,6 +180,17 @@ final class PromotionWatch {
 		catch (SQLException ex) {
 			// Gone already
 		}
+	}
+
+	/**
+	 * A connection asking its server's role.
+	 *
+	 * @param connection the connection, made as the pool makes its own
+	 * @param networkTimeout its socket timeout as made, in milliseconds (0: none), to
+	 * restore when the pool takes it
+	 */
+	private record Probe(Connection connection, int networkTimeout) {
+
 	}
 
 	/**
