@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,31 +34,11 @@ class BackendDataSourceTests {
 	void aPromotionEndsTheWaitBetweenTwoAttemptsToFindThePrimary() throws Exception {
 		try (PostgresCluster cluster = PostgresCluster.builder().standbys(1).start()) {
 			PostgresNode standby = cluster.standbys().get(0);
-			JdbcConnection master = new PoolFactory(Relations.poolTemplate(), RoutingSettings.defaults(), "db")
-				.masterJdbc(Relations.connectionString(cluster.primary()),
-						List.of(Relations.connectionString(standby)));
 			// Far longer than the test waits: only the watch can end the wait in time.
-			BackendDataSource connections = new BackendDataSource(master, Duration.ofMinutes(5));
-			HikariConfig config = new HikariConfig();
-			config.setDataSource(connections);
-			config.setMinimumIdle(0);
-			config.setMaximumPoolSize(1);
-			config.setInitializationFailTimeout(-1);
-			config.setConnectionTimeout(Duration.ofMinutes(2).toMillis());
-			try (HikariDataSource pool = new HikariDataSource(config)) {
-				connections.pool(pool.getHikariPoolMXBean());
+			BackendDataSource connections = new BackendDataSource(masterJdbc(cluster), Duration.ofMinutes(5));
+			try (HikariDataSource pool = poolOfOne(connections)) {
 				cluster.kill(cluster.primary());
-				CompletableFuture<Integer> write = CompletableFuture.supplyAsync(() -> {
-					try (Connection connection = pool.getConnection();
-							Statement statement = connection.createStatement();
-							ResultSet port = statement
-								.executeQuery("SELECT inet_server_port() WHERE NOT pg_is_in_recovery()")) {
-						return port.next() ? port.getInt(1) : -1;
-					}
-					catch (SQLException ex) {
-						throw new IllegalStateException(ex);
-					}
-				});
+				CompletableFuture<Integer> write = writeOnAPrimary(pool);
 				awaitFailedAttempt(connections);
 				cluster.promote(standby);
 				assertThat(write.get(60, TimeUnit.SECONDS)).isEqualTo(standby.port());
@@ -65,6 +46,71 @@ class BackendDataSourceTests {
 				// other is left behind.
 				assertThat(serverConnections(standby)).as("connections of the pool's user").isOne();
 			}
+		}
+	}
+
+	@Test
+	void aStandbyThatStopsAnsweringDoesNotKeepTheWatchFromAnotherOnesPromotion() throws Exception {
+		try (PostgresCluster cluster = PostgresCluster.builder().standbys(2).start()) {
+			PostgresNode frozen = cluster.standbys().get(0);
+			PostgresNode promoted = cluster.standbys().get(1);
+			JdbcConnection master = masterJdbc(cluster);
+			// An attempt that meets the frozen standby waits for the login timeout: short
+			Map<String, String> properties = new HashMap<>(master.properties());
+			properties.put("loginTimeout", "3");
+			BackendDataSource connections = new BackendDataSource(new JdbcConnection(master.url(), properties),
+					Duration.ofMinutes(5));
+			try (HikariDataSource pool = poolOfOne(connections)) {
+				cluster.kill(cluster.primary());
+				CompletableFuture<Integer> write = writeOnAPrimary(pool);
+				awaitFailedAttempt(connections);
+				awaitServerConnection(frozen);
+				cluster.pause(frozen);
+				cluster.promote(promoted);
+				assertThat(write.get(60, TimeUnit.SECONDS)).isEqualTo(promoted.port());
+			}
+		}
+	}
+
+	private static JdbcConnection masterJdbc(PostgresCluster cluster) {
+		return new PoolFactory(Relations.poolTemplate(), RoutingSettings.defaults(), "db").masterJdbc(
+				Relations.connectionString(cluster.primary()),
+				cluster.standbys().stream().map(Relations::connectionString).toList());
+	}
+
+	private static HikariDataSource poolOfOne(BackendDataSource connections) {
+		HikariConfig config = new HikariConfig();
+		config.setDataSource(connections);
+		config.setMinimumIdle(0);
+		config.setMaximumPoolSize(1);
+		config.setInitializationFailTimeout(-1);
+		config.setConnectionTimeout(Duration.ofMinutes(2).toMillis());
+		HikariDataSource pool = new HikariDataSource(config);
+		connections.pool(pool.getHikariPoolMXBean());
+		return pool;
+	}
+
+	/** Writes as soon as the pool hands out a connection, and tells on which port. */
+	private static CompletableFuture<Integer> writeOnAPrimary(HikariDataSource pool) {
+		return CompletableFuture.supplyAsync(() -> {
+			try (Connection connection = pool.getConnection();
+					Statement statement = connection.createStatement();
+					ResultSet port = statement
+						.executeQuery("SELECT inet_server_port() WHERE NOT pg_is_in_recovery()")) {
+				return port.next() ? port.getInt(1) : -1;
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+	}
+
+	/** Waits until the watch holds a connection to the node. */
+	private static void awaitServerConnection(PostgresNode node) throws Exception {
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (serverConnections(node) == 0) {
+			assertThat(System.nanoTime()).as("time until the watch connects to %s", node).isLessThan(deadline);
+			Thread.sleep(10);
 		}
 	}
 
