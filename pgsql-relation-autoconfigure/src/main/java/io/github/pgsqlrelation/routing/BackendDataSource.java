@@ -27,10 +27,10 @@ import org.springframework.jdbc.datasource.AbstractDataSource;
  * standbys). Holds the password, so its {@link #toString()} shows the URL only.
  * <p>
  * With a retry interval, a failed attempt is repeated at that pace for as long as
- * requests wait for the pool, and at once when a failover host leaves recovery
- * ({@link PromotionWatch}). HikariCP would otherwise retry with a backoff that grows to 5
- * seconds while the requests keep waiting, so that writes would resume seconds after a
- * standby is promoted.
+ * requests wait for the pool, and a failover host that starts accepting writes meanwhile
+ * hands its connection over at once ({@link PromotionWatch}). HikariCP would otherwise
+ * retry with a backoff that grows to 5 seconds while the requests keep waiting, so that
+ * writes would resume seconds after a standby is promoted.
  */
 final class BackendDataSource extends AbstractDataSource {
 

@@ -119,15 +119,20 @@ final class PromotionWatch {
 			probe.setProperty(PGProperty.TARGET_SERVER_TYPE.getName(), "any");
 			probe.setProperty(PGProperty.CONNECT_TIMEOUT.getName(), String.valueOf(CONNECT_TIMEOUT_SECONDS));
 			probe.setProperty(PGProperty.LOGIN_TIMEOUT.getName(), String.valueOf(LOGIN_TIMEOUT_SECONDS));
+			Connection connection = null;
 			try {
-				Connection connection = DRIVER.connect(host, probe);
+				connection = DRIVER.connect(host, probe);
 				if (connection != null) {
-					this.probes.put(host, new Probe(connection, connection.getNetworkTimeout()));
+					int networkTimeout = connection.getNetworkTimeout();
 					// A host that stops answering must not hold the poll: it ends it
 					connection.setNetworkTimeout(Runnable::run, (int) TimeUnit.SECONDS.toMillis(LOGIN_TIMEOUT_SECONDS));
+					this.probes.put(host, new Probe(connection, networkTimeout));
 				}
 			}
 			catch (SQLException ex) {
+				if (connection != null) {
+					closeQuietly(connection);
+				}
 				this.unreachable.add(host);
 			}
 		}
@@ -139,9 +144,9 @@ final class PromotionWatch {
 			try (Statement statement = probe.connection().createStatement();
 					ResultSet result = statement.executeQuery("SHOW transaction_read_only")) {
 				if (result.next() && "off".equals(result.getString(1))) {
-					iterator.remove();
 					// The pool's connections keep the relation's socket timeout
 					probe.connection().setNetworkTimeout(Runnable::run, probe.networkTimeout());
+					iterator.remove();
 					return new Poll(probe.connection(), false);
 				}
 			}
