@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * to whichever host is the primary now) instead of each failing on a stale one. HikariCP
  * by itself evicts only the connection that failed, and hands out one used within the
  * last 500 ms without checking it. A failed attempt to open a new connection does the
- * same ({@link BackendDataSource}), and so does retiring the pool.
+ * same ({@link BackendDataSource}); a retired pool closes its idle connections at its
+ * first drain check ({@link PoolHousekeeper}).
  */
 final class ServerGoneEviction implements SQLExceptionOverride {
 

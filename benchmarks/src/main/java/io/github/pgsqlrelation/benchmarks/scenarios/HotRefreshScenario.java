@@ -117,9 +117,9 @@ final class HotRefreshScenario {
 					+ " changes); a running standby joins and leaves the relation (" + this.sizes.standbyAdditions()
 					+ " additions). One thread runs a transaction every millisecond through the starter's DataSource "
 					+ "(`inet_server_port()` tells the server); the time is from just before the rename to the end "
-					+ "of the first transaction that ran on the new server; \"applied\" is when the watcher had published "
-					+ "the change (file notification, read and parse at once: a rename needs no quiet period; the "
-					+ "routing swaps its pools before the events), the rest is the new pool's first connection and the transaction. "
+					+ "of the first transaction that ran on the new server; \"applied\" is when the change's first event "
+					+ "was published, right after the routing swapped its pools (file notification, read and parse "
+					+ "at once: a rename needs no quiet period), the rest is the new pool's first connection and the transaction. "
 					+ "Each change comes with the application at rest (the pools of the previous change filled to "
 					+ "HikariCP's minimum idle, retired pools closed, then " + PAUSE_MILLIS + " ms), as a relation "
 					+ "changes minutes apart. The floor is one new connection to the new server and the same "
