@@ -1,5 +1,7 @@
 package io.github.pgsqlrelation.autoconfigure;
 
+import java.util.List;
+
 import javax.sql.DataSource;
 
 import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher;
@@ -11,6 +13,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * The routing {@link DataSource}, unless the application defines its own.
@@ -22,10 +25,13 @@ class RoutingDataSourceConfiguration {
 	@Bean
 	RelationRoutingDataSource dataSource(PgsqlRelationProperties properties, RelationStateWatcher watcher,
 			ObjectProvider<RoutingListener> listeners, ObjectProvider<PoolCustomizer> customizers) {
+		// Looked up when the first pool is made, as the relation applies, and kept: a
+		// lookup per pool would cost each change of the relation time.
+		SingletonSupplier<List<PoolCustomizer>> poolCustomizers = SingletonSupplier
+			.of(() -> customizers.orderedStream().toList());
 		RelationRoutingDataSource dataSource = new RelationRoutingDataSource(properties.getPool(),
 				PgsqlRelationPropertiesValidator.routingSettings(properties.getRouting()), properties.getEndpoint(),
-				RoutingListeners.of(listeners.orderedStream().toList()),
-				(backend, config) -> customizers.orderedStream()
+				RoutingListeners.of(listeners.orderedStream().toList()), (backend, config) -> poolCustomizers.obtain()
 					.forEach((customizer) -> customizer.customize(backend, config)));
 		// The relation in force now applies before anything uses the DataSource, and
 		// every change applies before the application hears of it.

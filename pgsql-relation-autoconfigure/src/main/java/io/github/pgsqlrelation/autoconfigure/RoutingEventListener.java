@@ -11,6 +11,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Lets an application that publishes {@link MasterChangedEvent} or
@@ -20,16 +21,17 @@ import org.springframework.core.annotation.Order;
  */
 final class RoutingEventListener {
 
-	private final ObjectProvider<DataSource> dataSource;
+	/** Looked up at the first event, once: a lookup per event costs each change time. */
+	private final SingletonSupplier<RelationRoutingDataSource> routing;
 
 	RoutingEventListener(ObjectProvider<DataSource> dataSource) {
-		this.dataSource = dataSource;
+		this.routing = SingletonSupplier.of(() -> RoutingDataSources.find(dataSource));
 	}
 
 	@EventListener({ MasterChangedEvent.class, StandbyChangedEvent.class })
 	@Order(Ordered.HIGHEST_PRECEDENCE)
 	void onRelationChanged(RelationEvent event) {
-		RelationRoutingDataSource routing = RoutingDataSources.find(this.dataSource);
+		RelationRoutingDataSource routing = this.routing.get();
 		if (routing != null) {
 			routing.relationChanged(event.snapshot());
 		}

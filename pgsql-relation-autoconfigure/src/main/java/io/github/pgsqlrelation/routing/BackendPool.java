@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -48,12 +49,16 @@ final class BackendPool {
 	 */
 	private volatile Replayed replayed = Replayed.NONE;
 
+	/** HikariCP's housekeeping executor when the routing made it, {@code null} if not. */
+	private final @Nullable ExecutorService housekeeper;
+
 	BackendPool(Backend backend, ConnectionString connectionString, HikariDataSource pool,
-			BackendDataSource connections) {
+			BackendDataSource connections, @Nullable ExecutorService housekeeper) {
 		this.backend = backend;
 		this.connectionString = connectionString;
 		this.pool = pool;
 		this.connections = connections;
+		this.housekeeper = housekeeper;
 	}
 
 	Backend backend() {
@@ -163,6 +168,21 @@ final class BackendPool {
 	/** Returns {@code true} for the caller that retired the pool. */
 	boolean retire() {
 		return this.retired.compareAndSet(false, true);
+	}
+
+	/**
+	 * Closes the HikariCP pool, then its housekeeping thread, which HikariCP leaves to
+	 * whoever made it.
+	 */
+	void closePool() {
+		try {
+			this.pool.close();
+		}
+		finally {
+			if (this.housekeeper != null) {
+				this.housekeeper.shutdownNow();
+			}
+		}
 	}
 
 	/** Returns {@code true} for the caller that is to close the pool. */

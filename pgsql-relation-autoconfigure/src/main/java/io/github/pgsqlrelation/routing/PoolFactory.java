@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.regex.Pattern;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -28,6 +30,8 @@ import org.postgresql.PGProperty;
 final class PoolFactory {
 
 	private static final String READ_COMMITTED = "TRANSACTION_READ_COMMITTED";
+
+	private static final Pattern UNSAFE_IN_NAMES = Pattern.compile("[^A-Za-z0-9._-]");
 
 	/**
 	 * How often the master's pool tries again while writes wait, e.g. for a standby to be
@@ -48,6 +52,8 @@ final class PoolFactory {
 
 	private final Set<String> namesInUse = ConcurrentHashMap.newKeySet();
 
+	private final HousekeepingExecutors housekeeping;
+
 	PoolFactory(HikariConfig template, RoutingSettings settings, String endpoint) {
 		this(template, settings, endpoint, PoolCustomizer.NONE);
 	}
@@ -57,6 +63,7 @@ final class PoolFactory {
 		this.settings = settings;
 		this.customizer = customizer;
 		this.prefix = "pgsql-relation-" + sanitize(endpoint);
+		this.housekeeping = new HousekeepingExecutors(this.prefix + "-housekeeper-in-reserve");
 	}
 
 	/**
@@ -122,6 +129,11 @@ final class PoolFactory {
 				Map.of(PGProperty.HOST_RECHECK_SECONDS.getName(),
 						String.valueOf(this.settings.hostRecheck().toSeconds()), PGProperty.CONNECT_TIMEOUT.getName(),
 						String.valueOf(MASTER_CONNECT_TIMEOUT.toSeconds())));
+	}
+
+	/** Stops the housekeeping thread kept in reserve for the next pool. */
+	void close() {
+		this.housekeeping.close();
 	}
 
 	/** Frees the name of a closed pool for the next pool of that backend. */
@@ -202,14 +214,21 @@ final class PoolFactory {
 			// make it true.
 			config.setTransactionIsolation(READ_COMMITTED);
 		}
+		// Unless the application brings its own threads.
+		ScheduledExecutorService housekeeper = (config.getScheduledExecutor() == null
+				&& config.getThreadFactory() == null) ? this.housekeeping.take(name) : null;
+		config.setScheduledExecutor(housekeeper);
 		try {
 			HikariDataSource pool = new HikariDataSource(config);
 			connections.pool(pool.getHikariPoolMXBean());
 			eviction.pool(pool.getHikariPoolMXBean());
-			return new BackendPool(backend, connectionString, pool, connections);
+			return new BackendPool(backend, connectionString, pool, connections, housekeeper);
 		}
 		catch (RuntimeException ex) {
 			this.namesInUse.remove(name);
+			if (housekeeper != null) {
+				housekeeper.shutdownNow();
+			}
 			throw ex;
 		}
 	}
@@ -233,7 +252,7 @@ final class PoolFactory {
 
 	/** Keeps names safe for JMX object names and metric tags. */
 	private static String sanitize(String text) {
-		return text.replaceAll("[^A-Za-z0-9._-]", "-");
+		return UNSAFE_IN_NAMES.matcher(text).replaceAll("-");
 	}
 
 	/**

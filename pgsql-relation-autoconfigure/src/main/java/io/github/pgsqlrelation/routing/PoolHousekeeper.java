@@ -132,7 +132,7 @@ final class PoolHousekeeper {
 				// HikariCP aborts them too, but only after its connection attempts end
 				pool.connections().abortOpenConnections();
 			}
-			pool.pool().close();
+			pool.closePool();
 			pool.connections().closeLeftovers();
 			this.closed.accept(pool.backend());
 			this.listener.poolClosed(pool.backend(), pool.pool());

@@ -87,6 +87,9 @@ public class RelationRoutingDataSource extends AbstractDataSource implements Rel
 
 	private boolean closed;
 
+	/** The snapshot last applied: the watcher's events carry it again. */
+	private @Nullable RelationSnapshot applied;
+
 	/**
 	 * Creates a routing DataSource that has no pool until the first snapshot.
 	 * @param poolTemplate the settings every pool starts from (copied now); its URL and
@@ -171,9 +174,10 @@ public class RelationRoutingDataSource extends AbstractDataSource implements Rel
 	@Override
 	public void relationChanged(RelationSnapshot snapshot) {
 		synchronized (this) {
-			if (this.closed || !this.endpoint.equals(snapshot.endpoint())) {
+			if (this.closed || !this.endpoint.equals(snapshot.endpoint()) || snapshot.equals(this.applied)) {
 				return;
 			}
+			this.applied = snapshot;
 			boolean replaced = applyMaster(snapshot);
 			applyStandbys(snapshot);
 			BackendPool master = this.router.topology().master();
@@ -325,6 +329,7 @@ public class RelationRoutingDataSource extends AbstractDataSource implements Rel
 			this.router.topology(Topology.INITIAL.withoutMaster("the DataSource is closed"));
 		}
 		this.housekeeper.shutdown();
+		this.pools.close();
 		List<BackendPool> pools = new ArrayList<>();
 		if (topology.master() != null) {
 			pools.add(topology.master());

@@ -3,11 +3,13 @@ package io.github.pgsqlrelation.routing;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadFactory;
 
 import com.zaxxer.hikari.HikariConfig;
 import io.github.pgsqlrelation.connection.ConnectionString;
 import io.github.pgsqlrelation.connection.JdbcConnection;
 import io.github.pgsqlrelation.connection.LibpqHostnameVerifier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,6 +32,11 @@ class PoolFactoryTests {
 	private final HikariConfig template = Relations.poolTemplate();
 
 	private final PoolFactory factory = new PoolFactory(this.template, RoutingSettings.defaults(), "db");
+
+	@AfterEach
+	void closeFactory() {
+		this.factory.close();
+	}
 
 	@Test
 	void theMasterConnectsToThePrimaryAmongItsOwnHostThenTheStandbysHosts() {
@@ -85,20 +92,83 @@ class PoolFactoryTests {
 			assertThat(standby.connections().toString()).doesNotContain("s3cret");
 		}
 		finally {
-			master.pool().close();
-			standby.pool().close();
+			master.closePool();
+			standby.closePool();
 		}
+	}
+
+	@Test
+	void aNewPoolTakesTheHousekeepingThreadStartedInReserveAndNamesItAsHikariCpWould() throws Exception {
+		// An endpoint of its own: the suite's other routings have threads of these names.
+		PoolFactory factory = new PoolFactory(this.template, RoutingSettings.defaults(), "reserve");
+		BackendPool first = factory.standby(STANDBY_1);
+		try {
+			Thread inReserve = awaitThread("pgsql-relation-reserve-housekeeper-in-reserve");
+			BackendPool second = factory.standby(STANDBY_2);
+			try {
+				assertThat(inReserve.getName()).isEqualTo("pgsql-relation-reserve-standby-10.0.0.7-5433:housekeeper");
+				assertThat(inReserve.isAlive()).isTrue();
+				assertThat(inReserve.isDaemon()).isTrue();
+				assertThat(second.pool().getScheduledExecutor()).isNotSameAs(first.pool().getScheduledExecutor());
+			}
+			finally {
+				second.closePool();
+			}
+		}
+		finally {
+			first.closePool();
+			factory.close();
+		}
+	}
+
+	@Test
+	void closingAPoolEndsItsHousekeepingThreadAndClosingTheFactoryTheOneInReserve() throws Exception {
+		PoolFactory factory = new PoolFactory(this.template, RoutingSettings.defaults(), "closing");
+		BackendPool pool = factory.standby(STANDBY_1);
+		Thread housekeeper = awaitThread("pgsql-relation-closing-standby-10.0.0.6-5432:housekeeper");
+		Thread inReserve = awaitThread("pgsql-relation-closing-housekeeper-in-reserve");
+		pool.closePool();
+		factory.close();
+		housekeeper.join(10_000);
+		inReserve.join(10_000);
+		assertThat(housekeeper.isAlive()).isFalse();
+		assertThat(inReserve.isAlive()).isFalse();
+	}
+
+	@Test
+	void anApplicationsOwnThreadFactoryMakesTheHousekeepingThreadAsInHikariCp() {
+		ThreadFactory threads = (task) -> new Thread(task, "application-thread");
+		this.template.setThreadFactory(threads);
+		PoolFactory factory = new PoolFactory(this.template, RoutingSettings.defaults(), "db");
+		BackendPool standby = factory.standby(STANDBY_1);
+		standby.closePool();
+		factory.close();
+		assertThat(standby.pool().getScheduledExecutor()).isNull();
+		assertThat(standby.pool().getThreadFactory()).isSameAs(threads);
+	}
+
+	private static Thread awaitThread(String name) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (System.nanoTime() < deadline) {
+			for (Thread thread : Thread.getAllStackTraces().keySet()) {
+				if (thread.getName().equals(name)) {
+					return thread;
+				}
+			}
+			Thread.sleep(5);
+		}
+		throw new AssertionError("No thread named " + name);
 	}
 
 	@Test
 	void aSecondPoolOfTheSameBackendGetsANumberedNameUntilTheFirstIsReleased() {
 		BackendPool first = this.factory.master(MASTER, List.of());
 		BackendPool second = this.factory.master(MASTER.with(Map.of("password", "rotated")), List.of());
-		first.pool().close();
-		second.pool().close();
+		first.closePool();
+		second.closePool();
 		this.factory.released(first.backend());
 		BackendPool third = this.factory.master(MASTER, List.of());
-		third.pool().close();
+		third.closePool();
 		assertThat(List.of(first, second, third)).extracting((pool) -> pool.backend().name())
 			.containsExactly("pgsql-relation-db-master", "pgsql-relation-db-master-2", "pgsql-relation-db-master");
 	}
@@ -107,7 +177,7 @@ class PoolFactoryTests {
 	void namesHoldNoCharacterThatJmxRejects() {
 		PoolFactory factory = new PoolFactory(this.template, RoutingSettings.defaults(), "my:db");
 		BackendPool standby = factory.standby(STANDBY_1.with(Map.of("host", "fd00::6")));
-		standby.pool().close();
+		standby.closePool();
 		assertThat(standby.backend().name()).isEqualTo("pgsql-relation-my-db-standby-fd00--6-5432");
 	}
 
@@ -117,14 +187,14 @@ class PoolFactoryTests {
 		PoolFactory factory = new PoolFactory(this.template,
 				RoutingSettings.defaults().withStandbyConnectionTimeout(Duration.ofSeconds(3)), "db");
 		BackendPool standby = factory.standby(STANDBY_1);
-		standby.pool().close();
+		standby.closePool();
 		assertThat(standby.pool().getConnectionTimeout()).isEqualTo(500);
 	}
 
 	@Test
 	void aConnectionStringDiffersOnlyInCredentialsWhenJustTheUserPasswordOrClientCertificateChanged() {
 		BackendPool pool = this.factory.standby(STANDBY_1);
-		pool.pool().close();
+		pool.closePool();
 		assertThat(pool.differsOnlyInCredentials(STANDBY_1.with(Map.of("password", "rotated")))).isTrue();
 		assertThat(pool.differsOnlyInCredentials(STANDBY_1.with(Map.of("user", "relation-8", "password", "other"))))
 			.isTrue();
@@ -149,7 +219,7 @@ class PoolFactoryTests {
 		ConnectionString userDatabase = ConnectionString
 			.parse("host=10.0.0.6 password=s3cret port=5432 user=relation-7");
 		BackendPool pool = this.factory.standby(userDatabase);
-		pool.pool().close();
+		pool.closePool();
 		assertThat(pool.differsOnlyInCredentials(userDatabase.with(Map.of("password", "rotated")))).isTrue();
 		assertThat(pool.differsOnlyInCredentials(userDatabase.with(Map.of("user", "relation-8")))).isFalse();
 	}
@@ -157,7 +227,7 @@ class PoolFactoryTests {
 	@Test
 	void newCredentialsKeepThePoolsNameAndAddressAndMaskThePassword() {
 		BackendPool pool = this.factory.standby(STANDBY_1);
-		pool.pool().close();
+		pool.closePool();
 		ConnectionString rotated = STANDBY_1.with(Map.of("user", "relation-8", "password", "n3w-s3cret"));
 		pool.useCredentials(rotated, this.factory.standbyJdbc(rotated));
 		assertThat(pool.connectionString()).isEqualTo(rotated);

@@ -74,6 +74,7 @@ final class HotRefreshScenario {
 			Samples masterApplied = new Samples();
 			Samples standbyApplied = new Samples();
 			Samples watcherOwn = new Samples();
+			Samples watcherCpu = new Samples();
 			Samples newConnection = new Samples();
 			int misses = 0;
 			try (StarterApp app = StarterApp.start(file.path(), Map.of())) {
@@ -84,6 +85,7 @@ final class HotRefreshScenario {
 					awaitRest(app);
 					newConnection.addNanos(newConnection(target, first.user(), password));
 					awaitRest(app);
+					long cpu = app.watcherCpuNow();
 					long renamed = file.write(first, target, List.of(steady));
 					long reached = awaitPort(tx::write, target.port());
 					if (reached < 0) {
@@ -93,11 +95,13 @@ final class HotRefreshScenario {
 						master.addNanos(reached - renamed);
 						masterApplied.addNanos(app.lastChangeApplied() - renamed);
 						watcherOwn.addNanos(app.lastChangeTook());
+						watcherCpu.addNanos(app.lastChangeAppliedCpu() - cpu);
 					}
 				}
 				PostgresNode last = (this.sizes.masterChanges() % 2 == 1) ? masterB : masterA;
 				for (int i = 0; i < this.sizes.standbyAdditions(); i++) {
 					awaitRest(app);
+					long cpu = app.watcherCpuNow();
 					long renamed = file.write(first, last, List.of(steady, joining));
 					long reached = awaitPort(tx::read, joining.port());
 					if (reached < 0) {
@@ -107,6 +111,7 @@ final class HotRefreshScenario {
 						standby.addNanos(reached - renamed);
 						standbyApplied.addNanos(app.lastChangeApplied() - renamed);
 						watcherOwn.addNanos(app.lastChangeTook());
+						watcherCpu.addNanos(app.lastChangeAppliedCpu() - cpu);
 					}
 					file.write(first, last, List.of(steady));
 				}
@@ -134,6 +139,8 @@ final class HotRefreshScenario {
 			row("Hot refresh: rename to first read on a new standby", standby);
 			row("of which: rename to the change applied by the routing", standbyApplied);
 			row("The watcher's own share of \"applied\", both kinds: read, check, apply, publish", watcherOwn);
+			row("The watcher thread's CPU time from the rename to \"applied\", both kinds (the rest of \"applied\" it waited for a core)",
+					watcherCpu);
 			row("Floor: one new connection (pgjdbc, no pool) and the same write", newConnection);
 			row("Restart (fresh JVM): launch to first write", restart);
 			if (misses > 0) {

@@ -1,5 +1,6 @@
 package io.github.pgsqlrelation.benchmarks.scenarios;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -83,6 +84,31 @@ final class StarterApp implements AutoCloseable {
 		return this.refreshTimes.lastTook;
 	}
 
+	/**
+	 * The CPU time the watcher's thread has used so far, in nanoseconds: taken before a
+	 * change and subtracted from {@link #lastChangeAppliedCpu()}, it tells the work from
+	 * the wait for a core.
+	 */
+	long watcherCpuNow() {
+		long id = watcherThreadId();
+		return ManagementFactory.getThreadMXBean().getThreadCpuTime(id);
+	}
+
+	/** The CPU time of the watcher's thread when the last change was in force. */
+	long lastChangeAppliedCpu() {
+		return this.refreshTimes.lastAppliedCpu;
+	}
+
+	private static long watcherThreadId() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.getName().startsWith("pgsql-relation-watcher-"))
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("No watcher thread"))
+			.getId();
+	}
+
 	Transactions transactions() {
 		return this.transactions;
 	}
@@ -119,6 +145,8 @@ final class StarterApp implements AutoCloseable {
 
 		private volatile long lastTook;
 
+		private volatile long lastAppliedCpu;
+
 		@Override
 		public void refreshed(Duration took, boolean changed) {
 			if (changed) {
@@ -133,6 +161,7 @@ final class StarterApp implements AutoCloseable {
 					&& (payload.getPayload() instanceof MasterChangedEvent
 							|| payload.getPayload() instanceof StandbyChangedEvent)) {
 				this.lastApplied = System.nanoTime();
+				this.lastAppliedCpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
 			}
 		}
 

@@ -248,6 +248,7 @@ public final class RelationStateWatcher implements AutoCloseable {
 				}
 			}
 		}
+		this.tracker.logChange(update);
 	}
 
 	private void publish(RelationEvent event) {

@@ -120,10 +120,18 @@ final class RelationTracker {
 		RelationStatus previous = this.status;
 		List<RelationEvent> events = RelationEvents.between(previous.relations(), next);
 		this.status = previous.changedTo(next, events.isEmpty() ? previous.lastChange() : this.clock.instant());
-		if (!events.isEmpty()) {
-			logger.info(RelationChangeDescription.describe(previous.relations(), next));
+		return new Update(events, null, true, events.isEmpty() ? null : previous.relations());
+	}
+
+	/**
+	 * Logs what a change changed, once it is in force: describing it takes longer than
+	 * applying it, and the routing applies it first.
+	 */
+	void logChange(Update update) {
+		EndpointRelations previous = update.previous();
+		if (previous != null && logger.isInfoEnabled()) {
+			logger.info(RelationChangeDescription.describe(previous, this.status.relations()));
 		}
-		return new Update(events, null, true);
 	}
 
 	/**
@@ -132,7 +140,7 @@ final class RelationTracker {
 	 * @return the problem to report, when it is new
 	 */
 	Update failed(String message) {
-		return problem(message) ? new Update(List.of(), message, false) : Update.NONE;
+		return problem(message) ? new Update(List.of(), message, false, null) : Update.NONE;
 	}
 
 	/**
@@ -195,10 +203,12 @@ final class RelationTracker {
 	 * @param reportedProblem a problem seen for the first time lately, to tell observers;
 	 * {@code null} when none
 	 * @param newContent whether the file held new, valid content
+	 * @param previous the relations before the change, {@code null} when nothing changed
 	 */
-	record Update(List<RelationEvent> events, @Nullable String reportedProblem, boolean newContent) {
+	record Update(List<RelationEvent> events, @Nullable String reportedProblem, boolean newContent,
+			@Nullable EndpointRelations previous) {
 
-		static final Update NONE = new Update(List.of(), null, false);
+		static final Update NONE = new Update(List.of(), null, false, null);
 
 		Update {
 			events = List.copyOf(events);

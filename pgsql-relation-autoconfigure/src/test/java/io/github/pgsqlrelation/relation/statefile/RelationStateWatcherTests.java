@@ -15,7 +15,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -187,6 +191,19 @@ class RelationStateWatcherTests {
 		Files.createDirectories(file.getParent());
 		write(file, state("10.0.0.5"));
 		await().atMost(Duration.ofSeconds(5)).until(() -> "10.0.0.5".equals(masterHost()));
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void aChangeIsLoggedOnceTheLibrarysListenersAppliedIt(CapturedOutput output) throws IOException {
+		Path file = write(this.directory.resolve("state.json"), state("10.0.0.5"));
+		startWatching(file, LONG_RECHECK);
+		List<Boolean> loggedWhenApplied = new CopyOnWriteArrayList<>();
+		this.watcher.subscribe((snapshot) -> loggedWhenApplied.add(output.getOut().contains("10.0.0.6:5432")));
+		write(file, state("10.0.0.6"));
+		this.watcher.refresh();
+		assertThat(loggedWhenApplied).containsExactly(false, false);
+		assertThat(output.getOut()).contains("Relation on endpoint 'db': ready").contains("master 10.0.0.6:5432");
 	}
 
 	@Test
