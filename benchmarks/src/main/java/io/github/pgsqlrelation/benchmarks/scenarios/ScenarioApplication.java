@@ -22,6 +22,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 class ScenarioApplication {
 
 	static ConfigurableApplicationContext run(Map<String, Object> properties, Object... singletons) {
+		return application(properties, singletons).run();
+	}
+
+	static SpringApplication application(Map<String, Object> properties, Object... singletons) {
 		quiet();
 		SpringApplication application = new SpringApplication(ScenarioApplication.class);
 		Map<String, Object> defaults = new HashMap<>();
@@ -37,7 +41,7 @@ class ScenarioApplication {
 				context.getBeanFactory().registerSingleton(singleton.getClass().getName(), singleton);
 			}
 		});
-		return application.run();
+		return application;
 	}
 
 	/**

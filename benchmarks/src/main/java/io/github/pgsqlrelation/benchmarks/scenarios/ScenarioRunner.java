@@ -20,9 +20,9 @@ import io.github.pgsqlrelation.test.PostgresCluster;
  * <p>
  * {@code java -cp <benchmarks classpath> io.github.pgsqlrelation.benchmarks.scenarios.ScenarioRunner [report.md]}
  * (default {@code target/results/scenarios.md}). Sizes come from system properties (see
- * {@link ScenarioSizes}); {@code -Dscenarios.only=hot,failover,load,reads,lag} runs some
- * of them (e.g. {@code -Dscenarios.only=lag}). Every cluster and process is stopped on
- * the way out, failed or not.
+ * {@link ScenarioSizes}); {@code -Dscenarios.only=hot,failover,load,reads,lag,startup}
+ * runs some of them (e.g. {@code -Dscenarios.only=lag}). Every cluster and process is
+ * stopped on the way out, failed or not.
  */
 public final class ScenarioRunner {
 
@@ -33,7 +33,8 @@ public final class ScenarioRunner {
 		ScenarioApplication.quiet();
 		Path output = Path.of((args.length > 0) ? args[0] : "target/results/scenarios.md");
 		ScenarioSizes sizes = ScenarioSizes.fromSystemProperties();
-		Set<String> only = Arrays.stream(System.getProperty("scenarios.only", "hot,failover,load,reads,lag").split(","))
+		Set<String> only = Arrays
+			.stream(System.getProperty("scenarios.only", "hot,failover,load,reads,lag,startup").split(","))
 			.map(String::trim)
 			.collect(Collectors.toSet());
 		Report report = new Report();
@@ -47,6 +48,7 @@ public final class ScenarioRunner {
 			run("load", only, outcomes, report, () -> new SwitchoverUnderLoadScenario(sizes, report, directory).run());
 			run("reads", only, outcomes, report, () -> new ReadDistributionScenario(sizes, report, directory).run());
 			run("lag", only, outcomes, report, () -> new ReplicationLagScenario(report, directory).run());
+			run("startup", only, outcomes, report, () -> new StartupScenario(sizes, report, directory).run());
 			report.write(output, postgresVersion, sizes, System.nanoTime() - started);
 		}
 		finally {

@@ -14,15 +14,18 @@ package io.github.pgsqlrelation.benchmarks.scenarios;
  * @param loadClients concurrent clients during the switchovers
  * @param loadThinkMillis pause of each client between two transactions
  * @param reads read-only transactions per read distribution run
+ * @param startups start-up: rounds of three cold starts (with the starter, the floor,
+ * plain Spring Boot)
  */
 record ScenarioSizes(int masterChanges, int standbyAdditions, int restarts, int failovers, int failoverDelayMillis,
-		int loadSwitchovers, int loadClients, int loadThinkMillis, int reads) {
+		int loadSwitchovers, int loadClients, int loadThinkMillis, int reads, int startups) {
 
 	static ScenarioSizes fromSystemProperties() {
 		return new ScenarioSizes(get("scenarios.switchovers", 50), get("scenarios.standbyAdditions", 50),
 				get("scenarios.restarts", 10), get("scenarios.failovers", 5),
 				get("scenarios.failoverDelayMillis", 3000), get("scenarios.loadSwitchovers", 20),
-				get("scenarios.loadClients", 32), get("scenarios.loadThinkMillis", 5), get("scenarios.reads", 10_000));
+				get("scenarios.loadClients", 32), get("scenarios.loadThinkMillis", 5), get("scenarios.reads", 10_000),
+				get("scenarios.startups", 20));
 	}
 
 	private static int get(String name, int defaultValue) {

@@ -1,0 +1,273 @@
+package io.github.pgsqlrelation.benchmarks.scenarios;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
+import io.github.pgsqlrelation.test.PostgresCluster;
+import org.apache.commons.math3.distribution.BinomialDistribution;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.annotation.ImportCandidates;
+
+/**
+ * Scenario 6, start-up: what the starter adds to an application's cold start, against
+ * plain Spring Boot with one DataSource, and against the floor of what any application
+ * following the state file adds ({@link StartupFloor}), in rounds of fresh JVMs.
+ * <p>
+ * Each start is {@link StartupApplication} in its own JVM: {@code SpringApplication.run},
+ * the first query and the close, as an application that starts, serves and stops. With
+ * the starter it follows a state file naming a primary and one standby (two pools); plain
+ * Spring Boot gets {@code spring.datasource.url} to the same primary, the starter's jar
+ * on its class path and its auto-configurations excluded; the floor is plain Spring Boot
+ * that also reads the file and starts a second pool. The three run one after the other,
+ * each first, second and third in turn, so that what the machine is doing in the meantime
+ * weighs on all: a figure is the median of the differences within rounds, with its 95 %
+ * confidence interval (the order statistics of a sign test), and the ratio of the
+ * medians. The JVM's CPU time, all threads, is less sensitive to the wait for a core and
+ * is reported alongside, and so is the time Spring's start-up recorder gives the creation
+ * of the starter's own beans: the starter's own work on the main thread.
+ */
+final class StartupScenario {
+
+	/** The target: at most this much more than plain Spring Boot. */
+	private static final double TARGET_MILLIS = 50;
+
+	private static final double TARGET_RATIO = 1.05;
+
+	private final ScenarioSizes sizes;
+
+	private final Report report;
+
+	private final Path directory;
+
+	StartupScenario(ScenarioSizes sizes, Report report, Path directory) {
+		this.sizes = sizes;
+		this.report = report;
+		this.directory = directory;
+	}
+
+	String run() throws Exception {
+		this.report.section("6. Start-up against plain Spring Boot");
+		try (PostgresCluster cluster = PostgresCluster.builder().standbys(1).start()) {
+			cluster.awaitReplication();
+			StateFile file = new StateFile(this.directory.resolve("startup.json"));
+			file.write(cluster, cluster.primary(), cluster.standbys());
+			List<String> plainProperties = List.of("spring.datasource.url=" + cluster.primary().jdbcUrl(),
+					"spring.datasource.username=" + cluster.user(),
+					"spring.autoconfigure.exclude=" + String.join(",", starterAutoConfigurations()));
+			Map<String, String> password = Map.of("SPRING_DATASOURCE_PASSWORD", cluster.password());
+			List<String> floorProperties = new ArrayList<>(plainProperties);
+			floorProperties.addAll(List.of("spring.main.sources=" + StartupFloor.class.getName(),
+					"startup.floor.state-file=" + file.path(),
+					"startup.floor.standby-url=" + cluster.standbys().get(0).jdbcUrl()));
+			List<Start> kinds = List.of(
+					new Start(RelationRoutingDataSource.class, List.of("pgsql.relation.state-file=" + file.path()),
+							Map.of()),
+					new Start(HikariDataSource.class, floorProperties, password),
+					new Start(HikariDataSource.class, plainProperties, password));
+			// The first JVMs of the run read the class path from disk; no round pays
+			// that.
+			for (Start kind : kinds) {
+				kind.once();
+			}
+			List<List<Timing>> timings = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+			for (int round = 0; round < this.sizes.startups(); round++) {
+				// Each kind goes first, second and third in turn.
+				for (int i = 0; i < kinds.size(); i++) {
+					int kind = (round + i) % kinds.size();
+					timings.get(kind).add(kinds.get(kind).once());
+				}
+			}
+			return report(timings.get(0), timings.get(1), timings.get(2));
+		}
+	}
+
+	/** Every auto-configuration the starter's jar declares, as Spring Boot finds them. */
+	private static List<String> starterAutoConfigurations() {
+		List<String> names = new ArrayList<>();
+		ImportCandidates.load(AutoConfiguration.class, StartupScenario.class.getClassLoader()).forEach((name) -> {
+			if (name.startsWith("io.github.pgsqlrelation.")) {
+				names.add(name);
+			}
+		});
+		return names;
+	}
+
+	private String report(List<Timing> routed, List<Timing> floor, List<Timing> plain) {
+		Difference starter = new Difference(routed, plain, Timing::totalMillis);
+		Difference least = new Difference(floor, plain, Timing::totalMillis);
+		double ratio = median(values(routed, Timing::totalMillis)) / median(values(plain, Timing::totalMillis));
+		this.report.paragraph(routed.size() + " rounds of three cold starts, each in a fresh JVM (`"
+				+ StartupApplication.class.getName() + "`), each kind first, second and third in turn: "
+				+ "`SpringApplication.run` of an application with nothing but auto-configuration, `SELECT 1` "
+				+ "through its `JdbcTemplate`, and the close. With the starter: a state file naming a primary and "
+				+ "one standby (two pools). Plain Spring Boot: `spring.datasource.url` to the same primary, the "
+				+ "starter's auto-configurations excluded. The floor: plain Spring Boot plus the least an "
+				+ "application following the file must do at start-up (`" + StartupFloor.class.getSimpleName()
+				+ "`: read the file with Jackson's streaming parser, start a second HikariCP pool for the "
+				+ "standby). Each cell gives the quartiles (p25 / p50 / p75); a difference is the median of the "
+				+ "differences within rounds.");
+		this.report.table("Measurement", "with the starter", "floor", "plain Spring Boot", "starter − plain",
+				"floor − plain");
+		row("run", routed, floor, plain, Timing::runMillis);
+		row("of which: creating the starter's beans (Spring's start-up recorder)", routed, floor, plain,
+				Timing::starterBeansMillis);
+		row("first query", routed, floor, plain, Timing::queryMillis);
+		row("close", routed, floor, plain, Timing::closeMillis);
+		row("run, first query and close", routed, floor, plain, Timing::totalMillis);
+		row("the JVM's CPU time, all threads, from its launch", routed, floor, plain, Timing::cpuMillis);
+		this.report.line("");
+		this.report.paragraph(String.format(Locale.ROOT,
+				"Run, first query and close, against plain Spring Boot: the starter %s (95 %% confidence interval "
+						+ "%s to %s), ratio of the medians %.3f; the floor %s (%s to %s).",
+				Samples.ms(starter.median()), Samples.ms(starter.low()), Samples.ms(starter.high()), ratio,
+				Samples.ms(least.median()), Samples.ms(least.low()), Samples.ms(least.high())));
+		String measured = String.format(Locale.ROOT, "%+.0f ms, %.3fx; interval %+.0f to %+.0f ms; floor %+.0f ms",
+				starter.median(), ratio, starter.low(), starter.high(), least.median());
+		return this.report.verdict("the starter adds at most 50 ms (1.05x) to a cold start and first query",
+				starter.median() <= TARGET_MILLIS && ratio <= TARGET_RATIO, measured);
+	}
+
+	private void row(String name, List<Timing> routed, List<Timing> floor, List<Timing> plain,
+			ToDoubleFunction<Timing> measure) {
+		this.report.row(name, quartiles(values(routed, measure)), quartiles(values(floor, measure)),
+				quartiles(values(plain, measure)), Samples.ms(new Difference(routed, plain, measure).median()),
+				Samples.ms(new Difference(floor, plain, measure).median()));
+	}
+
+	private static double[] values(List<Timing> timings, ToDoubleFunction<Timing> measure) {
+		return timings.stream().mapToDouble(measure).toArray();
+	}
+
+	private static String quartiles(double[] values) {
+		double[] sorted = values.clone();
+		Arrays.sort(sorted);
+		return Samples.ms(sorted[(sorted.length - 1) / 4]) + " / " + Samples.ms(median(sorted)) + " / "
+				+ Samples.ms(sorted[(3 * (sorted.length - 1)) / 4]);
+	}
+
+	private static double median(double[] values) {
+		double[] sorted = values.clone();
+		Arrays.sort(sorted);
+		int middle = sorted.length / 2;
+		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+	}
+
+	/**
+	 * The distribution-free 95 % confidence interval of a median: the k-th smallest and
+	 * k-th largest value, k from the binomial distribution of the sign test.
+	 */
+	private static double[] medianInterval(double[] values) {
+		double[] sorted = values.clone();
+		Arrays.sort(sorted);
+		int k = new BinomialDistribution(null, sorted.length, 0.5).inverseCumulativeProbability(0.025);
+		int low = Math.max(0, k - 1);
+		return new double[] { sorted[low], sorted[sorted.length - 1 - low] };
+	}
+
+	/**
+	 * The median of the differences within rounds and its 95 % confidence interval.
+	 */
+	private record Difference(double median, double low, double high) {
+
+		Difference(List<Timing> subject, List<Timing> baseline, ToDoubleFunction<Timing> measure) {
+			this(differences(subject, baseline, measure));
+		}
+
+		private Difference(double[] differences) {
+			this(StartupScenario.median(differences), medianInterval(differences)[0], medianInterval(differences)[1]);
+		}
+
+		private static double[] differences(List<Timing> subject, List<Timing> baseline,
+				ToDoubleFunction<Timing> measure) {
+			double[] differences = new double[subject.size()];
+			for (int i = 0; i < differences.length; i++) {
+				differences[i] = measure.applyAsDouble(subject.get(i)) - measure.applyAsDouble(baseline.get(i));
+			}
+			return differences;
+		}
+
+	}
+
+	/** One kind of application, started in a fresh JVM each time. */
+	private record Start(Class<?> dataSource, List<String> properties, Map<String, String> environment) {
+
+		Timing once() throws IOException, InterruptedException {
+			String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+			List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+					StartupApplication.class.getName(), this.dataSource.getName()));
+			command.addAll(this.properties);
+			ProcessBuilder builder = new ProcessBuilder(command);
+			builder.environment().putAll(this.environment);
+			builder.redirectErrorStream(true);
+			Process process = builder.start();
+			try (BufferedReader output = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				List<String> lines = new ArrayList<>();
+				String line;
+				while ((line = output.readLine()) != null) {
+					lines.add(line);
+					if (line.startsWith(StartupApplication.RESULT + " ")) {
+						String[] fields = line.split(" ");
+						if (!process.waitFor(60, TimeUnit.SECONDS)) {
+							throw new IllegalStateException("The application did not exit within 60 s");
+						}
+						return new Timing(Long.parseLong(fields[1]), Long.parseLong(fields[2]),
+								Long.parseLong(fields[3]), Long.parseLong(fields[4]), Long.parseLong(fields[5]));
+					}
+				}
+				throw new IllegalStateException("The application (" + this.dataSource.getSimpleName()
+						+ ") ended without a result: " + String.join("\n", lines));
+			}
+			finally {
+				process.destroyForcibly();
+			}
+		}
+
+	}
+
+	/**
+	 * One start's phases, its CPU time and the creation of the starter's beans, in
+	 * nanoseconds.
+	 */
+	private record Timing(long run, long query, long close, long cpu, long starterBeans) {
+
+		double runMillis() {
+			return this.run / 1e6;
+		}
+
+		double queryMillis() {
+			return this.query / 1e6;
+		}
+
+		double closeMillis() {
+			return this.close / 1e6;
+		}
+
+		double totalMillis() {
+			return (this.run + this.query + this.close) / 1e6;
+		}
+
+		double cpuMillis() {
+			return this.cpu / 1e6;
+		}
+
+		double starterBeansMillis() {
+			return this.starterBeans / 1e6;
+		}
+
+	}
+
+}
