@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -26,6 +27,8 @@ import io.github.pgsqlrelation.test.PostgresCluster;
  */
 public final class ScenarioRunner {
 
+	private static final List<String> SCENARIOS = List.of("hot", "failover", "load", "reads", "lag", "startup");
+
 	private ScenarioRunner() {
 	}
 
@@ -33,10 +36,14 @@ public final class ScenarioRunner {
 		ScenarioApplication.quiet();
 		Path output = Path.of((args.length > 0) ? args[0] : "target/results/scenarios.md");
 		ScenarioSizes sizes = ScenarioSizes.fromSystemProperties();
-		Set<String> only = Arrays
-			.stream(System.getProperty("scenarios.only", "hot,failover,load,reads,lag,startup").split(","))
+		Set<String> only = Arrays.stream(System.getProperty("scenarios.only", String.join(",", SCENARIOS)).split(","))
 			.map(String::trim)
 			.collect(Collectors.toSet());
+		List<String> unknown = only.stream().filter((name) -> !SCENARIOS.contains(name)).sorted().toList();
+		if (!unknown.isEmpty()) {
+			throw new IllegalArgumentException("System property scenarios.only names no scenario called " + unknown
+					+ "; the scenarios are " + SCENARIOS);
+		}
 		Report report = new Report();
 		Path directory = Files.createTempDirectory("pgsql-relation-scenarios");
 		long started = System.nanoTime();

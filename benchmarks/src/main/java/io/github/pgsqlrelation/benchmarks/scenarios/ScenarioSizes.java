@@ -25,7 +25,15 @@ record ScenarioSizes(int masterChanges, int standbyAdditions, int restarts, int 
 				get("scenarios.restarts", 10), get("scenarios.failovers", 5),
 				get("scenarios.failoverDelayMillis", 3000), get("scenarios.loadSwitchovers", 20),
 				get("scenarios.loadClients", 32), get("scenarios.loadThinkMillis", 5), get("scenarios.reads", 10_000),
-				get("scenarios.startups", 20));
+				positive("scenarios.startups", 20));
+	}
+
+	private static int positive(String name, int defaultValue) {
+		int value = get(name, defaultValue);
+		if (value < 1) {
+			throw new IllegalArgumentException("System property " + name + " must be at least 1, was " + value);
+		}
+		return value;
 	}
 
 	private static int get(String name, int defaultValue) {

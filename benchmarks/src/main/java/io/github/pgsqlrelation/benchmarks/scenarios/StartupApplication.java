@@ -79,25 +79,38 @@ public final class StartupApplication {
 
 	/**
 	 * Sums the creation of the starter's beans, each counted once: a bean created while
-	 * another of the starter's was being created is inside that one's time.
+	 * another of the starter's was being created, directly or through other beans, is
+	 * inside that one's time.
 	 */
 	private static long starterBeans(ConfigurableListableBeanFactory beans, List<TimelineEvent> events) {
 		Set<Long> starterSteps = new HashSet<>();
+		Map<Long, Long> parents = new HashMap<>();
 		for (TimelineEvent event : events) {
 			StartupStep step = event.getStartupStep();
+			if (step.getParentId() != null) {
+				parents.put(step.getId(), step.getParentId());
+			}
 			if (INSTANTIATE.equals(step.getName()) && isStarters(beans, beanName(step))) {
 				starterSteps.add(step.getId());
 			}
 		}
-		// A step is recorded when it ends, a nested one before its parent.
 		long nanos = 0;
 		for (TimelineEvent event : events) {
 			StartupStep step = event.getStartupStep();
-			if (starterSteps.contains(step.getId()) && !starterSteps.contains(step.getParentId())) {
+			if (starterSteps.contains(step.getId()) && !insideAnother(step.getId(), starterSteps, parents)) {
 				nanos += event.getDuration().toNanos();
 			}
 		}
 		return nanos;
+	}
+
+	private static boolean insideAnother(long step, Set<Long> starterSteps, Map<Long, Long> parents) {
+		for (Long parent = parents.get(step); parent != null; parent = parents.get(parent)) {
+			if (starterSteps.contains(parent)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static String beanName(StartupStep step) {

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -17,6 +18,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.github.pgsqlrelation.routing.RelationRoutingDataSource;
 import io.github.pgsqlrelation.test.PostgresCluster;
 import org.apache.commons.math3.distribution.BinomialDistribution;
+import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.annotation.ImportCandidates;
@@ -129,13 +131,17 @@ final class StartupScenario {
 		row("run, first query and close", routed, floor, plain, Timing::totalMillis);
 		row("the JVM's CPU time, all threads, from its launch", routed, floor, plain, Timing::cpuMillis);
 		this.report.line("");
+		double floorRatio = median(values(floor, Timing::totalMillis)) / median(values(plain, Timing::totalMillis));
 		this.report.paragraph(String.format(Locale.ROOT,
-				"Run, first query and close, against plain Spring Boot: the starter %s (95 %% confidence interval "
-						+ "%s to %s), ratio of the medians %.3f; the floor %s (%s to %s).",
-				Samples.ms(starter.median()), Samples.ms(starter.low()), Samples.ms(starter.high()), ratio,
-				Samples.ms(least.median()), Samples.ms(least.low()), Samples.ms(least.high())));
-		String measured = String.format(Locale.ROOT, "%+.0f ms, %.3fx; interval %+.0f to %+.0f ms; floor %+.0f ms",
-				starter.median(), ratio, starter.low(), starter.high(), least.median());
+				"Run, first query and close, against plain Spring Boot: the starter %s (%.1f %% confidence interval "
+						+ "%s to %s), ratio of the medians %.3f; the floor %s (%s to %s), ratio %.3f.",
+				signed(starter.median()), starter.confidence() * 100, signed(starter.low()), signed(starter.high()),
+				ratio, signed(least.median()), signed(least.low()), signed(least.high()), floorRatio));
+		boolean undecided = starter.low() <= TARGET_MILLIS && starter.high() > TARGET_MILLIS;
+		String measured = String.format(Locale.ROOT,
+				"%+.0f ms, %.3fx; %.1f %% interval %+.0f to %+.0f ms%s; floor %+.0f ms", starter.median(), ratio,
+				starter.confidence() * 100, starter.low(), starter.high(),
+				undecided ? ", which spans the target: this run cannot tell" : "", least.median());
 		return this.report.verdict("the starter adds at most 50 ms (1.05x) to a cold start and first query",
 				starter.median() <= TARGET_MILLIS && ratio <= TARGET_RATIO, measured);
 	}
@@ -143,8 +149,8 @@ final class StartupScenario {
 	private void row(String name, List<Timing> routed, List<Timing> floor, List<Timing> plain,
 			ToDoubleFunction<Timing> measure) {
 		this.report.row(name, quartiles(values(routed, measure)), quartiles(values(floor, measure)),
-				quartiles(values(plain, measure)), Samples.ms(new Difference(routed, plain, measure).median()),
-				Samples.ms(new Difference(floor, plain, measure).median()));
+				quartiles(values(plain, measure)), signed(new Difference(routed, plain, measure).median()),
+				signed(new Difference(floor, plain, measure).median()));
 	}
 
 	private static double[] values(List<Timing> timings, ToDoubleFunction<Timing> measure) {
@@ -152,42 +158,54 @@ final class StartupScenario {
 	}
 
 	private static String quartiles(double[] values) {
-		double[] sorted = values.clone();
-		Arrays.sort(sorted);
-		return Samples.ms(sorted[(sorted.length - 1) / 4]) + " / " + Samples.ms(median(sorted)) + " / "
-				+ Samples.ms(sorted[(3 * (sorted.length - 1)) / 4]);
+		Percentile percentile = new Percentile();
+		percentile.setData(values);
+		return Samples.ms(percentile.evaluate(25)) + " / " + Samples.ms(percentile.evaluate(50)) + " / "
+				+ Samples.ms(percentile.evaluate(75));
 	}
 
 	private static double median(double[] values) {
-		double[] sorted = values.clone();
-		Arrays.sort(sorted);
-		int middle = sorted.length / 2;
-		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+		return new Percentile().evaluate(values, 50);
+	}
+
+	private static String signed(double millis) {
+		return ((millis > 0) ? "+" : "") + Samples.ms(millis);
 	}
 
 	/**
-	 * The distribution-free 95 % confidence interval of a median: the k-th smallest and
-	 * k-th largest value, k from the binomial distribution of the sign test.
+	 * The median of the differences within rounds and its distribution-free confidence
+	 * interval: the k-th smallest and k-th largest difference, k the largest the sign
+	 * test's binomial distribution allows for 95 %. Below 6 rounds no k does, and the
+	 * interval is the smallest and largest difference, with less confidence.
+	 *
+	 * @param confidence the interval's confidence, 0 to 1
 	 */
-	private static double[] medianInterval(double[] values) {
-		double[] sorted = values.clone();
-		Arrays.sort(sorted);
-		int k = new BinomialDistribution(null, sorted.length, 0.5).inverseCumulativeProbability(0.025);
-		int low = Math.max(0, k - 1);
-		return new double[] { sorted[low], sorted[sorted.length - 1 - low] };
-	}
-
-	/**
-	 * The median of the differences within rounds and its 95 % confidence interval.
-	 */
-	private record Difference(double median, double low, double high) {
+	private record Difference(double median, double low, double high, double confidence) {
 
 		Difference(List<Timing> subject, List<Timing> baseline, ToDoubleFunction<Timing> measure) {
 			this(differences(subject, baseline, measure));
 		}
 
 		private Difference(double[] differences) {
-			this(StartupScenario.median(differences), medianInterval(differences)[0], medianInterval(differences)[1]);
+			this(differences, outside(differences.length));
+		}
+
+		private Difference(double[] differences, int outside) {
+			this(StartupScenario.median(differences), sorted(differences)[outside],
+					sorted(differences)[differences.length - 1 - outside],
+					1 - 2 * new BinomialDistribution(null, differences.length, 0.5).cumulativeProbability(outside));
+		}
+
+		/** How many differences lie below the interval, and as many above. */
+		private static int outside(int n) {
+			int k = new BinomialDistribution(null, n, 0.5).inverseCumulativeProbability(0.025);
+			return Math.max(0, k - 1);
+		}
+
+		private static double[] sorted(double[] values) {
+			double[] sorted = values.clone();
+			Arrays.sort(sorted);
+			return sorted;
 		}
 
 		private static double[] differences(List<Timing> subject, List<Timing> baseline,
@@ -204,6 +222,17 @@ final class StartupScenario {
 	/** One kind of application, started in a fresh JVM each time. */
 	private record Start(Class<?> dataSource, List<String> properties, Map<String, String> environment) {
 
+		private static final long START_TIMEOUT_SECONDS = 120;
+
+		private static void removeShutdownHook(Thread hook) {
+			try {
+				Runtime.getRuntime().removeShutdownHook(hook);
+			}
+			catch (IllegalStateException ex) {
+				// The run is being stopped: the hook ends the process.
+			}
+		}
+
 		Timing once() throws IOException, InterruptedException {
 			String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 			List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
@@ -213,6 +242,11 @@ final class StartupScenario {
 			builder.environment().putAll(this.environment);
 			builder.redirectErrorStream(true);
 			Process process = builder.start();
+			// Ended with the run, stopped or not, and ended when it hangs without a word.
+			Thread endWithRun = new Thread(process::destroyForcibly);
+			Runtime.getRuntime().addShutdownHook(endWithRun);
+			CompletableFuture.delayedExecutor(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+				.execute(process::destroyForcibly);
 			try (BufferedReader output = new BufferedReader(
 					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
 				List<String> lines = new ArrayList<>();
@@ -221,18 +255,21 @@ final class StartupScenario {
 					lines.add(line);
 					if (line.startsWith(StartupApplication.RESULT + " ")) {
 						String[] fields = line.split(" ");
-						if (!process.waitFor(60, TimeUnit.SECONDS)) {
-							throw new IllegalStateException("The application did not exit within 60 s");
+						if (!process.waitFor(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+							throw new IllegalStateException(
+									"The application did not exit within " + START_TIMEOUT_SECONDS + " s");
 						}
 						return new Timing(Long.parseLong(fields[1]), Long.parseLong(fields[2]),
 								Long.parseLong(fields[3]), Long.parseLong(fields[4]), Long.parseLong(fields[5]));
 					}
 				}
-				throw new IllegalStateException("The application (" + this.dataSource.getSimpleName()
-						+ ") ended without a result: " + String.join("\n", lines));
+				throw new IllegalStateException(
+						"The application (" + this.dataSource.getSimpleName() + ") ended, or was ended after "
+								+ START_TIMEOUT_SECONDS + " s, without a result: " + String.join("\n", lines));
 			}
 			finally {
 				process.destroyForcibly();
+				removeShutdownHook(endWithRun);
 			}
 		}
 
