@@ -87,7 +87,9 @@ public class RelationRoutingDataSource extends AbstractDataSource implements Rel
 
 	private boolean closed;
 
-	/** The snapshot last applied: the watcher's events carry it again. */
+	/**
+	 * The snapshot last applied in full: the watcher's events carry it again.
+	 */
 	private @Nullable RelationSnapshot applied;
 
 	/**
@@ -168,8 +170,9 @@ public class RelationRoutingDataSource extends AbstractDataSource implements Rel
 	 * certificate: a rotation) keeps its pool: new connections use the new credentials at
 	 * once, and each open connection closes when its transaction ends. Without a master,
 	 * writes fail at once with the snapshot's reason. Applying the same snapshot again
-	 * changes nothing; snapshots of other endpoints are ignored, and so is everything
-	 * once the DataSource is closed.
+	 * changes nothing, except that a pool it could not make before is tried again;
+	 * snapshots of other endpoints are ignored, and so is everything once the DataSource
+	 * is closed.
 	 */
 	@Override
 	public void relationChanged(RelationSnapshot snapshot) {
@@ -177,14 +180,22 @@ public class RelationRoutingDataSource extends AbstractDataSource implements Rel
 			if (this.closed || !this.endpoint.equals(snapshot.endpoint()) || snapshot.equals(this.applied)) {
 				return;
 			}
-			this.applied = snapshot;
 			boolean replaced = applyMaster(snapshot);
 			applyStandbys(snapshot);
-			BackendPool master = this.router.topology().master();
+			Topology topology = this.router.topology();
+			BackendPool master = topology.master();
 			if (master != null && !replaced) {
 				updateFailoverHosts(master, snapshot.standbys());
 			}
+			// A pool that could not be made is tried again when the snapshot comes again.
+			this.applied = inForce(snapshot, topology) ? snapshot : null;
 		}
+	}
+
+	/** Whether every backend of the snapshot has its pool. */
+	private static boolean inForce(RelationSnapshot snapshot, Topology topology) {
+		return (snapshot.master() == null) == (topology.master() == null)
+				&& topology.standbys().size() == snapshot.standbys().stream().distinct().count();
 	}
 
 	/** Returns whether the master's pool was replaced (or removed). */

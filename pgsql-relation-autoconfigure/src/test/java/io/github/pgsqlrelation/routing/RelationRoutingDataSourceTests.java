@@ -255,6 +255,24 @@ class RelationRoutingDataSourceTests {
 	}
 
 	@Test
+	void theSameSnapshotAgainMakesThePoolThatCouldNotBeMadeTheFirstTime() {
+		AtomicBoolean refused = new AtomicBoolean();
+		PoolCustomizer refusesOnce = (backend, config) -> {
+			if (backend.role() == Backend.Role.MASTER && refused.compareAndSet(false, true)) {
+				throw new IllegalStateException("not this time");
+			}
+		};
+		this.dataSource = new RelationRoutingDataSource(Relations.poolTemplate(), RoutingSettings.defaults(), "db",
+				this.listener, refusesOnce);
+		RelationSnapshot snapshot = snapshot(connectionString(cluster.primary()), List.of());
+		publish(this.dataSource, snapshot);
+		assertThat(this.dataSource.topology().master()).isNull();
+		publish(this.dataSource, snapshot);
+		assertThat(this.dataSource.topology().master()).isNotNull();
+		assertThat(new Servers(this.dataSource).whereWritesRun().port()).isEqualTo(cluster.primary().port());
+	}
+
+	@Test
 	void eventsOfAnotherEndpointAreIgnored() {
 		routed(RoutingSettings.defaults(), snapshot(null, List.of()));
 		RelationSnapshot other = new RelationSnapshot("other-db", null, connectionString(cluster.primary()), List.of(),
