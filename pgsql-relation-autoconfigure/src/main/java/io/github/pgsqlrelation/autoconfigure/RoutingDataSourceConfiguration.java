@@ -11,6 +11,8 @@ import io.github.pgsqlrelation.routing.RoutingListener;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.function.SingletonSupplier;
@@ -33,10 +35,20 @@ class RoutingDataSourceConfiguration {
 				PgsqlRelationPropertiesValidator.routingSettings(properties.getRouting()), properties.getEndpoint(),
 				RoutingListeners.of(listeners.orderedStream().toList()), (backend, config) -> poolCustomizers.obtain()
 					.forEach((customizer) -> customizer.customize(backend, config)));
+		// A standby's first connection would compete with the start for the CPU while
+		// no read waits for it.
+		dataSource.setStandbyFillDeferred(true);
 		// The relation in force now applies before anything uses the DataSource, and
 		// every change applies before the application hears of it.
 		watcher.subscribe(dataSource);
 		return dataSource;
+	}
+
+	/** The standbys' pools fill once the application is ready, not while it starts. */
+	@Bean
+	ApplicationListener<ApplicationReadyEvent> pgsqlRelationStandbyFill(
+			ObjectProvider<RelationRoutingDataSource> dataSource) {
+		return (event) -> dataSource.ifAvailable((routing) -> routing.setStandbyFillDeferred(false));
 	}
 
 	@Bean

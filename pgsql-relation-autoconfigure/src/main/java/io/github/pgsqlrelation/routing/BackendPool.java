@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.github.pgsqlrelation.connection.ConnectionString;
@@ -52,13 +53,19 @@ final class BackendPool {
 	/** HikariCP's housekeeping executor when the routing made it, {@code null} if not. */
 	private final @Nullable ExecutorService housekeeper;
 
+	/**
+	 * The minimum-idle of the pool's settings, negative when they leave it to HikariCP.
+	 */
+	private final int minimumIdle;
+
 	BackendPool(Backend backend, ConnectionString connectionString, HikariDataSource pool,
-			BackendDataSource connections, @Nullable ExecutorService housekeeper) {
+			BackendDataSource connections, @Nullable ExecutorService housekeeper, int minimumIdle) {
 		this.backend = backend;
 		this.connectionString = connectionString;
 		this.pool = pool;
 		this.connections = connections;
 		this.housekeeper = housekeeper;
+		this.minimumIdle = minimumIdle;
 	}
 
 	Backend backend() {
@@ -116,6 +123,20 @@ final class BackendPool {
 		if (statistics != null) {
 			statistics.softEvictConnections();
 		}
+	}
+
+	/**
+	 * Lets a pool that was made to keep no idle connection fill to the minimum-idle of
+	 * its settings, from HikariCP's next housekeeping run. A retired pool stays empty.
+	 */
+	void fill() {
+		if (this.retired.get()) {
+			return;
+		}
+		HikariConfigMXBean settings = this.pool.getHikariConfigMXBean();
+		int maximum = settings.getMaximumPoolSize();
+		// HikariCP's own rule: unset, or above the pool's maximum, means the maximum.
+		settings.setMinimumIdle((this.minimumIdle < 0 || this.minimumIdle > maximum) ? maximum : this.minimumIdle);
 	}
 
 	boolean isDown() {

@@ -54,6 +54,9 @@ final class PoolFactory {
 
 	private final HousekeepingExecutors housekeeping;
 
+	/** Whether new standby pools keep no idle connection until asked. */
+	private volatile boolean standbyFillDeferred;
+
 	PoolFactory(HikariConfig template, RoutingSettings settings, String endpoint) {
 		this(template, settings, endpoint, PoolCustomizer.NONE);
 	}
@@ -131,6 +134,14 @@ final class PoolFactory {
 						String.valueOf(MASTER_CONNECT_TIMEOUT.toSeconds())));
 	}
 
+	/**
+	 * Sets whether the standby pools made from now on keep no idle connection, whatever
+	 * the pool settings' minimum-idle, until {@link BackendPool#fill()}.
+	 */
+	void standbyFillDeferred(boolean deferred) {
+		this.standbyFillDeferred = deferred;
+	}
+
 	/** Stops the housekeeping thread kept in reserve for the next pool. */
 	void close() {
 		this.housekeeping.close();
@@ -205,6 +216,10 @@ final class PoolFactory {
 		// Never fail, nor block, at creation when the server is down: the pool connects
 		// when asked.
 		config.setInitializationFailTimeout(-1);
+		int minimumIdle = config.getMinimumIdle();
+		if (role == Backend.Role.STANDBY && this.standbyFillDeferred) {
+			config.setMinimumIdle(0);
+		}
 		// The application's own override (set as an instance or a class name) still
 		// decides.
 		ServerGoneEviction eviction = new ServerGoneEviction(config.getExceptionOverride());
@@ -222,7 +237,7 @@ final class PoolFactory {
 			HikariDataSource pool = new HikariDataSource(config);
 			connections.pool(pool.getHikariPoolMXBean());
 			eviction.pool(pool.getHikariPoolMXBean());
-			return new BackendPool(backend, connectionString, pool, connections, housekeeper);
+			return new BackendPool(backend, connectionString, pool, connections, housekeeper, minimumIdle);
 		}
 		catch (RuntimeException ex) {
 			this.namesInUse.remove(name);

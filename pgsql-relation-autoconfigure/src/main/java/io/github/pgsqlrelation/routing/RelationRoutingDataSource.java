@@ -138,6 +138,27 @@ public class RelationRoutingDataSource extends AbstractDataSource implements Rel
 	}
 
 	/**
+	 * Sets whether the standbys' pools wait to fill. While they wait, a standby's pool
+	 * keeps no idle connection and opens one only when a read-only transaction asks for
+	 * it; the master's pool fills as its settings say. Meant for an application's
+	 * start-up: there a standby's first connection (class loading and a SCRAM exchange in
+	 * a cold JVM, about 100 ms of CPU time) competes with the start for the CPU while no
+	 * read waits for it. Set back to {@code false}, the standbys' pools keep their
+	 * settings' minimum-idle again: HikariCP fills them at its next housekeeping run
+	 * (every 30 seconds by default), and reads open what they need until then. Pools made
+	 * later follow the setting in force. Off unless set.
+	 * @param deferred whether the standbys' pools wait to fill
+	 */
+	public void setStandbyFillDeferred(boolean deferred) {
+		synchronized (this) {
+			this.pools.standbyFillDeferred(deferred);
+			if (!deferred) {
+				this.router.topology().standbys().forEach(BackendPool::fill);
+			}
+		}
+	}
+
+	/**
 	 * Returns a connection handle that takes a physical connection from the master or a
 	 * standby when its first statement runs, and chooses again between transactions. It
 	 * implements {@link ConnectionProxy}; {@link Connection#unwrap} reaches the driver's

@@ -17,8 +17,8 @@ import org.springframework.context.annotation.Configuration;
  * The floor of the start-up scenario: the least an application that follows a state file
  * must add to plain Spring Boot at start-up, written without the starter. It reads the
  * file with Jackson's streaming parser, token by token, and starts a second HikariCP pool
- * for the standby, which, like the starter's, connects in the background. It checks
- * nothing and follows nothing.
+ * for the standby, which, like the starter's while the application starts, keeps no idle
+ * connection. It checks nothing and follows nothing.
  */
 @Configuration(proxyBeanMethods = false)
 class StartupFloor {
@@ -43,6 +43,7 @@ class StartupFloor {
 		config.setUsername(username);
 		config.setPassword(password);
 		config.setInitializationFailTimeout(-1);
+		config.setMinimumIdle(0);
 		return new StandbyPool(new HikariDataSource(config));
 	}
 

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -75,25 +77,57 @@ final class StartupScenario {
 					"startup.floor.state-file=" + file.path(),
 					"startup.floor.standby-url=" + cluster.standbys().get(0).jdbcUrl()));
 			List<Start> kinds = List.of(
-					new Start(RelationRoutingDataSource.class, List.of("pgsql.relation.state-file=" + file.path()),
-							Map.of()),
-					new Start(HikariDataSource.class, floorProperties, password),
-					new Start(HikariDataSource.class, plainProperties, password));
+					new Start("starter", RelationRoutingDataSource.class,
+							List.of("pgsql.relation.state-file=" + file.path()), Map.of()),
+					new Start("floor", HikariDataSource.class, floorProperties, password),
+					new Start("plain", HikariDataSource.class, plainProperties, password));
 			// The first JVMs of the run read the class path from disk; no round pays
 			// that.
 			for (Start kind : kinds) {
-				kind.once();
+				kind.once(List.of());
 			}
-			List<List<Timing>> timings = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-			for (int round = 0; round < this.sizes.startups(); round++) {
-				// Each kind goes first, second and third in turn.
-				for (int i = 0; i < kinds.size(); i++) {
-					int kind = (round + i) % kinds.size();
-					timings.get(kind).add(kinds.get(kind).once());
-				}
-			}
-			return report(timings.get(0), timings.get(1), timings.get(2));
+			List<List<Timing>> timings = rounds(kinds, (kind) -> List.of());
+			List<List<Timing>> shared = rounds(kinds, this::sharedArchive);
+			return report(timings, shared);
 		}
+	}
+
+	/**
+	 * Runs the rounds, each kind first, second and third in turn, each JVM with the given
+	 * options, and returns the timings of each kind in the order of the kinds.
+	 */
+	private List<List<Timing>> rounds(List<Start> kinds, Function<Start, List<String>> jvmOptions) throws Exception {
+		List<List<String>> options = new ArrayList<>();
+		for (Start kind : kinds) {
+			options.add(jvmOptions.apply(kind));
+		}
+		List<List<Timing>> timings = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+		for (int round = 0; round < this.sizes.startups(); round++) {
+			for (int i = 0; i < kinds.size(); i++) {
+				int kind = (round + i) % kinds.size();
+				timings.get(kind).add(kinds.get(kind).once(options.get(kind)));
+			}
+		}
+		return timings;
+	}
+
+	/**
+	 * Trains the kind's own class data sharing archive with one start, as Spring Boot's
+	 * documentation describes for an application, and returns the option that uses it.
+	 */
+	private List<String> sharedArchive(Start kind) {
+		Path archive = this.directory.resolve("startup-" + kind.name() + ".jsa");
+		try {
+			Files.deleteIfExists(archive);
+			kind.once(List.of("-XX:ArchiveClassesAtExit=" + archive));
+		}
+		catch (IOException | InterruptedException ex) {
+			throw new IllegalStateException("Could not train the class data sharing archive " + archive, ex);
+		}
+		if (!Files.isRegularFile(archive)) {
+			throw new IllegalStateException("The JVM wrote no class data sharing archive at " + archive);
+		}
+		return List.of("-XX:SharedArchiveFile=" + archive);
 	}
 
 	/** Every auto-configuration the starter's jar declares, as Spring Boot finds them. */
@@ -107,9 +141,10 @@ final class StartupScenario {
 		return names;
 	}
 
-	private String report(List<Timing> routed, List<Timing> floor, List<Timing> plain) {
+	private String report(List<List<Timing>> timings, List<List<Timing>> shared) {
+		List<Timing> routed = timings.get(0);
+		List<Timing> plain = timings.get(2);
 		Difference starter = new Difference(routed, plain, Timing::totalMillis);
-		Difference least = new Difference(floor, plain, Timing::totalMillis);
 		double ratio = median(values(routed, Timing::totalMillis)) / median(values(plain, Timing::totalMillis));
 		this.report.paragraph(routed.size() + " rounds of three cold starts, each in a fresh JVM (`"
 				+ StartupApplication.class.getName() + "`), each kind first, second and third in turn: "
@@ -119,8 +154,35 @@ final class StartupScenario {
 				+ "starter's auto-configurations excluded. The floor: plain Spring Boot plus the least an "
 				+ "application following the file must do at start-up (`" + StartupFloor.class.getSimpleName()
 				+ "`: read the file with Jackson's streaming parser, start a second HikariCP pool for the "
-				+ "standby). Each cell gives the quartiles (p25 / p50 / p75); a difference is the median of the "
+				+ "standby that, like the starter's while the application starts, keeps no idle connection). "
+				+ "Each cell gives the quartiles (p25 / p50 / p75); a difference is the median of the "
 				+ "differences within rounds.");
+		table(timings);
+		Difference least = new Difference(timings.get(1), plain, Timing::totalMillis);
+		this.report.paragraph("The same rounds again, each kind with its own class data sharing archive "
+				+ "(`-XX:SharedArchiveFile`, trained by one start of that kind with `-XX:ArchiveClassesAtExit`, "
+				+ "as Spring Boot's documentation describes for faster starts): the JVM maps the classes a start "
+				+ "loads, parsed and verified, instead of loading them from the jar.");
+		table(shared);
+		Difference sharedStarter = new Difference(shared.get(0), shared.get(2), Timing::totalMillis);
+		boolean undecided = starter.low() <= TARGET_MILLIS && starter.high() > TARGET_MILLIS;
+		String measured = String.format(Locale.ROOT,
+				"%+.0f ms, %.3fx; %.1f %% interval %+.0f to %+.0f ms%s; floor %+.0f ms; with class data sharing "
+						+ "%+.0f ms (%+.0f to %+.0f ms)",
+				starter.median(), ratio, starter.confidence() * 100, starter.low(), starter.high(),
+				undecided ? ", which spans the target: this run cannot tell" : "", least.median(),
+				sharedStarter.median(), sharedStarter.low(), sharedStarter.high());
+		return this.report.verdict("the starter adds at most 50 ms (1.05x) to a cold start and first query",
+				starter.median() <= TARGET_MILLIS && ratio <= TARGET_RATIO, measured);
+	}
+
+	/** Writes the table of one set of rounds and its summary. */
+	private void table(List<List<Timing>> timings) {
+		List<Timing> routed = timings.get(0);
+		List<Timing> floor = timings.get(1);
+		List<Timing> plain = timings.get(2);
+		Difference starter = new Difference(routed, plain, Timing::totalMillis);
+		Difference least = new Difference(floor, plain, Timing::totalMillis);
 		this.report.table("Measurement", "with the starter", "floor", "plain Spring Boot", "starter − plain",
 				"floor − plain");
 		row("run", routed, floor, plain, Timing::runMillis);
@@ -131,19 +193,13 @@ final class StartupScenario {
 		row("run, first query and close", routed, floor, plain, Timing::totalMillis);
 		row("the JVM's CPU time, all threads, from its launch", routed, floor, plain, Timing::cpuMillis);
 		this.report.line("");
+		double ratio = median(values(routed, Timing::totalMillis)) / median(values(plain, Timing::totalMillis));
 		double floorRatio = median(values(floor, Timing::totalMillis)) / median(values(plain, Timing::totalMillis));
 		this.report.paragraph(String.format(Locale.ROOT,
 				"Run, first query and close, against plain Spring Boot: the starter %s (%.1f %% confidence interval "
 						+ "%s to %s), ratio of the medians %.3f; the floor %s (%s to %s), ratio %.3f.",
 				signed(starter.median()), starter.confidence() * 100, signed(starter.low()), signed(starter.high()),
 				ratio, signed(least.median()), signed(least.low()), signed(least.high()), floorRatio));
-		boolean undecided = starter.low() <= TARGET_MILLIS && starter.high() > TARGET_MILLIS;
-		String measured = String.format(Locale.ROOT,
-				"%+.0f ms, %.3fx; %.1f %% interval %+.0f to %+.0f ms%s; floor %+.0f ms", starter.median(), ratio,
-				starter.confidence() * 100, starter.low(), starter.high(),
-				undecided ? ", which spans the target: this run cannot tell" : "", least.median());
-		return this.report.verdict("the starter adds at most 50 ms (1.05x) to a cold start and first query",
-				starter.median() <= TARGET_MILLIS && ratio <= TARGET_RATIO, measured);
 	}
 
 	private void row(String name, List<Timing> routed, List<Timing> floor, List<Timing> plain,
@@ -220,7 +276,7 @@ final class StartupScenario {
 	}
 
 	/** One kind of application, started in a fresh JVM each time. */
-	private record Start(Class<?> dataSource, List<String> properties, Map<String, String> environment) {
+	private record Start(String name, Class<?> dataSource, List<String> properties, Map<String, String> environment) {
 
 		private static final long START_TIMEOUT_SECONDS = 120;
 
@@ -233,10 +289,12 @@ final class StartupScenario {
 			}
 		}
 
-		Timing once() throws IOException, InterruptedException {
-			String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-			List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-					StartupApplication.class.getName(), this.dataSource.getName()));
+		Timing once(List<String> jvmOptions) throws IOException, InterruptedException {
+			List<String> command = new ArrayList<>();
+			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+			command.addAll(jvmOptions);
+			command.addAll(List.of("-cp", System.getProperty("java.class.path"), StartupApplication.class.getName(),
+					this.dataSource.getName()));
 			command.addAll(this.properties);
 			ProcessBuilder builder = new ProcessBuilder(command);
 			builder.environment().putAll(this.environment);

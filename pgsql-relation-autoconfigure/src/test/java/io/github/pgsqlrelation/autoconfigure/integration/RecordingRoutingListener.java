@@ -12,16 +12,23 @@ import io.github.pgsqlrelation.routing.Backend;
 import io.github.pgsqlrelation.routing.RoutingListener;
 
 /**
- * Records when pools retire and close, to tell a drained pool from an aborted one, and
- * which pools took new credentials.
+ * Records the pools made, when pools retire and close, to tell a drained pool from an
+ * aborted one, and which pools took new credentials.
  */
 class RecordingRoutingListener implements RoutingListener {
+
+	private final Map<Backend.Role, List<HikariDataSource>> created = new ConcurrentHashMap<>();
 
 	private final Map<String, Long> retired = new ConcurrentHashMap<>();
 
 	private final Map<String, Duration> drained = new ConcurrentHashMap<>();
 
 	private final List<String> credentialsChanged = new CopyOnWriteArrayList<>();
+
+	@Override
+	public void poolCreated(Backend backend, HikariDataSource pool) {
+		this.created.computeIfAbsent(backend.role(), (role) -> new CopyOnWriteArrayList<>()).add(pool);
+	}
 
 	@Override
 	public void poolRetired(Backend backend, HikariDataSource pool) {
@@ -39,6 +46,11 @@ class RecordingRoutingListener implements RoutingListener {
 	@Override
 	public void credentialsChanged(Backend backend, HikariDataSource pool) {
 		this.credentialsChanged.add(pool.getPoolName());
+	}
+
+	/** Returns the pools made so far for backends of the role, oldest first. */
+	List<HikariDataSource> created(Backend.Role role) {
+		return List.copyOf(this.created.getOrDefault(role, List.of()));
 	}
 
 	/** Returns the names of the pools retired so far. */
