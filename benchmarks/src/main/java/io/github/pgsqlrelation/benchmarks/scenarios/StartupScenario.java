@@ -1,6 +1,7 @@
 package io.github.pgsqlrelation.benchmarks.scenarios;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +65,7 @@ final class StartupScenario {
 
 	String run() throws Exception {
 		this.report.section("6. Start-up against plain Spring Boot");
+		requireJarsOnly();
 		try (PostgresCluster cluster = PostgresCluster.builder().standbys(1).start()) {
 			cluster.awaitReplication();
 			StateFile file = new StateFile(this.directory.resolve("startup.json"));
@@ -89,6 +91,19 @@ final class StartupScenario {
 			List<List<Timing>> timings = rounds(kinds, (kind) -> List.of());
 			List<List<Timing>> shared = rounds(kinds, this::sharedArchive);
 			return report(timings, shared);
+		}
+	}
+
+	/**
+	 * Fails before the first start when the rounds with class data sharing could not run.
+	 */
+	private static void requireJarsOnly() {
+		for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+			if (Files.isDirectory(Path.of(entry))) {
+				throw new IllegalStateException("Class data sharing archives classes from jars only, and the class "
+						+ "path holds the directory " + entry + ": run the scenarios from benchmarks.jar, as "
+						+ "docs/benchmarks.md says");
+			}
 		}
 	}
 
