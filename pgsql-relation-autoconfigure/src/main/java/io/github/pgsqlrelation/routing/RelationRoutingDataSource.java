@@ -138,15 +138,15 @@ public class RelationRoutingDataSource extends AbstractDataSource implements Rel
 	}
 
 	/**
-	 * Sets whether the standbys' pools wait to fill. While they wait, a standby's pool
-	 * keeps no idle connection and opens one only when a read-only transaction asks for
-	 * it; the master's pool fills as its settings say. Meant for an application's
-	 * start-up: there a standby's first connection (class loading and a SCRAM exchange in
-	 * a cold JVM, tens of milliseconds of CPU time) competes with the start for the CPU
-	 * while no read waits for it. Set back to {@code false}, the standbys' pools keep
-	 * their settings' minimum-idle again: HikariCP fills them at its next housekeeping
-	 * run (every 30 seconds by default), and reads open what they need until then. Pools
-	 * made later follow the setting in force. Off unless set.
+	 * Sets whether the standbys' pools made from now on wait to fill (pools already made
+	 * keep filling). A pool that waits keeps no idle connection and opens one only when a
+	 * read-only transaction asks for it; the master's pool fills as its settings say.
+	 * Meant for an application's start-up: there a standby's first connection (class
+	 * loading and a SCRAM exchange in a cold JVM, tens of milliseconds of CPU time)
+	 * competes with the start for the CPU while no read waits for it. Set back to
+	 * {@code false}, every standby pool in the routing keeps its settings' minimum-idle
+	 * again: HikariCP fills it at its next housekeeping run (every 30 seconds by
+	 * default), and reads open what they need until then. Off unless set.
 	 * @param deferred whether the standbys' pools wait to fill
 	 */
 	public void setStandbyFillDeferred(boolean deferred) {

@@ -19,8 +19,10 @@ import io.github.pgsqlrelation.test.PostgresCluster;
  * Runs the scenarios of docs/benchmarks.md ("Scenarios against the alternatives") on real
  * PostgreSQL clusters and writes the Markdown report.
  * <p>
- * {@code java -cp <benchmarks classpath> io.github.pgsqlrelation.benchmarks.scenarios.ScenarioRunner [report.md]}
- * (default {@code target/results/scenarios.md}). Sizes come from system properties (see
+ * {@code java -cp benchmarks/target/benchmarks.jar io.github.pgsqlrelation.benchmarks.scenarios.ScenarioRunner [report.md]}
+ * (default {@code target/results/scenarios.md}, relative to the working directory): the
+ * shaded jar, since the start-up scenario's class data sharing archives classes from jars
+ * only. Sizes come from system properties, before {@code -cp} (see
  * {@link ScenarioSizes}); {@code -Dscenarios.only=hot,failover,load,reads,lag,startup}
  * runs some of them (e.g. {@code -Dscenarios.only=lag}). Every cluster and process is
  * stopped on the way out, failed or not.
