@@ -127,12 +127,10 @@ final class BackendPool {
 
 	/**
 	 * Lets a pool that was made to keep no idle connection fill to the minimum-idle of
-	 * its settings, from HikariCP's next housekeeping run. A retired pool stays empty.
+	 * its settings, from HikariCP's next housekeeping run. Only for a pool in the
+	 * routing: a retired one must stay empty.
 	 */
 	void fill() {
-		if (this.retired.get()) {
-			return;
-		}
 		HikariConfigMXBean settings = this.pool.getHikariConfigMXBean();
 		int maximum = settings.getMaximumPoolSize();
 		// HikariCP's own rule: unset, or above the pool's maximum, means the maximum.

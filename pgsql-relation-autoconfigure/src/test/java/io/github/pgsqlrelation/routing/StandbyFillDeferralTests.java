@@ -107,6 +107,14 @@ class StandbyFillDeferralTests {
 		await().atMost(FILLED).until(() -> standby.getHikariPoolMXBean().getIdleConnections() == 2);
 	}
 
+	@Test
+	void aDeferralAppliesToStandbyPoolsMadeAfterIt() {
+		routing(template(2));
+		publish(this.dataSource, snapshot(cluster));
+		this.dataSource.setStandbyFillDeferred(true);
+		assertThat(standbyPool().getHikariConfigMXBean().getMinimumIdle()).isEqualTo(2);
+	}
+
 	private void routing(HikariConfig template) {
 		this.dataSource = new RelationRoutingDataSource(template, RoutingSettings.defaults(), "db", this.listener,
 				PoolCustomizer.NONE);
