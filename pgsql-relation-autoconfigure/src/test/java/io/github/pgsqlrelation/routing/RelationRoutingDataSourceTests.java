@@ -255,6 +255,25 @@ class RelationRoutingDataSourceTests {
 	}
 
 	@Test
+	void theSameSnapshotAgainMakesTheStandbyPoolThatCouldNotBeMadeTheFirstTime() {
+		AtomicBoolean refused = new AtomicBoolean();
+		PoolCustomizer refusesOnce = (backend, config) -> {
+			if (backend.role() == Backend.Role.STANDBY && refused.compareAndSet(false, true)) {
+				throw new IllegalStateException("not this time");
+			}
+		};
+		this.dataSource = new RelationRoutingDataSource(Relations.poolTemplate(), RoutingSettings.defaults(), "db",
+				this.listener, refusesOnce);
+		RelationSnapshot snapshot = snapshot(connectionString(cluster.primary()),
+				List.of(connectionString(cluster.standbys().get(0))));
+		publish(this.dataSource, snapshot);
+		assertThat(this.dataSource.topology().standbys()).isEmpty();
+		publish(this.dataSource, snapshot);
+		assertThat(this.dataSource.topology().standbys()).hasSize(1);
+		assertThat(new Servers(this.dataSource).whereReadsRun().port()).isEqualTo(cluster.standbys().get(0).port());
+	}
+
+	@Test
 	void theSameSnapshotAgainMakesThePoolThatCouldNotBeMadeTheFirstTime() {
 		AtomicBoolean refused = new AtomicBoolean();
 		PoolCustomizer refusesOnce = (backend, config) -> {
