@@ -9,7 +9,13 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import com.zaxxer.hikari.HikariPoolMXBean;
@@ -57,6 +63,9 @@ final class BackendDataSource extends AbstractDataSource {
 
 	private volatile @Nullable SQLException lastFailure;
 
+	/** The connection being opened ahead of the pool's first request, until taken. */
+	private final AtomicReference<@Nullable Ahead> ahead = new AtomicReference<>();
+
 	BackendDataSource(JdbcConnection jdbc, Duration retryInterval) {
 		this.target = new Target(jdbc.url(), jdbc.toProperties());
 		this.retryInterval = retryInterval;
@@ -74,6 +83,26 @@ final class BackendDataSource extends AbstractDataSource {
 	 */
 	@Nullable SQLException lastFailure() {
 		return this.lastFailure;
+	}
+
+	/**
+	 * Starts opening one connection now, on the given executor, and hands it to the
+	 * pool's first request for one. HikariCP starts filling a new pool only at its first
+	 * housekeeping run, 100 ms after it was made, and in a cold JVM that connection takes
+	 * longer still: a pool made while the application starts would have its first
+	 * connection well after the application's first transaction asked for it. One
+	 * attempt, no retry: after a failure the pool connects as usual, and reports the
+	 * failure then.
+	 * <p>
+	 * Only for a pool that fills to a minimum idle above zero, which takes the connection
+	 * at its first housekeeping run: until taken, it is not counted in the pool's
+	 * figures.
+	 */
+	void connectAhead(Executor executor) {
+		Target target = this.target;
+		FutureTask<Connection> attempt = new FutureTask<>(() -> connect(target));
+		this.ahead.set(new Ahead(target, attempt));
+		executor.execute(attempt);
 	}
 
 	/** Hears of every failed attempt to connect, from the pool's own threads. */
@@ -144,6 +173,10 @@ final class BackendDataSource extends AbstractDataSource {
 
 	@Override
 	public Connection getConnection() throws SQLException {
+		Connection early = takeAhead();
+		if (early != null) {
+			return early;
+		}
 		// HikariCP connects on one thread per pool: the watch is never shared
 		PromotionWatch promotions = new PromotionWatch();
 		try {
@@ -171,6 +204,41 @@ final class BackendDataSource extends AbstractDataSource {
 		finally {
 			promotions.end();
 		}
+	}
+
+	/**
+	 * Takes the connection opened ahead, waiting for its attempt to end (within the
+	 * driver's connect and login timeouts).
+	 * @return the connection, or {@code null} when none was opened ahead, the attempt
+	 * failed, or the target changed meanwhile (new credentials, new hosts)
+	 */
+	private @Nullable Connection takeAhead() throws SQLException {
+		Ahead early = this.ahead.getAndSet(null);
+		if (early == null) {
+			return null;
+		}
+		Thread thread = Thread.currentThread();
+		this.connecting.add(thread);
+		Connection connection;
+		try {
+			connection = early.attempt().get();
+		}
+		catch (ExecutionException | CancellationException ex) {
+			return null;
+		}
+		catch (InterruptedException ex) {
+			// The pool closes, and closes whatever the attempt still opens
+			thread.interrupt();
+			throw new SQLException("Interrupted while connecting to " + early.target().url(), "08003", ex);
+		}
+		finally {
+			this.connecting.remove(thread);
+		}
+		if (early.target() != this.target) {
+			closeQuietly(connection);
+			return null;
+		}
+		return connection;
 	}
 
 	/**
@@ -220,7 +288,10 @@ final class BackendDataSource extends AbstractDataSource {
 	}
 
 	private Connection connect() throws SQLException {
-		Target target = this.target;
+		return connect(this.target);
+	}
+
+	private Connection connect(Target target) throws SQLException {
 		Thread thread = Thread.currentThread();
 		this.connecting.add(thread);
 		Connection connection;
@@ -288,6 +359,19 @@ final class BackendDataSource extends AbstractDataSource {
 	@Override
 	public String toString() {
 		return "BackendDataSource[" + this.target.url() + "]";
+	}
+
+	private static void closeQuietly(Connection connection) {
+		try {
+			connection.close();
+		}
+		catch (SQLException ex) {
+			// Gone already
+		}
+	}
+
+	private record Ahead(Target target, Future<Connection> attempt) {
+
 	}
 
 	private record Target(String url, Properties properties) {

@@ -237,6 +237,10 @@ final class PoolFactory {
 			HikariDataSource pool = new HikariDataSource(config);
 			connections.pool(pool.getHikariPoolMXBean());
 			eviction.pool(pool.getHikariPoolMXBean());
+			if (role == Backend.Role.MASTER && housekeeper != null && pool.getMinimumIdle() > 0) {
+				// Writes come first: the master's first connection is opened at once.
+				connections.connectAhead(housekeeper);
+			}
 			return new BackendPool(backend, connectionString, pool, connections, housekeeper, minimumIdle);
 		}
 		catch (RuntimeException ex) {
