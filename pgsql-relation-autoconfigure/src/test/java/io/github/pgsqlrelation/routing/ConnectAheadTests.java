@@ -49,10 +49,7 @@ class ConnectAheadTests {
 	@Test
 	void thePoolsFirstRequestGetsTheConnectionOpenedAhead() throws Exception {
 		BackendDataSource connections = new BackendDataSource(jdbc("ahead"), Duration.ZERO);
-		List<Runnable> attempts = new ArrayList<>();
-		connections.connectAhead(attempts::add);
-		assertThat(attempts).hasSize(1);
-		attempts.get(0).run();
+		openAhead(connections);
 		int opened = onlyBackend("ahead");
 
 		try (Connection first = connections.getConnection(); Connection second = connections.getConnection()) {
@@ -64,9 +61,7 @@ class ConnectAheadTests {
 	@Test
 	void aConnectionOpenedAheadForATargetSinceReplacedIsClosedNotHandedOut() throws Exception {
 		BackendDataSource connections = new BackendDataSource(jdbc("before"), Duration.ZERO);
-		List<Runnable> attempts = new ArrayList<>();
-		connections.connectAhead(attempts::add);
-		attempts.get(0).run();
+		openAhead(connections);
 		onlyBackend("before");
 
 		connections.update(jdbc("after"));
@@ -91,9 +86,7 @@ class ConnectAheadTests {
 				Duration.ZERO);
 		AtomicInteger failures = new AtomicInteger();
 		connections.onFailure((ex) -> failures.incrementAndGet());
-		List<Runnable> attempts = new ArrayList<>();
-		connections.connectAhead(attempts::add);
-		attempts.get(0).run();
+		openAhead(connections);
 		assertThat(failures).as("the attempt ahead reports nothing").hasValue(0);
 
 		assertThatExceptionOfType(SQLException.class).isThrownBy(connections::getConnection)
@@ -104,9 +97,7 @@ class ConnectAheadTests {
 	@Test
 	void aConnectionOpenedAheadThatThePoolNeverTookClosesWithThePool() throws Exception {
 		BackendDataSource connections = new BackendDataSource(jdbc("never-taken"), Duration.ZERO);
-		List<Runnable> attempts = new ArrayList<>();
-		connections.connectAhead(attempts::add);
-		attempts.get(0).run();
+		openAhead(connections);
 		onlyBackend("never-taken");
 
 		connections.close();
@@ -155,6 +146,14 @@ class ConnectAheadTests {
 		}
 	}
 
+	/** Starts the attempt ahead and runs it to its end on this thread. */
+	private static void openAhead(BackendDataSource connections) {
+		List<Runnable> attempts = new ArrayList<>();
+		connections.connectAhead(attempts::add);
+		assertThat(attempts).hasSize(1);
+		attempts.get(0).run();
+	}
+
 	private static JdbcConnection jdbc(String applicationName) {
 		return withApplicationName(applicationName).toJdbc();
 	}
@@ -166,22 +165,15 @@ class ConnectAheadTests {
 	}
 
 	private static int backendPid(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement();
-				ResultSet pid = statement.executeQuery("SELECT pg_backend_pid()")) {
-			pid.next();
-			return pid.getInt(1);
-		}
+		return queryInt(connection, "SELECT pg_backend_pid()");
 	}
 
 	/** Returns the pid of the one server connection with the application name. */
 	private static int onlyBackend(String applicationName) throws Exception {
 		awaitBackends(applicationName, 1);
-		try (Connection connection = primary.connect();
-				Statement statement = connection.createStatement();
-				ResultSet pid = statement.executeQuery(
-						"SELECT pid FROM pg_stat_activity WHERE application_name = '" + applicationName + "'")) {
-			pid.next();
-			return pid.getInt(1);
+		try (Connection connection = primary.connect()) {
+			return queryInt(connection,
+					"SELECT pid FROM pg_stat_activity WHERE application_name = '" + applicationName + "'");
 		}
 	}
 
@@ -195,12 +187,16 @@ class ConnectAheadTests {
 	}
 
 	private static int backends(String applicationName) throws SQLException {
-		try (Connection connection = primary.connect();
-				Statement statement = connection.createStatement();
-				ResultSet count = statement.executeQuery(
-						"SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + applicationName + "'")) {
-			count.next();
-			return count.getInt(1);
+		try (Connection connection = primary.connect()) {
+			return queryInt(connection,
+					"SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + applicationName + "'");
+		}
+	}
+
+	private static int queryInt(Connection connection, String sql) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+			result.next();
+			return result.getInt(1);
 		}
 	}
 
