@@ -90,9 +90,9 @@ final class BackendDataSource extends AbstractDataSource {
 	 * pool's first request for one. HikariCP starts filling a new pool only at its first
 	 * housekeeping run, 100 ms after it was made, and in a cold JVM that connection takes
 	 * longer still: a pool made while the application starts would have its first
-	 * connection well after the application's first transaction asked for it. One
-	 * attempt, no retry: after a failure the pool connects as usual, and reports the
-	 * failure then.
+	 * connection well after the application's first transaction asked for it. The attempt
+	 * counts as the first request's first: its failure is reported and retried like any
+	 * other.
 	 * <p>
 	 * Only for a pool that fills to a minimum idle above zero, which takes the connection
 	 * at its first housekeeping run: until taken, it is not counted in the pool's
@@ -173,20 +173,18 @@ final class BackendDataSource extends AbstractDataSource {
 
 	@Override
 	public Connection getConnection() throws SQLException {
-		Connection early = takeAhead();
-		if (early != null) {
-			return early;
-		}
 		// HikariCP connects on one thread per pool: the watch is never shared
 		PromotionWatch promotions = new PromotionWatch();
 		try {
+			boolean first = true;
 			while (true) {
 				try {
-					Connection connection = connect();
+					Connection connection = first ? takeAheadOrConnect() : connect();
 					this.lastFailure = null;
 					return connection;
 				}
 				catch (SQLException ex) {
+					first = false;
 					this.lastFailure = ex;
 					evictIfServerGone(ex);
 					this.failures.accept(ex);
@@ -207,38 +205,64 @@ final class BackendDataSource extends AbstractDataSource {
 	}
 
 	/**
-	 * Takes the connection opened ahead, waiting for its attempt to end (within the
-	 * driver's connect and login timeouts).
-	 * @return the connection, or {@code null} when none was opened ahead, the attempt
-	 * failed, or the target changed meanwhile (new credentials, new hosts)
+	 * Takes the attempt opened ahead as this request's first, waiting for it to end
+	 * (within the driver's connect and login timeouts): its connection, or its failure,
+	 * which the caller reports and retries as its own. Connects as usual when none was
+	 * opened ahead or the target changed meanwhile (new credentials, new hosts).
 	 */
-	private @Nullable Connection takeAhead() throws SQLException {
+	private Connection takeAheadOrConnect() throws SQLException {
 		Ahead early = this.ahead.getAndSet(null);
 		if (early == null) {
-			return null;
+			return connect();
 		}
-		Thread thread = Thread.currentThread();
-		this.connecting.add(thread);
 		Connection connection;
 		try {
-			connection = early.attempt().get();
+			connection = await(early.attempt());
 		}
-		catch (ExecutionException | CancellationException ex) {
+		catch (SQLException ex) {
+			if (early.target() != this.target) {
+				return connect();
+			}
+			throw ex;
+		}
+		if (early.target() != this.target) {
+			if (connection != null) {
+				closeQuietly(connection);
+			}
+			return connect();
+		}
+		return (connection != null) ? connection : connect();
+	}
+
+	/**
+	 * Waits for an attempt made on another thread.
+	 * @return its connection, {@code null} when it ended without one for another reason
+	 * than a failure to connect
+	 * @throws SQLException the attempt's failure to connect
+	 */
+	private @Nullable Connection await(Future<Connection> attempt) throws SQLException {
+		Thread thread = Thread.currentThread();
+		this.connecting.add(thread);
+		try {
+			return attempt.get();
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof SQLException failure) {
+				throw failure;
+			}
+			return null;
+		}
+		catch (CancellationException ex) {
 			return null;
 		}
 		catch (InterruptedException ex) {
 			// The pool closes, and closes whatever the attempt still opens
 			thread.interrupt();
-			throw new SQLException("Interrupted while connecting to " + early.target().url(), "08003", ex);
+			throw new SQLException("Interrupted while connecting to " + this.target.url(), "08003", ex);
 		}
 		finally {
 			this.connecting.remove(thread);
 		}
-		if (early.target() != this.target) {
-			closeQuietly(connection);
-			return null;
-		}
-		return connection;
 	}
 
 	/**

@@ -1,7 +1,9 @@
 package io.github.pgsqlrelation.routing;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -76,22 +79,42 @@ class ConnectAheadTests {
 	}
 
 	@Test
-	void afterAFailedAttemptAheadThePoolConnectsAsUsualAndHearsOfItsFailure() throws Exception {
-		int closedPort;
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			closedPort = socket.getLocalPort();
-		}
-		BackendDataSource connections = new BackendDataSource(
-				ConnectionString.parse("host=127.0.0.1 port=" + closedPort + " dbname=app user=nobody").toJdbc(),
-				Duration.ZERO);
-		AtomicInteger failures = new AtomicInteger();
-		connections.onFailure((ex) -> failures.incrementAndGet());
-		openAhead(connections);
-		assertThat(failures).as("the attempt ahead reports nothing").hasValue(0);
+	void aFailedAttemptAheadIsTheFirstRequestsFirstFailure() throws Exception {
+		// A server that accepts and never answers: each attempt takes the login timeout.
+		try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+			AtomicInteger attempts = new AtomicInteger();
+			List<Socket> held = new CopyOnWriteArrayList<>();
+			Thread acceptor = new Thread(() -> {
+				try {
+					while (true) {
+						held.add(silent.accept());
+						attempts.incrementAndGet();
+					}
+				}
+				catch (IOException ex) {
+					// The test is over.
+				}
+			});
+			acceptor.setDaemon(true);
+			acceptor.start();
+			BackendDataSource connections = new BackendDataSource(
+					ConnectionString.parse("host=127.0.0.1 port=" + silent.getLocalPort() + " dbname=app user=nobody")
+						.toJdbc(),
+					Duration.ZERO);
+			connections.setLoginTimeout(1);
+			AtomicInteger failures = new AtomicInteger();
+			connections.onFailure((ex) -> failures.incrementAndGet());
+			openAhead(connections);
+			assertThat(attempts).hasValue(1);
+			assertThat(failures).as("reported by the request that takes it").hasValue(0);
 
-		assertThatExceptionOfType(SQLException.class).isThrownBy(connections::getConnection)
-			.satisfies((ex) -> assertThat(ex.getSQLState()).startsWith("08"));
-		assertThat(failures).hasValue(1);
+			assertThatExceptionOfType(SQLException.class).isThrownBy(connections::getConnection)
+				.satisfies((ex) -> assertThat(ex.getSQLState()).startsWith("08"));
+
+			assertThat(attempts).as("no second attempt after the one ahead").hasValue(1);
+			assertThat(failures).hasValue(1);
+			assertThat((Object) connections.lastFailure()).isNotNull();
+		}
 	}
 
 	@Test

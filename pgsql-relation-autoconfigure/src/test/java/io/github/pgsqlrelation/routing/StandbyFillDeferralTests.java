@@ -58,7 +58,9 @@ class StandbyFillDeferralTests {
 		publish(this.dataSource, snapshot(cluster));
 		HikariDataSource master = this.listener.created.get(MASTER);
 		HikariDataSource standby = standbyPool();
-		// Both pools start filling at HikariCP's first housekeeping run.
+		// The master's pool fills from its creation; the standby's would at HikariCP's
+		// first
+		// housekeeping run.
 		await().atMost(FILLED).until(() -> master.getHikariPoolMXBean().getIdleConnections() == 2);
 		assertThat(standby.getHikariPoolMXBean().getTotalConnections()).isZero();
 		assertThat(standby.getHikariConfigMXBean().getMinimumIdle()).isZero();
