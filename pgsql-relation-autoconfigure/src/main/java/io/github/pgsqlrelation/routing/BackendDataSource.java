@@ -26,6 +26,7 @@ import org.postgresql.Driver;
 import org.postgresql.PGProperty;
 
 import org.springframework.jdbc.datasource.AbstractDataSource;
+import org.springframework.jdbc.support.JdbcUtils;
 
 /**
  * The physical connections of one pool: pgjdbc connecting with a URL and properties that
@@ -220,25 +221,24 @@ final class BackendDataSource extends AbstractDataSource {
 			connection = await(early.attempt());
 		}
 		catch (SQLException ex) {
-			if (early.target() != this.target) {
-				return connect();
+			if (early.target() == this.target) {
+				throw ex;
 			}
-			throw ex;
+			connection = null;
 		}
-		if (early.target() != this.target) {
-			if (connection != null) {
-				closeQuietly(connection);
-			}
-			return connect();
+		if (connection != null && early.target() != this.target) {
+			JdbcUtils.closeConnection(connection);
+			connection = null;
 		}
 		return (connection != null) ? connection : connect();
 	}
 
 	/**
 	 * Waits for an attempt made on another thread.
-	 * @return its connection, {@code null} when it ended without one for another reason
-	 * than a failure to connect
+	 * @return its connection, {@code null} when it was cancelled
 	 * @throws SQLException the attempt's failure to connect
+	 * @throws RuntimeException what else the attempt threw, as the caller's own attempt
+	 * would
 	 */
 	private @Nullable Connection await(Future<Connection> attempt) throws SQLException {
 		Thread thread = Thread.currentThread();
@@ -250,7 +250,11 @@ final class BackendDataSource extends AbstractDataSource {
 			if (ex.getCause() instanceof SQLException failure) {
 				throw failure;
 			}
-			return null;
+			if (ex.getCause() instanceof Error error) {
+				throw error;
+			}
+			throw (ex.getCause() instanceof RuntimeException unchecked) ? unchecked
+					: new IllegalStateException("Connecting to " + this.target.url() + " failed", ex.getCause());
 		}
 		catch (CancellationException ex) {
 			return null;
@@ -383,15 +387,6 @@ final class BackendDataSource extends AbstractDataSource {
 	@Override
 	public String toString() {
 		return "BackendDataSource[" + this.target.url() + "]";
-	}
-
-	private static void closeQuietly(Connection connection) {
-		try {
-			connection.close();
-		}
-		catch (SQLException ex) {
-			// Gone already
-		}
 	}
 
 	private record Ahead(Target target, Future<Connection> attempt) {
