@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntSupplier;
 
+import com.zaxxer.hikari.HikariConfig;
 import io.github.pgsqlrelation.test.PostgresCluster;
 import io.github.pgsqlrelation.test.PostgresNode;
 
@@ -29,7 +31,8 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * Each change comes with the application at rest, as a relation changes minutes after its
  * last change: the pools of the previous change filled and the retired ones closed. The
  * floor of "rename to first transaction on the new server" is one new connection to it,
- * measured in the same run as pgjdbc opening one and running the same transaction.
+ * measured in the same run as pgjdbc opening one and running the same transaction; the
+ * floor of "rename to change applied" is {@link AppliedFloor}.
  */
 final class HotRefreshScenario {
 
@@ -80,14 +83,27 @@ final class HotRefreshScenario {
 			Samples watcherOwn = new Samples();
 			Samples watcherCpu = new Samples();
 			Samples newConnection = new Samples();
+			Samples readFloor = new Samples();
+			Samples appliedFloor = new Samples();
 			int misses = 0;
-			try (StarterApp app = StarterApp.start(file.path(), Map.of())) {
+			StateFile floorFile = new StateFile(
+					Files.createDirectories(this.directory.resolve("applied-floor")).resolve("hot-refresh.json"));
+			floorFile.write(first, masterA, List.of(steady));
+			try (StarterApp app = StarterApp.start(file.path(), Map.of());
+					AppliedFloor floor = new AppliedFloor(floorFile.path(),
+							floorPool(masterA, first.user(), password))) {
 				StarterApp.Transactions tx = app.transactions();
 				awaitPort(tx::write, masterA.port());
 				for (int i = 0; i < this.sizes.masterChanges(); i++) {
 					PostgresNode target = (i % 2 == 0) ? masterB : masterA;
 					awaitRest(app);
 					newConnection.addNanos(newConnection(target, first.user(), password));
+					awaitRest(app);
+					floor.clear();
+					long floorRenamed = floorFile.write(first, target, List.of(steady));
+					AppliedFloor.Applied floorApplied = probeUntilApplied(tx::write, floor);
+					readFloor.addNanos(floorApplied.parsed() - floorRenamed);
+					appliedFloor.addNanos(floorApplied.pooled() - floorRenamed);
 					awaitRest(app);
 					long cpu = app.watcherCpuNow();
 					long renamed = file.write(first, target, List.of(steady));
@@ -133,8 +149,12 @@ final class HotRefreshScenario {
 					+ "HikariCP's minimum idle, retired pools closed, then " + PAUSE_MILLIS + " ms), as a relation "
 					+ "changes minutes apart. The floor is one new connection to the new server and the same "
 					+ "transaction on it (pgjdbc through `DriverManagerDataSource`, no pool), measured before each "
-					+ "master change. The baseline starts a fresh JVM " + "(`java -cp <benchmarks classpath> "
-					+ RestartApplication.class.getName()
+					+ "master change. The floor of \"applied\" is the least an application does between a rename and "
+					+ "a pool for the new server, without the starter: a thread of its own waits on the JDK's watch "
+					+ "service for a directory of its own, reads the file, parses it token by token with Jackson and "
+					+ "makes a plain HikariCP pool; it is renamed before each master change, at rest and with the "
+					+ "same transaction every millisecond as while a change is awaited. The baseline starts a fresh JVM "
+					+ "(`java -cp <benchmarks classpath> " + RestartApplication.class.getName()
 					+ "`, `SPRING_DATASOURCE_URL`/`USERNAME`/`PASSWORD`, HikariCP through Spring Boot's "
 					+ "DataSource auto-configuration) and times launch to its first committed write.");
 			this.report.table("Measurement", "n", "p50", "p90", "p99", "max");
@@ -145,6 +165,9 @@ final class HotRefreshScenario {
 			row("The watcher's own share of \"applied\", both kinds: read, check, apply, publish", watcherOwn);
 			row("The watcher thread's CPU time from the rename to \"applied\", both kinds (the rest of \"applied\" it waited for a core)",
 					watcherCpu);
+			row("Floor of \"applied\": a thread of its own on the JDK's watch service reads the file, parses it and makes "
+					+ "a plain HikariCP pool (nothing connects)", appliedFloor);
+			row("of which: rename to the file read and parsed", readFloor);
 			row("Floor: one new connection (pgjdbc, no pool) and the same write", newConnection);
 			row("Restart (fresh JVM): launch to first write", restart);
 			if (misses > 0) {
@@ -152,7 +175,9 @@ final class HotRefreshScenario {
 			}
 			double worstApplied = Math.max(masterApplied.p99(), standbyApplied.p99());
 			this.report.verdict("rename to change applied p99 <= 5 ms", worstApplied <= 5 && misses == 0,
-					"master " + Samples.ms(masterApplied.p99()) + ", standby " + Samples.ms(standbyApplied.p99()));
+					"master " + Samples.ms(masterApplied.p99()) + ", standby " + Samples.ms(standbyApplied.p99())
+							+ "; the floor, a bare watcher's read, parse and pool, p50 "
+							+ Samples.ms(appliedFloor.p50()) + " p99 " + Samples.ms(appliedFloor.p99()));
 			String floor = "; the floor, one new connection and the write, p50 " + Samples.ms(newConnection.p50())
 					+ " p99 " + Samples.ms(newConnection.p99());
 			this.report.verdict("rename to first write on a new master p99 <= 25 ms", master.p99() <= 25 && misses == 0,
@@ -177,6 +202,37 @@ final class HotRefreshScenario {
 			throw new IllegalStateException("The pools did not come to rest within " + REST_TIMEOUT_SECONDS + " s");
 		}
 		Thread.sleep(PAUSE_MILLIS);
+	}
+
+	/**
+	 * Runs the scenario's write every millisecond, as while a change of the starter is
+	 * awaited, until the floor applied its change.
+	 * @return when the floor read the file and made its pool
+	 */
+	private static AppliedFloor.Applied probeUntilApplied(IntSupplier transaction, AppliedFloor floor)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + TIMEOUT_NANOS;
+		while (!floor.hasApplied() && System.nanoTime() < deadline) {
+			try {
+				transaction.getAsInt();
+			}
+			catch (RuntimeException ex) {
+				// Only the load counts here.
+			}
+			LockSupport.parkNanos(PROBE_PAUSE_NANOS);
+		}
+		return floor.awaitApplied();
+	}
+
+	/** The floor's pool settings: HikariCP's defaults, and nothing connects. */
+	private static HikariConfig floorPool(PostgresNode server, String user, String password) {
+		HikariConfig config = new HikariConfig();
+		config.setJdbcUrl(server.jdbcUrl());
+		config.setUsername(user);
+		config.setPassword(password);
+		config.setMinimumIdle(0);
+		config.setInitializationFailTimeout(-1);
+		return config;
 	}
 
 	/**
