@@ -90,8 +90,7 @@ final class HotRefreshScenario {
 					Files.createDirectories(this.directory.resolve("applied-floor")).resolve("hot-refresh.json"));
 			floorFile.write(first, masterA, List.of(steady));
 			try (StarterApp app = StarterApp.start(file.path(), Map.of());
-					AppliedFloor floor = new AppliedFloor(floorFile.path(),
-							floorPool(masterA, first.user(), password))) {
+					AppliedFloor floor = new AppliedFloor(floorFile.path(), floorPool(first.user(), password))) {
 				StarterApp.Transactions tx = app.transactions();
 				awaitPort(tx::write, masterA.port());
 				for (int i = 0; i < this.sizes.masterChanges(); i++) {
@@ -104,6 +103,11 @@ final class HotRefreshScenario {
 					AppliedFloor.Applied floorApplied = probeUntilApplied(tx::write, floor);
 					readFloor.addNanos(floorApplied.parsed() - floorRenamed);
 					appliedFloor.addNanos(floorApplied.pooled() - floorRenamed);
+					floor.closePool();
+					if (!floorApplied.jdbcUrl().contains(":" + target.port() + "/")) {
+						throw new IllegalStateException("The floor made a pool for " + floorApplied.jdbcUrl()
+								+ ", not for port " + target.port());
+					}
 					awaitRest(app);
 					long cpu = app.watcherCpuNow();
 					long renamed = file.write(first, target, List.of(steady));
@@ -152,7 +156,7 @@ final class HotRefreshScenario {
 					+ "master change. The floor of \"applied\" is the least an application does between a rename and "
 					+ "a pool for the new server, without the starter: a thread of its own waits on the JDK's watch "
 					+ "service for a directory of its own, reads the file, parses it token by token with Jackson and "
-					+ "makes a plain HikariCP pool; it is renamed before each master change, at rest and with the "
+					+ "makes a plain HikariCP pool for the master it names; its own state file is renamed before each master change, at rest and with the "
 					+ "same transaction every millisecond as while a change is awaited. The baseline starts a fresh JVM "
 					+ "(`java -cp <benchmarks classpath> " + RestartApplication.class.getName()
 					+ "`, `SPRING_DATASOURCE_URL`/`USERNAME`/`PASSWORD`, HikariCP through Spring Boot's "
@@ -166,7 +170,7 @@ final class HotRefreshScenario {
 			row("The watcher thread's CPU time from the rename to \"applied\", both kinds (the rest of \"applied\" it waited for a core)",
 					watcherCpu);
 			row("Floor of \"applied\": a thread of its own on the JDK's watch service reads the file, parses it and makes "
-					+ "a plain HikariCP pool (nothing connects)", appliedFloor);
+					+ "a plain HikariCP pool for the master it names (nothing connects)", appliedFloor);
 			row("of which: rename to the file read and parsed", readFloor);
 			row("Floor: one new connection (pgjdbc, no pool) and the same write", newConnection);
 			row("Restart (fresh JVM): launch to first write", restart);
@@ -192,8 +196,10 @@ final class HotRefreshScenario {
 							+ " for a standby; against the refresh p99: " + Report.ratio(restart.p50(), master.p99()));
 			return "master p50 " + Samples.ms(master.p50()) + " p99 " + Samples.ms(master.p99()) + "; standby p50 "
 					+ Samples.ms(standby.p50()) + " p99 " + Samples.ms(standby.p99()) + "; one new connection p50 "
-					+ Samples.ms(newConnection.p50()) + " p99 " + Samples.ms(newConnection.p99()) + "; restart p50 "
-					+ Samples.ms(restart.p50()) + "; ratio " + ratio;
+					+ Samples.ms(newConnection.p50()) + " p99 " + Samples.ms(newConnection.p99())
+					+ "; applied p99 master " + Samples.ms(masterApplied.p99()) + " standby "
+					+ Samples.ms(standbyApplied.p99()) + ", its floor " + Samples.ms(appliedFloor.p99())
+					+ "; restart p50 " + Samples.ms(restart.p50()) + "; ratio " + ratio;
 		}
 	}
 
@@ -224,10 +230,12 @@ final class HotRefreshScenario {
 		return floor.awaitApplied();
 	}
 
-	/** The floor's pool settings: HikariCP's defaults, and nothing connects. */
-	private static HikariConfig floorPool(PostgresNode server, String user, String password) {
+	/**
+	 * The floor's pool settings but the URL, which it takes from the file: HikariCP's
+	 * defaults, and nothing connects.
+	 */
+	private static HikariConfig floorPool(String user, String password) {
 		HikariConfig config = new HikariConfig();
-		config.setJdbcUrl(server.jdbcUrl());
 		config.setUsername(user);
 		config.setPassword(password);
 		config.setMinimumIdle(0);
