@@ -29,8 +29,9 @@ import tools.jackson.core.json.JsonFactory;
  * the starter. A thread of its own waits on the JDK's {@link WatchService} for the file's
  * directory, reads the file, parses it with Jackson's streaming parser token by token,
  * takes the master's host, port and database from its connection string, and makes a
- * HikariCP pool for it as any application would (HikariCP's own threads, no idle
- * connection, nothing connects). It checks nothing else and publishes nothing.
+ * HikariCP pool for it with the caller's settings, as any application would (HikariCP's
+ * own threads; the scenario's settings keep no idle connection, so nothing connects). It
+ * checks nothing else and publishes nothing.
  * <p>
  * It watches a directory of its own, so that the starter's watcher is not woken by its
  * renames, and runs in the scenario's JVM, so that it competes for the same cores.
@@ -86,16 +87,21 @@ final class AppliedFloor implements AutoCloseable {
 	 * @throws IllegalStateException when it failed, or made no pool within 10 s
 	 */
 	Applied awaitApplied() throws InterruptedException {
-		Applied at = this.applied.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-		RuntimeException failed = this.failure;
-		if (failed != null) {
-			throw new IllegalStateException("The floor failed on a rename of " + this.file, failed);
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+		do {
+			RuntimeException failed = this.failure;
+			if (failed != null) {
+				throw new IllegalStateException("The floor failed on a rename of " + this.file, failed);
+			}
+			// In short steps, so that a failure is reported at once.
+			Applied at = this.applied.poll(10, TimeUnit.MILLISECONDS);
+			if (at != null) {
+				return at;
+			}
 		}
-		if (at == null) {
-			throw new IllegalStateException(
-					"The floor did not apply a rename of " + this.file + " within " + TIMEOUT_SECONDS + " s");
-		}
-		return at;
+		while (System.nanoTime() < deadline);
+		throw new IllegalStateException(
+				"The floor did not apply a rename of " + this.file + " within " + TIMEOUT_SECONDS + " s");
 	}
 
 	/** Whether the floor applied a change not yet awaited, or failed. */
