@@ -156,9 +156,10 @@ final class HotRefreshScenario {
 					+ "master change. The floor of \"applied\" is the least an application does between a rename and "
 					+ "a pool for the new server, without the starter: a thread of its own waits on the JDK's watch "
 					+ "service for a directory of its own, reads the file, parses it token by token with Jackson and "
-					+ "makes a plain HikariCP pool for the master it names; its own state file is renamed before each master change, at rest and with the "
-					+ "same transaction every millisecond as while a change is awaited. The baseline starts a fresh JVM "
-					+ "(`java -cp <benchmarks classpath> " + RestartApplication.class.getName()
+					+ "makes a plain HikariCP pool for the master it names; its own state file is renamed before "
+					+ "each master change, at rest and with the same transaction every millisecond as while a change "
+					+ "is awaited. The baseline starts a fresh JVM " + "(`java -cp <benchmarks classpath> "
+					+ RestartApplication.class.getName()
 					+ "`, `SPRING_DATASOURCE_URL`/`USERNAME`/`PASSWORD`, HikariCP through Spring Boot's "
 					+ "DataSource auto-configuration) and times launch to its first committed write.");
 			this.report.table("Measurement", "n", "p50", "p90", "p99", "max");
