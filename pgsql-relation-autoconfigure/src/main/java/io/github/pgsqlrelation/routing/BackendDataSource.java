@@ -244,6 +244,12 @@ final class BackendDataSource extends AbstractDataSource {
 		Thread thread = Thread.currentThread();
 		this.connecting.add(thread);
 		try {
+			// As in connect(): after close(), an attempt whose thread was stopped with
+			// the
+			// pool never ends, and nothing would interrupt this wait.
+			if (this.closed) {
+				throw new SQLException("The pool is closed; not connecting to " + this.target.url(), "08003");
+			}
 			return attempt.get();
 		}
 		catch (ExecutionException ex) {

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * Tests for the master's first connection, opened as soon as its pool is made instead of
@@ -127,6 +128,19 @@ class ConnectAheadTests {
 		connections.closeLeftovers();
 
 		awaitBackends("never-taken", 0);
+	}
+
+	@Test
+	void aRequestAfterThePoolClosedDoesNotWaitForAnAttemptAheadThatNeverRan() {
+		BackendDataSource connections = new BackendDataSource(jdbc("never-ran"), Duration.ZERO);
+		// As when the pool's housekeeping thread stops before it runs the attempt.
+		connections.connectAhead((attempt) -> {
+		});
+		connections.close();
+
+		assertTimeoutPreemptively(Duration.ofSeconds(10),
+				() -> assertThatExceptionOfType(SQLException.class).isThrownBy(connections::getConnection)
+					.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("08003")));
 	}
 
 	@Test

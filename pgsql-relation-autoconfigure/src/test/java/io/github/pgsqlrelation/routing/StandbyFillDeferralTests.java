@@ -59,8 +59,7 @@ class StandbyFillDeferralTests {
 		HikariDataSource master = this.listener.created.get(MASTER);
 		HikariDataSource standby = standbyPool();
 		// The master's pool fills from its creation; the standby's would at HikariCP's
-		// first
-		// housekeeping run.
+		// first housekeeping run.
 		await().atMost(FILLED).until(() -> master.getHikariPoolMXBean().getIdleConnections() == 2);
 		assertThat(standby.getHikariPoolMXBean().getTotalConnections()).isZero();
 		assertThat(standby.getHikariConfigMXBean().getMinimumIdle()).isZero();
