@@ -18,11 +18,12 @@ import org.jspecify.annotations.Nullable;
  * Makes the sockets of pgjdbc connections with libpq's TCP keepalive settings
  * ({@code keepalives_idle}, {@code keepalives_interval}, {@code keepalives_count}), which
  * pgjdbc has no setting for; pgjdbc itself turns keepalives on ({@code tcpKeepAlive}). As
- * in libpq, a setting the operating system refuses fails the connection.
+ * in libpq, a setting the operating system refuses fails the connection. Each socket is
+ * also handed to the connection's {@link SocketCapture}, where its properties name one.
  * <p>
  * Public only because pgjdbc creates it by name (its {@code socketFactory} property) with
- * the connection's properties; the mapping of {@link ConnectionString#toJdbc()} sets
- * both. Not meant for direct use.
+ * the connection's properties; the mapping of {@link ConnectionString#toJdbc()} and
+ * {@link SocketCapture#applyTo} set it. Not meant for direct use.
  */
 public final class LibpqSocketFactory extends SocketFactory {
 
@@ -41,15 +42,19 @@ public final class LibpqSocketFactory extends SocketFactory {
 
 	private final Map<SocketOption<Integer>, Integer> options = new LinkedHashMap<>();
 
+	private final @Nullable String capture;
+
 	/**
 	 * Creates a factory for one connection.
 	 * @param properties the connection's driver properties, where the keepalive
-	 * properties of this class may be given (positive integers)
+	 * properties of this class may be given (positive integers), and the key of a
+	 * {@link SocketCapture}
 	 */
 	public LibpqSocketFactory(Properties properties) {
 		add(ExtendedSocketOptions.TCP_KEEPIDLE, properties.getProperty(KEEPALIVES_IDLE));
 		add(ExtendedSocketOptions.TCP_KEEPINTERVAL, properties.getProperty(KEEPALIVES_INTERVAL));
 		add(ExtendedSocketOptions.TCP_KEEPCOUNT, properties.getProperty(KEEPALIVES_COUNT));
+		this.capture = properties.getProperty(SocketCapture.KEY);
 	}
 
 	private void add(SocketOption<Integer> option, @Nullable String value) {
@@ -81,6 +86,7 @@ public final class LibpqSocketFactory extends SocketFactory {
 			for (Map.Entry<SocketOption<Integer>, Integer> option : this.options.entrySet()) {
 				socket.setOption(option.getKey(), option.getValue());
 			}
+			SocketCapture.made(this.capture, socket);
 			return socket;
 		}
 		catch (IOException | RuntimeException ex) {

@@ -1,14 +1,16 @@
 package io.github.pgsqlrelation.routing;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -21,6 +23,7 @@ import java.util.function.Consumer;
 import com.zaxxer.hikari.HikariPoolMXBean;
 
 import io.github.pgsqlrelation.connection.JdbcConnection;
+import io.github.pgsqlrelation.connection.SocketCapture;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.Driver;
 import org.postgresql.PGProperty;
@@ -53,8 +56,11 @@ final class BackendDataSource extends AbstractDataSource {
 
 	private volatile boolean closed;
 
-	/** The physical connections made, until the garbage collector takes them. */
-	private final Set<Connection> opened = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+	/**
+	 * The physical connections made, each with its socket's input where known (see
+	 * {@link #hasUnreadInput}), until they close: swept whenever one is made.
+	 */
+	private final Map<Connection, SocketInput> opened = new ConcurrentHashMap<>();
 
 	/** The threads in the driver's connect, to interrupt when the pool closes. */
 	private final Set<Thread> connecting = ConcurrentHashMap.newKeySet();
@@ -158,9 +164,32 @@ final class BackendDataSource extends AbstractDataSource {
 	}
 
 	private List<Connection> openedConnections() {
-		synchronized (this.opened) {
-			return new ArrayList<>(this.opened);
+		return new ArrayList<>(this.opened.keySet());
+	}
+
+	/**
+	 * Tells, without a round trip, whether the server sent a connection just taken from
+	 * the pool something it has not read. A connection idle in the pool expects nothing:
+	 * what came is most likely the server's last word, the {@code FATAL} with which a
+	 * shutdown or {@code pg_terminate_backend} ends every session, which the next
+	 * statement would meet as its failure; otherwise a notice or a notification, which
+	 * the driver reads with that statement. The socket's count of bytes received and not
+	 * yet read (one system call) tells, through TLS as well, since the count is of the
+	 * socket under it. HikariCP checks a connection only when it has been idle for 500
+	 * ms, with a round trip.
+	 * @param borrowed a connection of this pool, as HikariCP hands it out
+	 * @return whether the server sent it something; {@code false} when its socket is
+	 * unknown (a socket factory of the application's own makes it)
+	 */
+	boolean hasUnreadInput(Connection borrowed) {
+		SocketInput input;
+		try {
+			input = this.opened.get(borrowed.unwrap(Connection.class));
 		}
+		catch (SQLException ex) {
+			return false;
+		}
+		return input != null && input.hasUnread();
 	}
 
 	/** Points new connections elsewhere; open connections are not touched. */
@@ -175,7 +204,7 @@ final class BackendDataSource extends AbstractDataSource {
 	@Override
 	public Connection getConnection() throws SQLException {
 		// HikariCP connects on one thread per pool: the watch is never shared
-		PromotionWatch promotions = new PromotionWatch();
+		PromotionWatch promotions = new PromotionWatch(this::open);
 		try {
 			boolean first = true;
 			while (true) {
@@ -335,7 +364,7 @@ final class BackendDataSource extends AbstractDataSource {
 			if (this.closed) {
 				throw new SQLException("The pool is closed; not connecting to " + target.url(), "08003");
 			}
-			connection = DRIVER.connect(target.url(), withLoginTimeout(target.properties()));
+			connection = open(target.url(), withLoginTimeout(target.properties()));
 		}
 		finally {
 			this.connecting.remove(thread);
@@ -346,8 +375,32 @@ final class BackendDataSource extends AbstractDataSource {
 		return adopt(connection, target);
 	}
 
+	/**
+	 * Opens a physical connection with pgjdbc, learning its socket; the connections of
+	 * {@link PromotionWatch} are opened here too, since one of them may join the pool.
+	 * @return the connection, {@code null} when pgjdbc does not take the URL
+	 */
+	@Nullable Connection open(String url, Properties properties) throws SQLException {
+		try (SocketCapture capture = SocketCapture.open()) {
+			Connection connection = DRIVER.connect(url, capture.applyTo(properties));
+			if (connection != null) {
+				this.opened.keySet().removeIf(BackendDataSource::isClosed);
+				this.opened.put(connection, SocketInput.of(capture.socket()));
+			}
+			return connection;
+		}
+	}
+
+	private static boolean isClosed(Connection connection) {
+		try {
+			return connection.isClosed();
+		}
+		catch (SQLException ex) {
+			return true;
+		}
+	}
+
 	private Connection adopt(Connection connection, Target target) throws SQLException {
-		this.opened.add(connection);
 		if (this.closed) {
 			// HikariCP would drop a connection that arrives while its pool shuts down
 			// without closing it
@@ -396,6 +449,36 @@ final class BackendDataSource extends AbstractDataSource {
 	}
 
 	private record Ahead(Target target, Future<Connection> attempt) {
+
+	}
+
+	/**
+	 * The input stream of a connection's socket, {@code null} when the socket is unknown.
+	 */
+	private record SocketInput(@Nullable InputStream stream) {
+
+		private static final SocketInput UNKNOWN = new SocketInput(null);
+
+		static SocketInput of(@Nullable Socket socket) {
+			try {
+				return (socket != null) ? new SocketInput(socket.getInputStream()) : UNKNOWN;
+			}
+			catch (IOException ex) {
+				// Closed already: the connection's next statement finds out
+				return UNKNOWN;
+			}
+		}
+
+		boolean hasUnread() {
+			InputStream stream = this.stream;
+			try {
+				return stream != null && stream.available() > 0;
+			}
+			catch (IOException ex) {
+				// The socket closed under the connection
+				return true;
+			}
+		}
 
 	}
 

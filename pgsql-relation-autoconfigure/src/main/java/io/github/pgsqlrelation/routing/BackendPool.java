@@ -1,5 +1,8 @@
 package io.github.pgsqlrelation.routing;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -10,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import com.zaxxer.hikari.pool.HikariPool;
 import io.github.pgsqlrelation.connection.ConnectionString;
 import io.github.pgsqlrelation.connection.JdbcConnection;
 import org.jspecify.annotations.Nullable;
@@ -25,6 +29,14 @@ final class BackendPool {
 	 * credentials, applied to the same pool ({@link #useCredentials}).
 	 */
 	private static final Set<String> CREDENTIALS = Set.of("user", "password", "sslcert", "sslkey", "sslpassword");
+
+	/** Takes a connection from HikariCP. */
+	@FunctionalInterface
+	private interface Borrow {
+
+		Connection connection() throws SQLException;
+
+	}
 
 	/** Replaced with the connection string by {@link #useCredentials}. */
 	private volatile Backend backend;
@@ -82,6 +94,63 @@ final class BackendPool {
 
 	BackendDataSource connections() {
 		return this.connections;
+	}
+
+	/**
+	 * Takes a connection from the pool within its connection timeout, as
+	 * {@link HikariDataSource#getConnection()} does, but never one whose server has ended
+	 * its session while it was idle ({@link #checked}).
+	 * @throws SQLException as HikariCP's, when no connection comes in time
+	 */
+	Connection connection() throws SQLException {
+		return checked(this.pool.getConnection(), this.pool::getConnection);
+	}
+
+	/**
+	 * Takes a connection as {@link #connection()} does, waiting at most the given time
+	 * for each.
+	 * @param timeoutMillis the longest wait for a connection, in milliseconds
+	 */
+	Connection connection(long timeoutMillis) throws SQLException {
+		if (this.pool.getHikariPoolMXBean() instanceof HikariPool hikari) {
+			return checked(hikari.getConnection(timeoutMillis), () -> hikari.getConnection(timeoutMillis));
+		}
+		return connection();
+	}
+
+	/**
+	 * Hands out a connection just taken from the pool unless its server sent it something
+	 * while it was idle ({@link BackendDataSource#hasUnreadInput}). Such a connection is
+	 * asked an empty statement first, with which the driver reads what came: a notice
+	 * leaves it usable; a session the server ended fails, and that failure evicts the
+	 * connection and, when it says the server is gone, the rest of the pool
+	 * ({@link ServerGoneEviction}). Another connection is then taken, a new one once the
+	 * pool was evicted, so that a transaction that starts after a server shut down never
+	 * fails on a connection it had ended. Costs one system call per connection taken;
+	 * HikariCP checks a connection only after 500 ms idle.
+	 */
+	private Connection checked(Connection taken, Borrow again) throws SQLException {
+		Connection connection = taken;
+		// Each turn removes a connection from the pool: at most the pool's size of them
+		for (int turn = 0; turn < this.pool.getMaximumPoolSize()
+				&& this.connections.hasUnreadInput(connection); turn++) {
+			if (answers(connection)) {
+				return connection;
+			}
+			this.pool.evictConnection(connection);
+			connection = again.connection();
+		}
+		return connection;
+	}
+
+	private static boolean answers(Connection connection) {
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("");
+			return true;
+		}
+		catch (SQLException ex) {
+			return false;
+		}
 	}
 
 	/**

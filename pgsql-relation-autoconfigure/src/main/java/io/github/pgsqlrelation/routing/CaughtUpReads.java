@@ -98,7 +98,7 @@ final class CaughtUpReads {
 	private @Nullable Connection caughtUp(BackendPool standby, long required) throws SQLException {
 		Connection connection;
 		try {
-			connection = standby.pool().getConnection();
+			connection = standby.connection();
 		}
 		catch (SQLException ex) {
 			if (Router.serverFailed(ex)) {

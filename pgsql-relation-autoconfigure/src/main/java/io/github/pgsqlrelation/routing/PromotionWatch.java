@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import org.jspecify.annotations.Nullable;
-import org.postgresql.Driver;
 import org.postgresql.PGProperty;
 
 /**
@@ -50,7 +49,8 @@ final class PromotionWatch {
 
 	static final int LOGIN_TIMEOUT_SECONDS = 2 * CONNECT_TIMEOUT_SECONDS;
 
-	private static final Driver DRIVER = new Driver();
+	/** Opens the probes as the pool opens its own connections. */
+	private final Connector connector;
 
 	/** The connections asking, by the URL of their host. */
 	private final Map<String, Probe> probes = new LinkedHashMap<>();
@@ -62,6 +62,10 @@ final class PromotionWatch {
 
 	/** Hosts that did not answer during this outage: not asked again until it ends. */
 	private final Set<String> unreachable = new HashSet<>();
+
+	PromotionWatch(Connector connector) {
+		this.connector = connector;
+	}
 
 	/**
 	 * Waits until a failover host of the given multi-host URL accepts writes, a probe's
@@ -121,7 +125,7 @@ final class PromotionWatch {
 			probe.setProperty(PGProperty.LOGIN_TIMEOUT.getName(), String.valueOf(LOGIN_TIMEOUT_SECONDS));
 			Connection connection = null;
 			try {
-				connection = DRIVER.connect(host, probe);
+				connection = this.connector.open(host, probe);
 				if (connection != null) {
 					int networkTimeout = connection.getNetworkTimeout();
 					// A host that stops answering must not hold the poll: it ends it
@@ -185,6 +189,19 @@ final class PromotionWatch {
 		catch (SQLException ex) {
 			// Gone already
 		}
+	}
+
+	/** Opens a connection as pgjdbc's {@code Driver.connect} does. */
+	@FunctionalInterface
+	interface Connector {
+
+		/**
+		 * Opens a connection.
+		 * @return the connection, {@code null} when the URL is not pgjdbc's
+		 * @throws SQLException when the connection fails
+		 */
+		@Nullable Connection open(String url, Properties properties) throws SQLException;
+
 	}
 
 	/**

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.zaxxer.hikari.pool.HikariPool;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -111,7 +110,7 @@ final class Router {
 				continue;
 			}
 			try {
-				return routed(readOnly(standby.pool().getConnection()), standby, chosen);
+				return routed(readOnly(standby.connection()), standby, chosen);
 			}
 			catch (SQLException ex) {
 				if (serverFailed(ex)) {
@@ -216,10 +215,7 @@ final class Router {
 	 * standby is the short one that keeps a dead standby from holding up reads.
 	 */
 	private static Connection connection(BackendPool standby, long timeoutNanos) throws SQLException {
-		if (standby.pool().getHikariPoolMXBean() instanceof HikariPool pool) {
-			return pool.getConnection(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)));
-		}
-		return standby.pool().getConnection();
+		return standby.connection(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)));
 	}
 
 	/** Returns where the next read's round-robin pass starts over that many standbys. */
@@ -267,7 +263,7 @@ final class Router {
 						+ this.endpoint + "': " + noMasterReason(topology));
 			}
 			try {
-				return master.pool().getConnection();
+				return master.connection();
 			}
 			catch (SQLException ex) {
 				if (this.topology.master() == master) {

@@ -14,7 +14,9 @@ import org.jspecify.annotations.Nullable;
  * by itself evicts only the connection that failed, and hands out one used within the
  * last 500 ms without checking it. A failed attempt to open a new connection does the
  * same ({@link BackendDataSource}); a retired pool closes its idle connections at its
- * first drain check ({@link PoolHousekeeper}).
+ * first drain check ({@link PoolHousekeeper}). The first connection taken from the pool
+ * after its server ended the sessions brings the failure here before any transaction uses
+ * it ({@link BackendPool#connection()}).
  */
 final class ServerGoneEviction implements SQLExceptionOverride {
 

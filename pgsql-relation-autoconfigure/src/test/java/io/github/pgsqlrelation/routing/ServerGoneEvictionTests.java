@@ -1,11 +1,18 @@
 package io.github.pgsqlrelation.routing;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,22 +20,29 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariConfig;
+import io.github.pgsqlrelation.connection.ConnectionString;
+import io.github.pgsqlrelation.connection.TestCertificates;
+import io.github.pgsqlrelation.routing.Servers.Server;
 import io.github.pgsqlrelation.test.PostgresCluster;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import org.springframework.dao.DataAccessException;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 import static io.github.pgsqlrelation.routing.Relations.publish;
-import static io.github.pgsqlrelation.routing.Relations.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests for {@link ServerGoneEviction}: when the server drops its connections, one
- * transaction learns it and the pool's other stale connections are not handed out.
+ * Tests for {@link ServerGoneEviction} and the check of each connection taken from a pool
+ * ({@link BackendPool#connection()}): when the server drops its connections, no
+ * transaction meets one of them, and the pool's other stale connections are not handed
+ * out.
  */
 class ServerGoneEvictionTests {
 
@@ -37,6 +51,11 @@ class ServerGoneEvictionTests {
 	private PostgresCluster cluster;
 
 	private RelationRoutingDataSource dataSource;
+
+	@TempDir
+	private Path files;
+
+	private Path caCertificate;
 
 	@AfterEach
 	void stop() {
@@ -55,34 +74,62 @@ class ServerGoneEvictionTests {
 		assertThat(ServerGoneEviction.isServerGone(sqlState)).isEqualTo(gone);
 	}
 
-	@Test
-	void onlyOneTransactionFailsWhenTheServerDropsEveryConnection() throws Exception {
-		this.cluster = PostgresCluster.start(0);
-		HikariConfig template = Relations.poolTemplate();
-		// A busy machine must not turn the warm-up into a timeout.
-		template.setConnectionTimeout(Duration.ofSeconds(20).toMillis());
-		this.dataSource = new RelationRoutingDataSource(template, RoutingSettings.defaults(), "db");
-		publish(this.dataSource, snapshot(this.cluster));
-		Servers servers = new Servers(this.dataSource);
+	@ParameterizedTest(name = "over TLS: {0}")
+	@ValueSource(booleans = { false, true })
+	void noTransactionFailsOnAConnectionWhoseSessionTheServerEndedWhileItWasIdle(boolean tls) throws Exception {
+		this.cluster = tls ? clusterWithTls() : PostgresCluster.start(0);
+		Servers servers = routing(tls);
 		fillThePoolWithRecentlyUsedConnections(servers);
-		try (Connection admin = this.cluster.primary().connectAsSuperuser();
-				Statement statement = admin.createStatement()) {
-			statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '"
-					+ this.cluster.user() + "'");
-		}
-		int failures = 0;
+		Set<Integer> ended = endEverySessionOfTheRelationUser();
+		List<Integer> served = new ArrayList<>();
 		for (int i = 0; i < POOL_SIZE; i++) {
-			try {
-				servers.whereWritesRun();
+			// Without the check, the first would fail; then the pool's eviction spares
+			// the
+			// others, each idle for less than HikariCP's 500 ms bypass window.
+			Server server = servers.whereWritesRun();
+			assertThat(server.port()).isEqualTo(this.cluster.primary().port());
+			served.add(server.pid());
+		}
+		assertThat(served).as("sessions that served the writes").doesNotContainAnyElementsOf(ended);
+		assertThat(usesTls(servers)).isEqualTo(tls);
+	}
+
+	@Test
+	void aNotificationWaitingOnAnIdleConnectionLeavesItInThePoolAndForTheApplication() throws Exception {
+		this.cluster = PostgresCluster.start(0);
+		BackendPool master = new PoolFactory(Relations.poolTemplate(), RoutingSettings.defaults(), "db")
+			.master(Relations.connectionString(this.cluster.primary()), List.of());
+		try {
+			int listening;
+			try (Connection connection = master.connection(); Statement statement = connection.createStatement()) {
+				statement.execute("LISTEN relation_test");
+				listening = connection.unwrap(PGConnection.class).getBackendPID();
 			}
-			catch (DataAccessException ex) {
-				failures++;
+			try (Connection admin = this.cluster.primary().connectAsSuperuser();
+					Statement statement = admin.createStatement()) {
+				statement.execute("NOTIFY relation_test");
+			}
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(hasUnreadInputOnItsIdleConnection(master)).isTrue());
+			try (Connection connection = master.connection()) {
+				PGConnection driverConnection = connection.unwrap(PGConnection.class);
+				assertThat(driverConnection.getBackendPID()).isEqualTo(listening);
+				assertThat(driverConnection.getNotifications()).extracting(PGNotification::getName)
+					.containsExactly("relation_test");
 			}
 		}
-		// Without eviction, each connection idle for less than HikariCP's 500 ms bypass
-		// window would fail once.
-		assertThat(failures).isEqualTo(1);
-		assertThat(servers.whereWritesRun().port()).isEqualTo(this.cluster.primary().port());
+		finally {
+			master.pool().close();
+		}
+	}
+
+	private PostgresCluster clusterWithTls() throws IOException {
+		TestCertificates authority = TestCertificates.authority("stale connection test CA");
+		this.caCertificate = authority.writeCaCertificate(this.files.resolve("ca.crt"));
+		TestCertificates.ServerFiles server = authority.writeServer(Files.createDirectory(this.files.resolve("server")),
+				"127.0.0.1");
+		return PostgresCluster.builder().tls(server.certificate(), server.key()).start();
 	}
 
 	@Test
@@ -135,6 +182,52 @@ class ServerGoneEvictionTests {
 				System.clearProperty(property);
 			}
 		}
+	}
+
+	private Servers routing(boolean tls) {
+		HikariConfig template = Relations.poolTemplate();
+		// A busy machine must not turn the warm-up into a timeout.
+		template.setConnectionTimeout(Duration.ofSeconds(20).toMillis());
+		this.dataSource = new RelationRoutingDataSource(template, RoutingSettings.defaults(), "db");
+		ConnectionString master = Relations.connectionString(this.cluster.primary());
+		if (tls) {
+			master = master.with(Map.of("sslmode", "verify-ca", "sslrootcert", this.caCertificate.toString()));
+		}
+		publish(this.dataSource, Relations.snapshot(master, List.of()));
+		return new Servers(this.dataSource);
+	}
+
+	/**
+	 * Ends the relation user's sessions as a shutdown does: each gets its {@code FATAL}
+	 * while idle. Returns their backends' process ids once all have exited.
+	 */
+	private Set<Integer> endEverySessionOfTheRelationUser() throws SQLException {
+		Set<Integer> ended = new HashSet<>();
+		try (Connection admin = this.cluster.primary().connectAsSuperuser();
+				Statement statement = admin.createStatement();
+				ResultSet result = statement
+					.executeQuery("SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '"
+							+ this.cluster.user() + "'")) {
+			while (result.next()) {
+				ended.add(result.getInt(1));
+			}
+		}
+		assertThat(ended).hasSize(POOL_SIZE);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(30))
+			.until(() -> this.cluster.serverConnections(this.cluster.primary()) == 0);
+		return ended;
+	}
+
+	private static boolean hasUnreadInputOnItsIdleConnection(BackendPool pool) throws SQLException {
+		try (Connection connection = pool.pool().getConnection()) {
+			return pool.connections().hasUnreadInput(connection);
+		}
+	}
+
+	private static boolean usesTls(Servers servers) {
+		return Boolean.TRUE.equals(servers.write((status) -> servers.jdbc()
+			.queryForObject("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", Boolean.class)));
 	}
 
 	private void fillThePoolWithRecentlyUsedConnections(Servers servers) throws Exception {
