@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -70,15 +72,16 @@ final class Clients implements AutoCloseable {
 		while (this.running) {
 			long id = this.ids.incrementAndGet();
 			long start = System.nanoTime();
+			Session session = new Session();
 			try {
-				this.transactions.writeAcked(id);
+				this.transactions.writeAcked(id, session);
 				this.acknowledged.add(id);
 			}
 			catch (RuntimeException ex) {
 				failed(this.failedWrites, "write", ex);
 				Stop current = this.stop;
 				if (current != null) {
-					current.writeFailed();
+					current.writeFailed(session);
 				}
 			}
 
@@ -181,6 +184,29 @@ final class Clients implements AutoCloseable {
 		}
 	}
 
+	/** The server session a write took and when, once it took one. */
+	private static final class Session implements StarterApp.Transactions.SessionTaken {
+
+		private volatile int pid;
+
+		private volatile long millis;
+
+		@Override
+		public void taken(int pid, long millis) {
+			this.millis = millis;
+			this.pid = pid;
+		}
+
+		int pid() {
+			return this.pid;
+		}
+
+		long millis() {
+			return this.millis;
+		}
+
+	}
+
 	/** The write failures of one switchover. */
 	static final class Stop {
 
@@ -193,6 +219,11 @@ final class Clients implements AutoCloseable {
 		private final LongAdder failed = new LongAdder();
 
 		private volatile boolean failureSeen;
+
+		/** The sessions of the failed writes; a pid of 0 when none was taken. */
+		private final Queue<Session> failedSessions = new ConcurrentLinkedQueue<>();
+
+		private volatile Map<Integer, Long> sessionsEnded = Map.of();
 
 		private Stop(IntSupplier inUse) {
 			this.mostInUse.set(inUse.getAsInt());
@@ -209,9 +240,33 @@ final class Clients implements AutoCloseable {
 			}
 		}
 
-		private void writeFailed() {
+		private void writeFailed(Session session) {
 			this.failureSeen = true;
 			this.failed.increment();
+			this.failedSessions.add(session);
+		}
+
+		/**
+		 * Tells when the stopped server's sessions ended.
+		 * @param endedMillis milliseconds since the epoch by backend process id, as the
+		 * server logged each session's end
+		 */
+		void sessionsEnded(Map<Integer, Long> endedMillis) {
+			this.sessionsEnded = Map.copyOf(endedMillis);
+		}
+
+		/**
+		 * Failed writes that took a session the server had ended already: in a later
+		 * millisecond than the server logged that session's end. Each of them took a
+		 * stale pooled connection; the others were in flight when the server ended their
+		 * session, or took it before its backend had exited.
+		 */
+		long failedOnEndedSessions() {
+			Map<Integer, Long> ended = this.sessionsEnded;
+			return this.failedSessions.stream().filter((session) -> {
+				Long end = ended.get(session.pid());
+				return end != null && session.millis() > end;
+			}).count();
 		}
 
 		/**

@@ -16,11 +16,13 @@ import io.github.pgsqlrelation.relation.MasterChangedEvent;
 import io.github.pgsqlrelation.relation.StandbyChangedEvent;
 import io.github.pgsqlrelation.relation.statefile.RelationStateWatcher.RefreshListener;
 import io.github.pgsqlrelation.test.PostgresNode;
+import org.postgresql.PGConnection;
 
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.PayloadApplicationEvent;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -197,6 +199,31 @@ final class StarterApp implements AutoCloseable {
 
 		void writeAcked(long id) {
 			this.readWrite.executeWithoutResult((status) -> this.jdbc.update("INSERT INTO acked (id) VALUES (?)", id));
+		}
+
+		/**
+		 * As {@link #writeAcked(long)}, telling which server session the transaction
+		 * takes and when: the backend's process id (pgjdbc knows it, no round trip) and
+		 * the time just before the routing takes a pooled connection, in milliseconds
+		 * since the epoch.
+		 */
+		void writeAcked(long id, SessionTaken taken) {
+			this.readWrite.executeWithoutResult((status) -> {
+				long millis = System.currentTimeMillis();
+				Integer pid = this.jdbc
+					.execute((ConnectionCallback<Integer>) (connection) -> connection.unwrap(PGConnection.class)
+						.getBackendPID());
+				taken.taken(Objects.requireNonNull(pid), millis);
+				this.jdbc.update("INSERT INTO acked (id) VALUES (?)", id);
+			});
+		}
+
+		/** Hears which session a transaction took, and when. */
+		@FunctionalInterface
+		interface SessionTaken {
+
+			void taken(int pid, long millis);
+
 		}
 
 		int read() {

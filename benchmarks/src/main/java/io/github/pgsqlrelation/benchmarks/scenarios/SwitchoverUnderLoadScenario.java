@@ -1,5 +1,8 @@
 package io.github.pgsqlrelation.benchmarks.scenarios;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -7,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +19,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.github.pgsqlrelation.test.PostgresCluster;
 import io.github.pgsqlrelation.test.PostgresNode;
@@ -28,6 +34,9 @@ import io.github.pgsqlrelation.test.PostgresNode;
 final class SwitchoverUnderLoadScenario {
 
 	private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(40);
+
+	private static final Pattern SESSION_ENDED = Pattern
+		.compile("(\\d+)\\.(\\d{3}) \\[(\\d+)\\] LOG:  disconnection: session time");
 
 	private final ScenarioSizes sizes;
 
@@ -46,6 +55,9 @@ final class SwitchoverUnderLoadScenario {
 		List<Result> results = new ArrayList<>();
 		try (PostgresCluster cluster = PostgresCluster.builder().standbys(2).start()) {
 			StarterApp.createTables(cluster.primary());
+			for (PostgresNode node : cluster.nodes()) {
+				logWithTimes(node);
+			}
 			cluster.awaitReplication();
 			StateFile file = new StateFile(this.directory.resolve("switchover.json"));
 			file.write(cluster, cluster.primary(), cluster.standbys());
@@ -73,15 +85,20 @@ final class SwitchoverUnderLoadScenario {
 				+ "sampled every 0.1 ms) from the start of the switchover to its first failed write, an upper "
 				+ "bound of the transactions in flight when the server ended its sessions; `pg_ctl stop -m fast` ends every session, so a transaction holding one then "
 				+ "fails whatever the client does, and a pooled connection handed out after the stop must not "
-				+ "add to them.");
+				+ "add to them. That bound is sampled by a thread that waits for a core like any other, and can "
+				+ "miss a peak. Failed on an ended session: failed writes whose transaction took its pooled "
+				+ "connection (its backend's process id, from pgjdbc) in a later millisecond than the old primary "
+				+ "logged that session's end (`log_disconnections`, `log_line_prefix` `%n [%p]`), which a backend "
+				+ "logs as it exits, after sending the `FATAL`: stale connections handed out. The other failed "
+				+ "writes were in flight, or took their connection between the `FATAL` and the backend's exit.");
 		this.report.table("Sequence", "switchovers", "transactions", "failed writes",
 				"most master connections in use from each stop to its first failure",
-				"switchovers with more failed than in flight", "failed reads", "lost acknowledged writes",
-				"slowest transaction", "drain wait p50 / max");
+				"switchovers with more failed than in flight", "failed on an ended session", "failed reads",
+				"lost acknowledged writes", "slowest transaction", "drain wait p50 / max");
 		for (Result result : results) {
 			this.report.row(result.name(), result.switchovers(), result.transactions(), result.failedWrites(),
-					result.inFlight(), result.beyondInFlight(), result.failedReads(), result.lost(),
-					Samples.ms(result.slowestMillis()), result.drain().count() > 0
+					result.inFlight(), result.beyondInFlight(), result.failedOnEndedSessions(), result.failedReads(),
+					result.lost(), Samples.ms(result.slowestMillis()), result.drain().count() > 0
 							? Samples.ms(result.drain().p50()) + " / " + Samples.ms(result.drain().max()) : "");
 			this.report.line(
 					"\nFailed writes / most master connections in use from the stop to its first failure, per switchover ("
@@ -110,6 +127,10 @@ final class SwitchoverUnderLoadScenario {
 		this.report.verdict("no failed write beyond those in flight at the stop (promote first)",
 				plain.beyondInFlight() == 0,
 				plain.beyondInFlight() + " of " + plain.switchovers() + " switchovers with more failed writes");
+		this.report.verdict(
+				"no failed write on a session the old primary had ended before the transaction took it (promote first)",
+				plain.failedOnEndedSessions() == 0,
+				plain.failedOnEndedSessions() + " of " + plain.failedWrites() + " failed writes");
 		return "planned: " + planned.failedWrites() + "/" + planned.failedReads() + " failed w/r of "
 				+ planned.transactions() + "; promote first: " + plain.failedWrites() + "/" + plain.failedReads()
 				+ " of " + plain.transactions() + "; lost " + lost;
@@ -150,7 +171,10 @@ final class SwitchoverUnderLoadScenario {
 					cluster.switchover(chosen);
 					file.write(cluster, chosen, others);
 				}
-				others.add(cluster.addStandby());
+				stop.sessionsEnded(sessionsEnded(former));
+				PostgresNode added = cluster.addStandby();
+				logWithTimes(added);
+				others.add(added);
 				file.write(cluster, chosen, others);
 				Thread.sleep(500);
 				stops.add(stop);
@@ -165,6 +189,37 @@ final class SwitchoverUnderLoadScenario {
 		return new Result(name, this.sizes.loadSwitchovers(), clients.transactions(), clients.failedWrites(),
 				clients.failedReads(), lost, clients.slowestMillis(), drain, clients.errors(), clients.slow(), timeline,
 				stops);
+	}
+
+	/**
+	 * Has the server log the end of each session from now on, each line with the time in
+	 * milliseconds since the epoch and the backend's process id, e.g.
+	 * {@code 1764590000.123 [4711] LOG:  disconnection: session time: ...}.
+	 */
+	private static void logWithTimes(PostgresNode node) throws SQLException {
+		try (Connection connection = node.connectAsSuperuser(); Statement statement = connection.createStatement()) {
+			statement.execute("ALTER SYSTEM SET log_line_prefix = '%n [%p] '");
+			statement.execute("ALTER SYSTEM SET log_disconnections = on");
+			statement.execute("SELECT pg_reload_conf()");
+		}
+	}
+
+	/**
+	 * When the stopped server's sessions ended: milliseconds since the epoch, by backend
+	 * process id, the last time each id logged its disconnection. A backend logs it as it
+	 * exits, after it sent the session's {@code FATAL}: a connection taken in a later
+	 * millisecond already had the {@code FATAL} waiting.
+	 */
+	private static Map<Integer, Long> sessionsEnded(PostgresNode former) throws IOException {
+		Map<Integer, Long> ended = new HashMap<>();
+		for (String line : Files.readAllLines(former.logFile(), StandardCharsets.UTF_8)) {
+			Matcher matcher = SESSION_ENDED.matcher(line);
+			if (matcher.lookingAt()) {
+				ended.put(Integer.valueOf(matcher.group(3)),
+						Long.parseLong(matcher.group(1)) * 1000 + Long.parseLong(matcher.group(2)));
+			}
+		}
+		return ended;
 	}
 
 	/** Waits until the retired pool has closed every connection of the relation user. */
@@ -211,6 +266,11 @@ final class SwitchoverUnderLoadScenario {
 		 */
 		long beyondInFlight() {
 			return this.stops.stream().filter((stop) -> stop.failed() > stop.inFlight()).count();
+		}
+
+		/** Failed writes on sessions the server had ended before, all switchovers. */
+		long failedOnEndedSessions() {
+			return this.stops.stream().mapToLong(Clients.Stop::failedOnEndedSessions).sum();
 		}
 
 		/** Failed writes / writes in flight per switchover, e.g. {@code 2/10, 0/9}. */
