@@ -24,6 +24,8 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 
 import io.github.pgsqlrelation.connection.JdbcConnection;
 import io.github.pgsqlrelation.connection.SocketCapture;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.Driver;
 import org.postgresql.PGProperty;
@@ -43,6 +45,8 @@ import org.springframework.jdbc.support.JdbcUtils;
  * writes would resume seconds after a standby is promoted.
  */
 final class BackendDataSource extends AbstractDataSource {
+
+	private static final Log logger = LogFactory.getLog(RelationRoutingDataSource.class);
 
 	private static final Driver DRIVER = new Driver();
 
@@ -69,6 +73,11 @@ final class BackendDataSource extends AbstractDataSource {
 	};
 
 	private volatile @Nullable SQLException lastFailure;
+
+	/**
+	 * Whether it was logged that connections made by another socket factory go unchecked.
+	 */
+	private volatile boolean uncheckedLogged;
 
 	/** The connection being opened ahead of the pool's first request, until taken. */
 	private final AtomicReference<@Nullable Ahead> ahead = new AtomicReference<>();
@@ -385,7 +394,14 @@ final class BackendDataSource extends AbstractDataSource {
 			Connection connection = DRIVER.connect(url, capture.applyTo(properties));
 			if (connection != null) {
 				this.opened.keySet().removeIf(BackendDataSource::isClosed);
-				this.opened.put(connection, SocketInput.of(capture.socket()));
+				Socket socket = capture.socket();
+				this.opened.put(connection, SocketInput.of(socket));
+				if (socket == null && !this.uncheckedLogged) {
+					this.uncheckedLogged = true;
+					logger.info("The connections of " + this + " are not checked for a session their server ended"
+							+ " while they were idle: their sockets come from the socketFactory "
+							+ properties.getProperty(PGProperty.SOCKET_FACTORY.getName()));
+				}
 			}
 			return connection;
 		}

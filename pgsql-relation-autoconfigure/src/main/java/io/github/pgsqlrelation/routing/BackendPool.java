@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.zaxxer.hikari.HikariConfigMXBean;
@@ -29,14 +30,6 @@ final class BackendPool {
 	 * credentials, applied to the same pool ({@link #useCredentials}).
 	 */
 	private static final Set<String> CREDENTIALS = Set.of("user", "password", "sslcert", "sslkey", "sslpassword");
-
-	/** Takes a connection from HikariCP. */
-	@FunctionalInterface
-	private interface Borrow {
-
-		Connection connection() throws SQLException;
-
-	}
 
 	/** Replaced with the connection string by {@link #useCredentials}. */
 	private volatile Backend backend;
@@ -98,22 +91,22 @@ final class BackendPool {
 
 	/**
 	 * Takes a connection from the pool within its connection timeout, as
-	 * {@link HikariDataSource#getConnection()} does, but never one whose server has ended
-	 * its session while it was idle ({@link #checked}).
+	 * {@link HikariDataSource#getConnection()} does, but not one whose server has sent it
+	 * something while it was idle without checking it first ({@link #checked}).
 	 * @throws SQLException as HikariCP's, when no connection comes in time
 	 */
 	Connection connection() throws SQLException {
-		return checked(this.pool.getConnection(), this.pool::getConnection);
+		return checked(this.pool.getConnection(), this.pool.getConnectionTimeout());
 	}
 
 	/**
 	 * Takes a connection as {@link #connection()} does, waiting at most the given time
-	 * for each.
+	 * for it.
 	 * @param timeoutMillis the longest wait for a connection, in milliseconds
 	 */
 	Connection connection(long timeoutMillis) throws SQLException {
 		if (this.pool.getHikariPoolMXBean() instanceof HikariPool hikari) {
-			return checked(hikari.getConnection(timeoutMillis), () -> hikari.getConnection(timeoutMillis));
+			return checked(hikari.getConnection(timeoutMillis), timeoutMillis);
 		}
 		return connection();
 	}
@@ -125,22 +118,45 @@ final class BackendPool {
 	 * leaves it usable; a session the server ended fails, and that failure evicts the
 	 * connection and, when it says the server is gone, the rest of the pool
 	 * ({@link ServerGoneEviction}). Another connection is then taken, a new one once the
-	 * pool was evicted, so that a transaction that starts after a server shut down never
-	 * fails on a connection it had ended. Costs one system call per connection taken;
-	 * HikariCP checks a connection only after 500 ms idle.
+	 * pool was evicted, all of them within one more wait of the given time, so that a
+	 * transaction that starts after a server ended its sessions does not fail on one of
+	 * them. Costs one system call per connection taken, and nothing more unless bytes
+	 * wait; HikariCP checks a connection only after 500 ms idle.
+	 * @param timeoutMillis how long the next connections may take, in all
 	 */
-	private Connection checked(Connection taken, Borrow again) throws SQLException {
+	private Connection checked(Connection taken, long timeoutMillis) throws SQLException {
 		Connection connection = taken;
+		// Timed from the first connection found with bytes waiting: the common path reads
+		// no clock
+		long deadline = 0;
 		// Each turn removes a connection from the pool: at most the pool's size of them
 		for (int turn = 0; turn < this.pool.getMaximumPoolSize()
 				&& this.connections.hasUnreadInput(connection); turn++) {
-			if (answers(connection)) {
+			boolean usable;
+			try {
+				usable = answers(connection);
+			}
+			catch (RuntimeException | Error ex) {
+				this.pool.evictConnection(connection);
+				throw ex;
+			}
+			if (usable) {
 				return connection;
 			}
 			this.pool.evictConnection(connection);
-			connection = again.connection();
+			if (turn == 0) {
+				deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+			}
+			connection = takeWithin(deadline);
 		}
 		return connection;
+	}
+
+	private Connection takeWithin(long deadline) throws SQLException {
+		if (this.pool.getHikariPoolMXBean() instanceof HikariPool hikari) {
+			return hikari.getConnection(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+		}
+		return this.pool.getConnection();
 	}
 
 	private static boolean answers(Connection connection) {

@@ -1,6 +1,7 @@
 package io.github.pgsqlrelation.routing;
 
 import java.sql.SQLException;
+import java.util.Set;
 
 import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.SQLExceptionOverride;
@@ -19,6 +20,12 @@ import org.jspecify.annotations.Nullable;
  * it ({@link BackendPool#connection()}).
  */
 final class ServerGoneEviction implements SQLExceptionOverride {
+
+	/**
+	 * Not 57P04 (database dropped) nor 57P05 (idle-session timeout): the server ended
+	 * that one session, not all of them.
+	 */
+	private static final Set<String> SHUTDOWN_STATES = Set.of("57P01", "57P02", "57P03");
 
 	private final @Nullable SQLExceptionOverride application;
 
@@ -48,7 +55,7 @@ final class ServerGoneEviction implements SQLExceptionOverride {
 	 * crash shutdown, cannot connect now (57P01 to 57P03).
 	 */
 	static boolean isServerGone(@Nullable String sqlState) {
-		return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("57P0"));
+		return sqlState != null && (sqlState.startsWith("08") || SHUTDOWN_STATES.contains(sqlState));
 	}
 
 }

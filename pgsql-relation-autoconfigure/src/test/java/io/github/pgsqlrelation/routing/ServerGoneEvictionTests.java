@@ -27,12 +27,16 @@ import io.github.pgsqlrelation.test.PostgresCluster;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static io.github.pgsqlrelation.routing.Relations.publish;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,8 +72,8 @@ class ServerGoneEvictionTests {
 	}
 
 	@ParameterizedTest(name = "{0}: {1}")
-	@CsvSource({ "57P01, true", "57P02, true", "57P03, true", "08006, true", "08001, true", "40001, false",
-			"23505, false", "42P01, false" })
+	@CsvSource({ "57P01, true", "57P02, true", "57P03, true", "57P04, false", "57P05, false", "08006, true",
+			"08001, true", "40001, false", "23505, false", "42P01, false" })
 	void serverGoneStatesAreConnectionExceptionsAndShutdowns(String sqlState, boolean gone) {
 		assertThat(ServerGoneEviction.isServerGone(sqlState)).isEqualTo(gone);
 	}
@@ -80,7 +84,7 @@ class ServerGoneEvictionTests {
 		this.cluster = tls ? clusterWithTls() : PostgresCluster.start(0);
 		Servers servers = routing(tls);
 		fillThePoolWithRecentlyUsedConnections(servers);
-		Set<Integer> ended = endEverySessionOfTheRelationUser();
+		Set<Integer> ended = endEverySessionOfTheRelationUser(POOL_SIZE);
 		List<Integer> served = new ArrayList<>();
 		for (int i = 0; i < POOL_SIZE; i++) {
 			// Without the check, the first would fail; then the pool's eviction spares
@@ -118,6 +122,33 @@ class ServerGoneEvictionTests {
 				assertThat(driverConnection.getNotifications()).extracting(PGNotification::getName)
 					.containsExactly("relation_test");
 			}
+		}
+		finally {
+			master.pool().close();
+		}
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void connectionsMadeByASocketFactoryOfTheApplicationGoUncheckedAndItIsLoggedOnce(CapturedOutput output)
+			throws Exception {
+		this.cluster = PostgresCluster.start(0);
+		HikariConfig template = Relations.poolTemplate();
+		template.addDataSourceProperty("socketFactory", ApplicationSocketFactory.class.getName());
+		BackendPool master = new PoolFactory(template, RoutingSettings.defaults(), "db")
+			.master(Relations.connectionString(this.cluster.primary()), List.of());
+		try {
+			List<Connection> held = List.of(master.connection(), master.connection());
+			for (Connection connection : held) {
+				assertThat(master.connections().hasUnreadInput(connection)).isFalse();
+				connection.close();
+			}
+			endEverySessionOfTheRelationUser(2);
+			try (Connection stale = master.pool().getConnection()) {
+				assertThat(master.connections().hasUnreadInput(stale)).as("a session ended, unseen").isFalse();
+			}
+			assertThat(output).containsOnlyOnce("are not checked for a session their server ended")
+				.contains(ApplicationSocketFactory.class.getName());
 		}
 		finally {
 			master.pool().close();
@@ -201,7 +232,7 @@ class ServerGoneEvictionTests {
 	 * Ends the relation user's sessions as a shutdown does: each gets its {@code FATAL}
 	 * while idle. Returns their backends' process ids once all have exited.
 	 */
-	private Set<Integer> endEverySessionOfTheRelationUser() throws SQLException {
+	private Set<Integer> endEverySessionOfTheRelationUser(int expected) throws SQLException {
 		Set<Integer> ended = new HashSet<>();
 		try (Connection admin = this.cluster.primary().connectAsSuperuser();
 				Statement statement = admin.createStatement();
@@ -212,7 +243,7 @@ class ServerGoneEvictionTests {
 				ended.add(result.getInt(1));
 			}
 		}
-		assertThat(ended).hasSize(POOL_SIZE);
+		assertThat(ended).hasSize(expected);
 		Awaitility.await()
 			.atMost(Duration.ofSeconds(30))
 			.until(() -> this.cluster.serverConnections(this.cluster.primary()) == 0);
