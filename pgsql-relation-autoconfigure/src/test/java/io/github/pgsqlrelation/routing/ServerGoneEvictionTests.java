@@ -99,6 +99,51 @@ class ServerGoneEvictionTests {
 	}
 
 	@Test
+	void noTransactionFailsOnAConnectionLeftFromBeforeTheServerRestarted() throws Exception {
+		this.cluster = PostgresCluster.start(0);
+		BackendPool master = poolWhoseConnectionsCountAsJustUsed();
+		try {
+			useEveryConnectionOnce(master);
+			// pg_ctl stop -m fast: every idle session gets its FATAL
+			this.cluster.stop(this.cluster.primary());
+			this.cluster.start(this.cluster.primary());
+			for (int i = 0; i < POOL_SIZE; i++) {
+				try (Connection connection = master.connection(); Statement statement = connection.createStatement()) {
+					statement.execute("SELECT 1");
+				}
+			}
+		}
+		finally {
+			master.pool().close();
+		}
+	}
+
+	@Test
+	void noTransactionFailsOnAConnectionWhoseIdleSessionTimedOut() throws Exception {
+		this.cluster = PostgresCluster.start(0);
+		try (Connection admin = this.cluster.primary().connectAsSuperuser();
+				Statement statement = admin.createStatement()) {
+			statement.execute("ALTER ROLE \"" + this.cluster.user() + "\" SET idle_session_timeout = '300ms'");
+		}
+		BackendPool master = poolWhoseConnectionsCountAsJustUsed();
+		try {
+			useEveryConnectionOnce(master);
+			// Each session ends on its own (57P05), the server stays
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(30))
+				.until(() -> this.cluster.serverConnections(this.cluster.primary()) == 0);
+			for (int i = 0; i < POOL_SIZE; i++) {
+				try (Connection connection = master.connection(); Statement statement = connection.createStatement()) {
+					statement.execute("SELECT 1");
+				}
+			}
+		}
+		finally {
+			master.pool().close();
+		}
+	}
+
+	@Test
 	void aNotificationWaitingOnAnIdleConnectionLeavesItInThePoolAndForTheApplication() throws Exception {
 		this.cluster = PostgresCluster.start(0);
 		BackendPool master = new PoolFactory(Relations.poolTemplate(), RoutingSettings.defaults(), "db")
@@ -148,11 +193,24 @@ class ServerGoneEvictionTests {
 				assertThat(master.connections().hasUnreadInput(stale)).as("a session ended, unseen").isFalse();
 			}
 			assertThat(output).containsOnlyOnce("are not checked for a session their server ended")
-				.contains(ApplicationSocketFactory.class.getName());
+				.contains(ApplicationSocketFactory.class.getName())
+				.doesNotContain(this.cluster.password());
 		}
 		finally {
 			master.pool().close();
 		}
+	}
+
+	/** Leaves the pool full of idle connections, each used once. */
+	private static void useEveryConnectionOnce(BackendPool pool) throws SQLException {
+		List<Connection> held = new ArrayList<>();
+		for (int i = 0; i < POOL_SIZE; i++) {
+			held.add(pool.connection());
+		}
+		for (Connection connection : held) {
+			connection.close();
+		}
+		assertThat(pool.pool().getHikariPoolMXBean().getIdleConnections()).isEqualTo(POOL_SIZE);
 	}
 
 	private PostgresCluster clusterWithTls() throws IOException {
