@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.Driver;
 import org.postgresql.PGProperty;
+import org.postgresql.hostchooser.GlobalHostStatusTracker;
+import org.postgresql.hostchooser.HostStatus;
+import org.postgresql.util.HostSpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -186,10 +189,19 @@ class JdbcMappingServerTests {
 		JdbcConnection jdbc = ConnectionString.parse(connectionString).with(credentials()).toJdbc();
 		// pgjdbc remembers for hostRecheckSeconds, JVM-wide, which host was of which kind
 		// (docs/libpq-keywords.md): one test's findings must not decide the next one's.
+		// hostRecheckSeconds=0 alone still trusts a finding of the same millisecond, so
+		// what pgjdbc knows of this cluster's hosts is reset first.
+		forgetHostKinds();
 		Map<String, String> properties = new HashMap<>(jdbc.properties());
 		properties.put(PGProperty.HOST_RECHECK_SECONDS.getName(), "0");
 		try (Connection connection = connect(new JdbcConnection(jdbc.url(), properties))) {
 			return queryInt(connection, "SELECT inet_server_port()");
+		}
+	}
+
+	private static void forgetHostKinds() {
+		for (int port : new int[] { cluster.primary().port(), cluster.standbys().get(0).port() }) {
+			GlobalHostStatusTracker.reportHostStatus(new HostSpec("127.0.0.1", port), HostStatus.ConnectOK);
 		}
 	}
 
