@@ -78,10 +78,13 @@ public final class LibpqSocketFactory extends SocketFactory {
 		}
 	}
 
-	/** Returns an unconnected socket with the keepalive settings. */
+	/**
+	 * Returns an unconnected socket with the keepalive settings, whose input keeps its
+	 * last bytes ({@link ServerInput}).
+	 */
 	@Override
 	public Socket createSocket() throws IOException {
-		Socket socket = new Socket();
+		ObservedSocket socket = new ObservedSocket();
 		try {
 			for (Map.Entry<SocketOption<Integer>, Integer> option : this.options.entrySet()) {
 				socket.setOption(option.getKey(), option.getValue());

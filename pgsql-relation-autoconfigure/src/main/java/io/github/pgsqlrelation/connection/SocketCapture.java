@@ -1,6 +1,5 @@
 package io.github.pgsqlrelation.connection;
 
-import java.net.Socket;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,14 +9,15 @@ import org.jspecify.annotations.Nullable;
 import org.postgresql.PGProperty;
 
 /**
- * Learns the TCP socket under one pgjdbc connection as it is opened. pgjdbc keeps its
- * socket to itself; its socket factory is the one hook, created by name for each
- * connection with the connection's properties, so the properties carry this capture's key
- * and {@link LibpqSocketFactory} hands it the socket it makes. Under TLS this is the
- * plain socket the TLS layer reads from.
+ * Learns the TCP socket under one pgjdbc connection as it is opened, to tell later what
+ * the server sent the connection ({@link ServerInput}). pgjdbc keeps its socket to
+ * itself; its socket factory is the one hook, created by name for each connection with
+ * the connection's properties, so the properties carry this capture's key and
+ * {@link LibpqSocketFactory} hands it the socket it makes. Under TLS this is the plain
+ * socket the TLS layer reads from.
  * <p>
  * Written by hand: neither pgjdbc nor HikariCP tells whether a server sent an idle
- * connection anything (see the routing's use of {@link #socket()}).
+ * connection anything.
  */
 public final class SocketCapture implements AutoCloseable {
 
@@ -33,7 +33,7 @@ public final class SocketCapture implements AutoCloseable {
 
 	private final String key = Long.toString(KEYS.incrementAndGet());
 
-	private volatile @Nullable Socket socket;
+	private volatile @Nullable ObservedSocket socket;
 
 	private SocketCapture() {
 	}
@@ -62,12 +62,17 @@ public final class SocketCapture implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the last socket made for the attempt (pgjdbc makes one per host it tries,
-	 * and another when it retries without TLS), or {@code null} when none was made or
-	 * another factory made it.
+	 * Returns what the server sends the connection and the driver has not acted on, to be
+	 * asked whenever the connection is idle. Call it once the attempt connected, before
+	 * the connection is used: whether the connection's bytes can be read under TLS is
+	 * learned then. The socket is the last one made for the attempt (pgjdbc makes one per
+	 * host it tries, and another when it retries without TLS).
+	 * @return the input, or {@code null} when no socket was made, another factory made
+	 * it, or it closed
 	 */
-	public @Nullable Socket socket() {
-		return this.socket;
+	public @Nullable ServerInput input() {
+		ObservedSocket socket = this.socket;
+		return (socket != null) ? socket.idleInput() : null;
 	}
 
 	/**
@@ -79,7 +84,7 @@ public final class SocketCapture implements AutoCloseable {
 		OPEN.remove(this.key);
 	}
 
-	static void made(@Nullable String key, Socket socket) {
+	static void made(@Nullable String key, ObservedSocket socket) {
 		SocketCapture capture = (key != null) ? OPEN.get(key) : null;
 		if (capture != null) {
 			capture.socket = socket;

@@ -1,8 +1,5 @@
 package io.github.pgsqlrelation.routing;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -23,6 +20,7 @@ import java.util.function.Consumer;
 import com.zaxxer.hikari.HikariPoolMXBean;
 
 import io.github.pgsqlrelation.connection.JdbcConnection;
+import io.github.pgsqlrelation.connection.ServerInput;
 import io.github.pgsqlrelation.connection.SocketCapture;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -61,10 +59,10 @@ final class BackendDataSource extends AbstractDataSource {
 	private volatile boolean closed;
 
 	/**
-	 * The physical connections made, each with its socket's input where known (see
-	 * {@link #hasUnreadInput}), until they close: swept whenever one is made.
+	 * The physical connections made whose input is known (see {@link #hasUnreadInput}),
+	 * until they close: swept whenever one is made.
 	 */
-	private final Map<Connection, SocketInput> opened = new ConcurrentHashMap<>();
+	private final Map<Connection, ServerInput> opened = new ConcurrentHashMap<>();
 
 	/** The threads in the driver's connect, to interrupt when the pool closes. */
 	private final Set<Thread> connecting = ConcurrentHashMap.newKeySet();
@@ -178,20 +176,18 @@ final class BackendDataSource extends AbstractDataSource {
 
 	/**
 	 * Tells, without a round trip, whether the server sent a connection just taken from
-	 * the pool something it has not read. A connection idle in the pool expects nothing:
-	 * what came is most likely the server's last word, the {@code FATAL} with which a
-	 * shutdown or {@code pg_terminate_backend} ends every session, which the next
-	 * statement would meet as its failure; otherwise a notice or a notification, which
-	 * the driver reads with that statement. The socket's count of bytes received and not
-	 * yet read (one system call) tells, through TLS as well, since the count is of the
-	 * socket under it. HikariCP checks a connection only when it has been idle for 500
-	 * ms, with a round trip.
+	 * the pool something the driver has not acted on ({@link ServerInput}). A connection
+	 * idle in the pool expects nothing: what came is most likely the server's last word,
+	 * the {@code FATAL} with which a shutdown or {@code pg_terminate_backend} ends every
+	 * session, which the next statement would meet as its failure; otherwise a notice or
+	 * a notification, which the driver reads with that statement. HikariCP checks a
+	 * connection only when it has been idle for 500 ms, with a round trip.
 	 * @param borrowed a connection of this pool, as HikariCP hands it out
 	 * @return whether the server sent it something; {@code false} when its socket is
 	 * unknown (a socket factory of the application's own makes it)
 	 */
 	boolean hasUnreadInput(Connection borrowed) {
-		SocketInput input;
+		ServerInput input;
 		try {
 			input = this.opened.get(borrowed.unwrap(Connection.class));
 		}
@@ -394,9 +390,11 @@ final class BackendDataSource extends AbstractDataSource {
 			Connection connection = DRIVER.connect(url, capture.applyTo(properties));
 			if (connection != null) {
 				this.opened.keySet().removeIf(BackendDataSource::isClosed);
-				Socket socket = capture.socket();
-				this.opened.put(connection, SocketInput.of(socket));
-				if (socket == null && !this.uncheckedLogged) {
+				ServerInput input = capture.input();
+				if (input != null) {
+					this.opened.put(connection, input);
+				}
+				else if (!this.uncheckedLogged && properties.containsKey(PGProperty.SOCKET_FACTORY.getName())) {
 					this.uncheckedLogged = true;
 					logger.info("The connections of " + this + " are not checked for a session their server ended"
 							+ " while they were idle: their sockets come from the socketFactory "
@@ -465,36 +463,6 @@ final class BackendDataSource extends AbstractDataSource {
 	}
 
 	private record Ahead(Target target, Future<Connection> attempt) {
-
-	}
-
-	/**
-	 * The input stream of a connection's socket, {@code null} when the socket is unknown.
-	 */
-	private record SocketInput(@Nullable InputStream stream) {
-
-		private static final SocketInput UNKNOWN = new SocketInput(null);
-
-		static SocketInput of(@Nullable Socket socket) {
-			try {
-				return (socket != null) ? new SocketInput(socket.getInputStream()) : UNKNOWN;
-			}
-			catch (IOException ex) {
-				// Closed already: the connection's next statement finds out
-				return UNKNOWN;
-			}
-		}
-
-		boolean hasUnread() {
-			InputStream stream = this.stream;
-			try {
-				return stream != null && stream.available() > 0;
-			}
-			catch (IOException ex) {
-				// The socket closed under the connection
-				return true;
-			}
-		}
 
 	}
 

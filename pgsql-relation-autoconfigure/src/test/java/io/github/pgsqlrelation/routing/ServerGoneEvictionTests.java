@@ -1,6 +1,7 @@
 package io.github.pgsqlrelation.routing;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,6 +26,9 @@ import io.github.pgsqlrelation.connection.TestCertificates;
 import io.github.pgsqlrelation.routing.Servers.Server;
 import io.github.pgsqlrelation.test.PostgresCluster;
 import org.awaitility.Awaitility;
+import org.netcrusher.core.reactor.NioReactor;
+import org.netcrusher.tcp.TcpCrusher;
+import org.netcrusher.tcp.TcpCrusherBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -96,6 +100,97 @@ class ServerGoneEvictionTests {
 		}
 		assertThat(served).as("sessions that served the writes").doesNotContainAnyElementsOf(ended);
 		assertThat(usesTls(servers)).isEqualTo(tls);
+	}
+
+	/**
+	 * The server's {@code FATAL} follows the reply to a connection's last statement so
+	 * closely that the driver reads both at once: the {@code FATAL} waits in pgjdbc's
+	 * buffer (without TLS) or behind the TLS record the driver read (with TLS). A proxy
+	 * that holds what the server sends makes it so every time.
+	 */
+	@ParameterizedTest(name = "over TLS: {0}")
+	@ValueSource(booleans = { false, true })
+	void noTransactionFailsOnAConnectionThatReadTheServersFatalWithTheReplyToItsLastStatement(boolean tls)
+			throws Exception {
+		this.cluster = tls ? clusterWithTls() : PostgresCluster.start(0);
+		try (NioReactor reactor = new NioReactor();
+				TcpCrusher proxy = TcpCrusherBuilder.builder()
+					.withReactor(reactor)
+					.withBindAddress("127.0.0.1", freePort())
+					.withConnectAddress("127.0.0.1", this.cluster.primary().port())
+					.buildAndOpen()) {
+			ConnectionString throughProxy = Relations.connectionString(this.cluster.primary())
+				.with(Map.of("port", String.valueOf(proxy.getBindAddress().getPort())));
+			if (tls) {
+				throughProxy = throughProxy
+					.with(Map.of("sslmode", "verify-ca", "sslrootcert", this.caCertificate.toString()));
+			}
+			BackendPool master = poolWhoseConnectionsCountAsJustUsed(throughProxy);
+			try {
+				int ended = runALastStatementWhoseReplyTheServersFatalFollows(master, proxy);
+				try (Connection connection = master.connection()) {
+					assertThat(connection.unwrap(PGConnection.class).getBackendPID())
+						.as("the backend the server ended, whose FATAL the driver read")
+						.isNotEqualTo(ended);
+					assertThat(usesTls(connection)).isEqualTo(tls);
+				}
+			}
+			finally {
+				master.pool().close();
+			}
+		}
+	}
+
+	/**
+	 * Runs a statement that waits for a lock; while it waits, the proxy stops passing
+	 * bytes on, the lock is released, and once the statement's backend sent its reply,
+	 * the backend is ended. The proxy then hands the driver the reply and the
+	 * {@code FATAL} together. Returns the ended backend's process id, its connection back
+	 * in the pool.
+	 */
+	private int runALastStatementWhoseReplyTheServersFatalFollows(BackendPool pool, TcpCrusher proxy) throws Exception {
+		ExecutorService executor = Executors.newSingleThreadExecutor();
+		try (Connection admin = this.cluster.primary().connectAsSuperuser();
+				Statement adminStatement = admin.createStatement();
+				Connection connection = pool.connection()) {
+			int pid = connection.unwrap(PGConnection.class).getBackendPID();
+			adminStatement.execute("SELECT pg_advisory_lock(15)");
+			Future<?> statement = executor.submit(() -> {
+				try (Statement waiting = connection.createStatement()) {
+					return waiting.execute("SELECT pg_advisory_xact_lock(15)");
+				}
+			});
+			awaitBackend(admin, pid, "wait_event_type = 'Lock'");
+			proxy.freeze();
+			adminStatement.execute("SELECT pg_advisory_unlock(15)");
+			awaitBackend(admin, pid, "state = 'idle'");
+			adminStatement.execute("SELECT pg_terminate_backend(" + pid + ")");
+			awaitBackend(admin, pid, "false");
+			proxy.unfreeze();
+			statement.get(30, TimeUnit.SECONDS);
+			return pid;
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	/** Waits until the backend is in the state, or gone where the state is "false". */
+	private static void awaitBackend(Connection admin, int pid, String state) {
+		Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+			try (Statement statement = admin.createStatement();
+					ResultSet result = statement.executeQuery("SELECT " + state + " FROM pg_stat_activity WHERE pid = "
+							+ pid + " UNION ALL SELECT false")) {
+				result.next();
+				return result.getBoolean(1) || (state.equals("false") && !result.next());
+			}
+		});
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
 	}
 
 	@Test
@@ -257,11 +352,15 @@ class ServerGoneEvictionTests {
 	 * longer than that.
 	 */
 	private BackendPool poolWhoseConnectionsCountAsJustUsed() {
+		return poolWhoseConnectionsCountAsJustUsed(Relations.connectionString(this.cluster.primary()));
+	}
+
+	private BackendPool poolWhoseConnectionsCountAsJustUsed(ConnectionString master) {
 		String property = "com.zaxxer.hikari.aliveBypassWindowMs";
 		String previous = System.setProperty(property, String.valueOf(TimeUnit.MINUTES.toMillis(10)));
 		try {
-			return new PoolFactory(Relations.poolTemplate(), RoutingSettings.defaults(), "db")
-				.master(Relations.connectionString(this.cluster.primary()), List.of());
+			return new PoolFactory(Relations.poolTemplate(), RoutingSettings.defaults(), "db").master(master,
+					List.of());
 		}
 		finally {
 			if (previous != null) {
@@ -311,6 +410,13 @@ class ServerGoneEvictionTests {
 	private static boolean hasUnreadInputOnItsIdleConnection(BackendPool pool) throws SQLException {
 		try (Connection connection = pool.pool().getConnection()) {
 			return pool.connections().hasUnreadInput(connection);
+		}
+	}
+
+	private static boolean usesTls(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+			return result.next() && result.getBoolean(1);
 		}
 	}
 
