@@ -14,17 +14,25 @@ import java.io.IOException;
  * nobody read (through TLS as well, being the socket under it), and pgjdbc's own buffer,
  * filled by a read that brought more than the reply it waited for. The second is seen on
  * connections without TLS only, by the bytes that read ended with (see
- * {@link #hasUnread()}).
+ * {@link #hasUnread()}). Under TLS, Java's TLS layer reads one record at a time, so a
+ * message behind the reply stays on the socket. Under pgjdbc's GSSAPI encryption
+ * ({@code gssencmode}), pgjdbc decrypts from a buffer of its own, and a message there
+ * goes unseen.
  */
 public final class ServerInput {
 
 	private final TailKeepingInputStream socketInput;
 
-	private final boolean readable;
+	private final boolean plain;
 
-	ServerInput(TailKeepingInputStream socketInput, boolean readable) {
+	ServerInput(TailKeepingInputStream socketInput, boolean plain) {
 		this.socketInput = socketInput;
-		this.readable = readable;
+		this.plain = plain;
+	}
+
+	/** Whether pgjdbc's own buffer is seen: the connection's bytes are not encrypted. */
+	boolean seesDriverBuffer() {
+		return this.plain;
 	}
 
 	/**
@@ -32,13 +40,13 @@ public final class ServerInput {
 	 * driver has not acted on: bytes waiting on the socket (one system call), or, without
 	 * TLS, a last read of pgjdbc that did not end with the {@code ReadyForQuery} message
 	 * closing its last exchange. Meant for a connection nobody uses at the time; a
-	 * connection whose notifications were fetched with {@code getNotifications()} counts
-	 * as having some until its next statement.
+	 * connection whose {@code getNotifications()} read notifications from the socket
+	 * counts as having some until its next statement.
 	 * @return whether the server sent something; {@code true} when the socket closed
 	 */
 	public boolean hasUnread() {
 		try {
-			return this.socketInput.available() > 0 || (this.readable && !this.socketInput.endsWithReadyForQuery());
+			return this.socketInput.available() > 0 || (this.plain && !this.socketInput.endsWithReadyForQuery());
 		}
 		catch (IOException ex) {
 			// The socket closed under the connection

@@ -10,15 +10,21 @@ import java.io.InputStream;
  * last of them are the {@code ReadyForQuery} message that ended its last exchange with
  * the server ({@code 'Z'}, length 5, transaction status {@code 'I'}, {@code 'T'} or
  * {@code 'E'}; PostgreSQL's frontend/backend protocol): anything else means that the read
- * brought more, which waits in pgjdbc's buffer. Every other message of the protocol ends
- * with a string's terminating zero byte or a length, so no other tail looks like it.
+ * brought more, which waits in pgjdbc's buffer. What a server sends an idle session
+ * unasked ({@code ErrorResponse}, {@code NoticeResponse}, {@code NotificationResponse},
+ * {@code ParameterStatus}) ends with a string's terminating zero byte, so neither it nor
+ * a part of it read so far ends like a {@code ReadyForQuery}.
  * <p>
  * Written by hand: pgjdbc shows neither its buffer nor a check of it without a 1 ms wait
  * on the socket.
  */
 final class TailKeepingInputStream extends FilterInputStream {
 
-	private static final int READY_FOR_QUERY_LENGTH = 6;
+	/**
+	 * A {@code ReadyForQuery}'s bytes: its type, its length (counting itself), its
+	 * status.
+	 */
+	private static final int READY_FOR_QUERY_SIZE = 6;
 
 	/** {@code 'Z'} and the length 5, before the status byte. */
 	private static final long READY_FOR_QUERY_HEAD = 0x5A_0000_0005L;
@@ -49,7 +55,7 @@ final class TailKeepingInputStream extends FilterInputStream {
 		int read = this.in.read(buffer, offset, length);
 		if (read > 0) {
 			long last = this.tail;
-			for (int i = Math.max(offset, offset + read - READY_FOR_QUERY_LENGTH); i < offset + read; i++) {
+			for (int i = Math.max(offset, offset + read - READY_FOR_QUERY_SIZE); i < offset + read; i++) {
 				last = (last << 8) | (buffer[i] & 0xFF);
 			}
 			this.tail = last;

@@ -20,6 +20,7 @@ import java.util.function.Consumer;
 import com.zaxxer.hikari.HikariPoolMXBean;
 
 import io.github.pgsqlrelation.connection.JdbcConnection;
+import io.github.pgsqlrelation.connection.LibpqSocketFactory;
 import io.github.pgsqlrelation.connection.ServerInput;
 import io.github.pgsqlrelation.connection.SocketCapture;
 import org.apache.commons.logging.Log;
@@ -59,10 +60,10 @@ final class BackendDataSource extends AbstractDataSource {
 	private volatile boolean closed;
 
 	/**
-	 * The physical connections made whose input is known (see {@link #hasUnreadInput}),
-	 * until they close: swept whenever one is made.
+	 * Every physical connection made, with its input where known (see
+	 * {@link #hasUnreadInput}), until it closes: swept whenever one is made.
 	 */
-	private final Map<Connection, ServerInput> opened = new ConcurrentHashMap<>();
+	private final Map<Connection, Made> opened = new ConcurrentHashMap<>();
 
 	/** The threads in the driver's connect, to interrupt when the pool closes. */
 	private final Set<Thread> connecting = ConcurrentHashMap.newKeySet();
@@ -187,13 +188,14 @@ final class BackendDataSource extends AbstractDataSource {
 	 * unknown (a socket factory of the application's own makes it)
 	 */
 	boolean hasUnreadInput(Connection borrowed) {
-		ServerInput input;
+		Made made;
 		try {
-			input = this.opened.get(borrowed.unwrap(Connection.class));
+			made = this.opened.get(borrowed.unwrap(Connection.class));
 		}
 		catch (SQLException ex) {
 			return false;
 		}
+		ServerInput input = (made != null) ? made.input() : null;
 		return input != null && input.hasUnread();
 	}
 
@@ -391,14 +393,13 @@ final class BackendDataSource extends AbstractDataSource {
 			if (connection != null) {
 				this.opened.keySet().removeIf(BackendDataSource::isClosed);
 				ServerInput input = capture.input();
-				if (input != null) {
-					this.opened.put(connection, input);
-				}
-				else if (!this.uncheckedLogged && properties.containsKey(PGProperty.SOCKET_FACTORY.getName())) {
+				this.opened.put(connection, new Made(input));
+				String socketFactory = properties.getProperty(PGProperty.SOCKET_FACTORY.getName());
+				if (input == null && socketFactory != null && !socketFactory.equals(LibpqSocketFactory.class.getName())
+						&& !this.uncheckedLogged) {
 					this.uncheckedLogged = true;
 					logger.info("The connections of " + this + " are not checked for a session their server ended"
-							+ " while they were idle: their sockets come from the socketFactory "
-							+ properties.getProperty(PGProperty.SOCKET_FACTORY.getName()));
+							+ " while they were idle: their sockets come from the socketFactory " + socketFactory);
 				}
 			}
 			return connection;
@@ -463,6 +464,14 @@ final class BackendDataSource extends AbstractDataSource {
 	}
 
 	private record Ahead(Target target, Future<Connection> attempt) {
+
+	}
+
+	/**
+	 * A physical connection's input, {@code null} where its socket is unknown (a socket
+	 * factory of the application's own made it).
+	 */
+	private record Made(@Nullable ServerInput input) {
 
 	}
 

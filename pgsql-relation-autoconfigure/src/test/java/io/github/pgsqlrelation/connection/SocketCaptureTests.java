@@ -68,7 +68,7 @@ class SocketCaptureTests {
 			ServerInput input = capture.input();
 			assertThat(input).isNotNull();
 			// The reply to the next statement and the server's FATAL, read as one
-			toClient.write(concat(READY_FOR_QUERY, new byte[] { 'E', 0, 0, 0, 5, 0 }));
+			toClient.write(TailKeepingInputStreamTests.concat(READY_FOR_QUERY, new byte[] { 'E', 0, 0, 0, 5, 0 }));
 			assertThat(fromServer.readNBytes(READY_FOR_QUERY.length + 6)).hasSize(READY_FOR_QUERY.length + 6);
 			assertThat(fromServer.available()).isZero();
 			assertThat(input.hasUnread()).isTrue();
@@ -131,13 +131,6 @@ class SocketCaptureTests {
 	private Socket connect(Properties properties) throws IOException {
 		return new LibpqSocketFactory(properties).createSocket(this.listening.getInetAddress(),
 				this.listening.getLocalPort());
-	}
-
-	private static byte[] concat(byte[] first, byte[] second) {
-		byte[] result = new byte[first.length + second.length];
-		System.arraycopy(first, 0, result, 0, first.length);
-		System.arraycopy(second, 0, result, first.length, second.length);
-		return result;
 	}
 
 }

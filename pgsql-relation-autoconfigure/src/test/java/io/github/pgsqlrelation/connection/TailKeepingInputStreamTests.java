@@ -7,12 +7,16 @@ import java.io.SequenceInputStream;
 import java.util.Arrays;
 import java.util.Collections;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/**
+ * Tests for {@link TailKeepingInputStream}: the bytes of PostgreSQL's protocol as pgjdbc
+ * reads them.
+ */
 class TailKeepingInputStreamTests {
 
 	private static final byte[] COMMAND_COMPLETE = { 'C', 0, 0, 0, 11, 'C', 'O', 'M', 'M', 'I', 'T', 0 };
@@ -98,7 +102,7 @@ class TailKeepingInputStreamTests {
 		return new ByteArrayInputStream(Arrays.copyOfRange(bytes, from, to));
 	}
 
-	private static byte[] concat(byte[]... parts) {
+	static byte[] concat(byte[]... parts) {
 		int length = 0;
 		for (byte[] part : parts) {
 			length += part.length;

@@ -26,9 +26,6 @@ import io.github.pgsqlrelation.connection.TestCertificates;
 import io.github.pgsqlrelation.routing.Servers.Server;
 import io.github.pgsqlrelation.test.PostgresCluster;
 import org.awaitility.Awaitility;
-import org.netcrusher.core.reactor.NioReactor;
-import org.netcrusher.tcp.TcpCrusher;
-import org.netcrusher.tcp.TcpCrusherBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,6 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.netcrusher.core.reactor.NioReactor;
+import org.netcrusher.tcp.TcpCrusher;
+import org.netcrusher.tcp.TcpCrusherBuilder;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -165,7 +165,7 @@ class ServerGoneEvictionTests {
 			adminStatement.execute("SELECT pg_advisory_unlock(15)");
 			awaitBackend(admin, pid, "state = 'idle'");
 			adminStatement.execute("SELECT pg_terminate_backend(" + pid + ")");
-			awaitBackend(admin, pid, "false");
+			awaitBackendGone(admin, pid);
 			proxy.unfreeze();
 			statement.get(30, TimeUnit.SECONDS);
 			return pid;
@@ -175,18 +175,29 @@ class ServerGoneEvictionTests {
 		}
 	}
 
-	/** Waits until the backend is in the state, or gone where the state is "false". */
-	private static void awaitBackend(Connection admin, int pid, String state) {
-		Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
-			try (Statement statement = admin.createStatement();
-					ResultSet result = statement.executeQuery("SELECT " + state + " FROM pg_stat_activity WHERE pid = "
-							+ pid + " UNION ALL SELECT false")) {
-				result.next();
-				return result.getBoolean(1) || (state.equals("false") && !result.next());
-			}
-		});
+	/** Waits until the backend's row in {@code pg_stat_activity} meets the condition. */
+	private static void awaitBackend(Connection admin, int pid, String condition) {
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(30))
+			.until(() -> backendCount(admin, "pid = " + pid + " AND " + condition) == 1);
 	}
 
+	private static void awaitBackendGone(Connection admin, int pid) {
+		Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> backendCount(admin, "pid = " + pid) == 0);
+	}
+
+	private static int backendCount(Connection admin, String condition) throws SQLException {
+		try (Statement statement = admin.createStatement();
+				ResultSet result = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE " + condition)) {
+			result.next();
+			return result.getInt(1);
+		}
+	}
+
+	/**
+	 * A free port for the proxy, which reports the port it was given rather than the one
+	 * it bound.
+	 */
 	private static int freePort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
@@ -293,6 +304,34 @@ class ServerGoneEvictionTests {
 		}
 		finally {
 			master.pool().close();
+		}
+	}
+
+	@Test
+	void connectionsMadeByASocketFactoryOfTheApplicationAreAbortedWithThePool() throws Exception {
+		this.cluster = PostgresCluster.start(0);
+		HikariConfig template = Relations.poolTemplate();
+		template.addDataSourceProperty("socketFactory", ApplicationSocketFactory.class.getName());
+		BackendPool master = new PoolFactory(template, RoutingSettings.defaults(), "db")
+			.master(Relations.connectionString(this.cluster.primary()), List.of());
+		try {
+			Connection inUse = master.connection();
+			Connection physical = inUse.unwrap(Connection.class);
+			master.connections().abortOpenConnections();
+			assertThat(physical.isClosed()).as("aborted as the pool's other connections are").isTrue();
+			closeQuietly(inUse);
+		}
+		finally {
+			master.pool().close();
+		}
+	}
+
+	private static void closeQuietly(Connection aborted) {
+		try {
+			aborted.close();
+		}
+		catch (SQLException ex) {
+			// HikariCP's proxy may meet the aborted connection as it resets it
 		}
 	}
 
