@@ -284,10 +284,7 @@ class ServerGoneEvictionTests {
 	void connectionsMadeByASocketFactoryOfTheApplicationGoUncheckedAndItIsLoggedOnce(CapturedOutput output)
 			throws Exception {
 		this.cluster = PostgresCluster.start(0);
-		HikariConfig template = Relations.poolTemplate();
-		template.addDataSourceProperty("socketFactory", ApplicationSocketFactory.class.getName());
-		BackendPool master = new PoolFactory(template, RoutingSettings.defaults(), "db")
-			.master(Relations.connectionString(this.cluster.primary()), List.of());
+		BackendPool master = poolWithASocketFactoryOfTheApplication();
 		try {
 			List<Connection> held = List.of(master.connection(), master.connection());
 			for (Connection connection : held) {
@@ -310,10 +307,7 @@ class ServerGoneEvictionTests {
 	@Test
 	void connectionsMadeByASocketFactoryOfTheApplicationAreAbortedWithThePool() throws Exception {
 		this.cluster = PostgresCluster.start(0);
-		HikariConfig template = Relations.poolTemplate();
-		template.addDataSourceProperty("socketFactory", ApplicationSocketFactory.class.getName());
-		BackendPool master = new PoolFactory(template, RoutingSettings.defaults(), "db")
-			.master(Relations.connectionString(this.cluster.primary()), List.of());
+		BackendPool master = poolWithASocketFactoryOfTheApplication();
 		try {
 			Connection inUse = master.connection();
 			Connection physical = inUse.unwrap(Connection.class);
@@ -324,6 +318,13 @@ class ServerGoneEvictionTests {
 		finally {
 			master.pool().close();
 		}
+	}
+
+	private BackendPool poolWithASocketFactoryOfTheApplication() {
+		HikariConfig template = Relations.poolTemplate();
+		template.addDataSourceProperty("socketFactory", ApplicationSocketFactory.class.getName());
+		return new PoolFactory(template, RoutingSettings.defaults(), "db")
+			.master(Relations.connectionString(this.cluster.primary()), List.of());
 	}
 
 	private static void closeQuietly(Connection aborted) {
