@@ -213,11 +213,7 @@ class ServerGoneEvictionTests {
 			// pg_ctl stop -m fast: every idle session gets its FATAL
 			this.cluster.stop(this.cluster.primary());
 			this.cluster.start(this.cluster.primary());
-			for (int i = 0; i < POOL_SIZE; i++) {
-				try (Connection connection = master.connection(); Statement statement = connection.createStatement()) {
-					statement.execute("SELECT 1");
-				}
-			}
+			runATransactionOnEveryConnection(master);
 		}
 		finally {
 			master.pool().close();
@@ -238,11 +234,7 @@ class ServerGoneEvictionTests {
 			Awaitility.await()
 				.atMost(Duration.ofSeconds(30))
 				.until(() -> this.cluster.serverConnections(this.cluster.primary()) == 0);
-			for (int i = 0; i < POOL_SIZE; i++) {
-				try (Connection connection = master.connection(); Statement statement = connection.createStatement()) {
-					statement.execute("SELECT 1");
-				}
-			}
+			runATransactionOnEveryConnection(master);
 		}
 		finally {
 			master.pool().close();
@@ -333,6 +325,18 @@ class ServerGoneEvictionTests {
 		}
 		catch (SQLException ex) {
 			// HikariCP's proxy may meet the aborted connection as it resets it
+		}
+	}
+
+	/**
+	 * Takes as many connections as the pool holds, one after the other, through the
+	 * check.
+	 */
+	private static void runATransactionOnEveryConnection(BackendPool pool) throws SQLException {
+		for (int i = 0; i < POOL_SIZE; i++) {
+			try (Connection connection = pool.connection(); Statement statement = connection.createStatement()) {
+				statement.execute("SELECT 1");
+			}
 		}
 	}
 
